@@ -1,0 +1,132 @@
+//! Small helpers the YAML dialect readers share: reading typed values out of nodes and
+//! reporting unknown keys and wrong types with the user's positions.
+
+use crate::diagnostic::Diagnostic;
+use crate::duration::{self, Millis};
+use crate::lint::rules::{
+    invalid_duration::INVALID_DURATION, unknown_key::UNKNOWN_KEY, wrong_type::WRONG_TYPE,
+};
+use crate::yaml::{Node, ScalarKind};
+
+/// Reports every key of `map` that is not in `known`, with a "did you mean" when one is close.
+/// `context` names the mapping in the message ("a stage").
+pub fn check_keys(map: &Node, known: &[&str], context: &str, out: &mut Vec<Diagnostic>) {
+    let Some(entries) = map.as_map() else { return };
+    for (key, _) in entries {
+        let Some(name) = key.as_str() else {
+            out.push(Diagnostic::new(
+                &WRONG_TYPE,
+                key.span,
+                format!("keys of {context} must be text, not {}", key.kind_name()),
+            ));
+            continue;
+        };
+        if known.contains(&name) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            &UNKNOWN_KEY,
+            key.span,
+            format!("unknown key `{name}` in {context}; it is ignored"),
+        );
+        diagnostic = match did_you_mean(name, known) {
+            Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
+            None => diagnostic.with_help(format!("known keys: {}", known.join(", "))),
+        };
+        out.push(diagnostic);
+    }
+}
+
+/// The known word closest to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    let word_lower = word.to_lowercase().replace('-', "_");
+    known
+        .iter()
+        .map(|k| {
+            let k_norm = k.to_lowercase().replace('-', "_");
+            let distance = strsim::damerau_levenshtein(&word_lower, &k_norm);
+            let similarity = strsim::jaro_winkler(&word_lower, &k_norm);
+            (k, distance, similarity)
+        })
+        .filter(|&(k, distance, similarity)| distance <= 2.max(k.len() / 4) || similarity >= 0.88)
+        .min_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)))
+        .map(|(k, _, _)| *k)
+}
+
+/// A text value; numbers and booleans are accepted as their text (YAML users write `id: 1`).
+pub fn text<'n>(node: &'n Node, what: &str, out: &mut Vec<Diagnostic>) -> Option<&'n str> {
+    match node.scalar_kind() {
+        Some(ScalarKind::Null) | None => {
+            out.push(wrong_type(node, what, "text"));
+            None
+        }
+        Some(_) => node.as_str(),
+    }
+}
+
+pub fn boolean(node: &Node, what: &str, out: &mut Vec<Diagnostic>) -> Option<bool> {
+    let value = node.as_bool();
+    if value.is_none() {
+        out.push(wrong_type(node, what, "`true` or `false`"));
+    }
+    value
+}
+
+/// A list; a single value is reported and read as a list of one, which is what people mean.
+pub fn list<'n>(node: &'n Node, what: &str, out: &mut Vec<Diagnostic>) -> &'n [Node] {
+    match node.as_seq() {
+        Some(items) => items,
+        None if node.is_null() => &[],
+        None => {
+            out.push(wrong_type(node, what, "a list"));
+            std::slice::from_ref(node)
+        }
+    }
+}
+
+/// A duration written as text (`4m`) or a number of seconds.
+pub fn duration(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Millis> {
+    let text = match node.scalar_kind() {
+        Some(ScalarKind::Int(_) | ScalarKind::Float(_) | ScalarKind::Str) => node.as_str()?,
+        _ => {
+            out.push(wrong_type(node, "a duration", "a duration such as `45s` or `4m`"));
+            return None;
+        }
+    };
+    match duration::parse(text) {
+        Ok(ms) => Some(ms),
+        Err(error) => {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_DURATION,
+                    node.span,
+                    format!("invalid duration `{text}`: {error}"),
+                )
+                .with_help("write e.g. `45s`, `4m`, `1h30m`, `1.5m` or a number of seconds"),
+            );
+            None
+        }
+    }
+}
+
+pub fn wrong_type(node: &Node, what: &str, expected: &str) -> Diagnostic {
+    Diagnostic::new(
+        &WRONG_TYPE,
+        node.span,
+        format!("{what} must be {expected}, not {}", node.kind_name()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let known = ["depends_on", "duration", "uses", "id"];
+        assert_eq!(did_you_mean("depend_on", &known), Some("depends_on"));
+        assert_eq!(did_you_mean("depends-on", &known), Some("depends_on"));
+        assert_eq!(did_you_mean("durration", &known), Some("duration"));
+        assert_eq!(did_you_mean("colour", &known), None);
+    }
+}

@@ -1,0 +1,47 @@
+//! Every rule, once, in code order. The docs page and the app's rule links come from here.
+
+use super::RuleInfo;
+use super::rules::*;
+
+pub static RULES: &[&RuleInfo] = &[
+    &yaml_syntax::YAML_SYNTAX,
+    &duplicate_key::DUPLICATE_KEY,
+    &unknown_key::UNKNOWN_KEY,
+    &wrong_type::WRONG_TYPE,
+    &invalid_duration::INVALID_DURATION,
+    &invalid_value::INVALID_VALUE,
+    &missing_field::MISSING_FIELD,
+    &ignored_setting::IGNORED_SETTING,
+    &malformed_file::MALFORMED_FILE,
+    &never_starts::NEVER_STARTS,
+];
+
+/// The rule with this code or name.
+pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().copied().find(|r| r.code == code_or_name || r.name == code_or_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for rule in RULES {
+            assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
+            assert!(names.insert(rule.name), "duplicate name {}", rule.name);
+            assert!(rule.code.starts_with("PS") && rule.code.len() == 5, "{}", rule.code);
+            assert!(
+                rule.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                rule.name
+            );
+            for section in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(rule.doc.contains(section), "{} lacks {section}", rule.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The pipeline model every dialect lowers into, and the simulation and lint read.
+//!
+//! It is deliberately small: tasks (stages, steps, jobs) in document order, each with a duration,
+//! the tasks it waits for, the resources it holds while it runs, and an optional parent whose
+//! span it lives in. References keep the name and position the user wrote, resolved or not, so
+//! that lint can point at an unknown dependency and the simulation can skip it.
+
+use crate::duration::DurationSpec;
+use crate::span::Span;
+
+/// Index of a task in [`Pipeline::tasks`] (document order, parents before children).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskIdx(pub u32);
+
+impl TaskIdx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a resource in [`Pipeline::resources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceIdx(pub u32);
+
+impl ResourceIdx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pipeline {
+    pub name: Option<String>,
+    pub tasks: Vec<Task>,
+    pub resources: Vec<Resource>,
+    /// The `parallel:` groups as written, for lint; scheduling is already in the tasks' deps.
+    pub parallel_groups: Vec<ParallelGroup>,
+}
+
+impl Pipeline {
+    pub fn task(&self, idx: TaskIdx) -> &Task {
+        &self.tasks[idx.index()]
+    }
+
+    pub fn resource(&self, idx: ResourceIdx) -> &Resource {
+        &self.resources[idx.index()]
+    }
+
+    pub fn task_indices(&self) -> impl Iterator<Item = TaskIdx> + '_ {
+        (0..self.tasks.len()).map(|i| TaskIdx(i as u32))
+    }
+
+    /// The first task with this full id.
+    pub fn find_task(&self, id: &str) -> Option<TaskIdx> {
+        self.tasks.iter().position(|t| t.id == id).map(|i| TaskIdx(i as u32))
+    }
+
+    pub fn find_resource(&self, name: &str) -> Option<ResourceIdx> {
+        self.resources.iter().position(|r| r.name == name).map(|i| ResourceIdx(i as u32))
+    }
+
+    /// Adds a resource, returning its index.
+    pub fn add_resource(&mut self, resource: Resource) -> ResourceIdx {
+        self.resources.push(resource);
+        ResourceIdx(self.resources.len() as u32 - 1)
+    }
+
+    /// Adds a task (its parent must already be there), linking it into its parent's children.
+    pub fn add_task(&mut self, task: Task) -> TaskIdx {
+        let idx = TaskIdx(self.tasks.len() as u32);
+        if let Some(parent) = task.parent {
+            self.tasks[parent.index()].children.push(idx);
+        }
+        self.tasks.push(task);
+        idx
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskKind {
+    Stage,
+    Step,
+    /// A job of a flat scheduling problem (PSPLIB, and CI jobs later).
+    Job,
+}
+
+impl TaskKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskKind::Stage => "stage",
+            TaskKind::Step => "step",
+            TaskKind::Job => "job",
+        }
+    }
+}
+
+/// Where a task's duration came from, so that the timeline can mark guesses as guesses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationSource {
+    /// Written on the task.
+    Explicit,
+    /// Taken from `defaults.duration` or the built-in default.
+    Default,
+    /// Computed from the task's children; the task's own duration is not used.
+    Children,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    /// The full id: the path of ids joined by `/` (`verify/smoke`).
+    pub id: String,
+    /// The id as written on the task itself (`smoke`).
+    pub local_id: String,
+    /// A display name, when the dialect has one besides the id.
+    pub name: Option<String>,
+    pub kind: TaskKind,
+    pub parent: Option<TaskIdx>,
+    /// A task with children starts, lets its children run, and ends when the last one ends.
+    pub children: Vec<TaskIdx>,
+    pub duration: DurationSpec,
+    pub duration_source: DurationSource,
+    pub deps: Vec<Dependency>,
+    pub demands: Vec<Demand>,
+    /// The whole item as written.
+    pub span: Span,
+    /// The id (or the item's header when it has no id).
+    pub id_span: Span,
+}
+
+impl Task {
+    pub fn is_group(&self) -> bool {
+        !self.children.is_empty()
+    }
+
+    /// The name people read: the display name if any, else the full id.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepKind {
+    /// From the order of items: the previous item or block.
+    Sequence,
+    /// Written by the user (`depends_on`).
+    Explicit,
+}
+
+/// "This task starts only after `target` has finished."
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dependency {
+    /// `None` when the name did not resolve.
+    pub target: Option<TaskIdx>,
+    /// The name as written (or the target's id for sequence dependencies).
+    pub name: String,
+    pub kind: DepKind,
+    pub span: Span,
+}
+
+/// "This task holds `amount` units of a resource while it runs."
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand {
+    /// `None` when the name did not resolve.
+    pub resource: Option<ResourceIdx>,
+    pub name: String,
+    pub amount: u32,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// Declared by the user under `resources:`.
+    Declared,
+    /// Harness's automatic lock on an infrastructure.
+    Infrastructure,
+}
+
+/// A renewable resource: `capacity` units, taken while a task runs and given back when it ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub name: String,
+    pub capacity: u32,
+    pub kind: ResourceKind,
+    pub span: Span,
+}
+
+impl Resource {
+    /// How a message names it: `prod-cluster`, or `infrastructure prod-eu`.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            ResourceKind::Declared => self.name.clone(),
+            ResourceKind::Infrastructure => format!("infrastructure {}", self.name),
+        }
+    }
+}
+
+/// A `parallel:` group as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParallelGroup {
+    pub members: Vec<TaskIdx>,
+    /// The `parallel` key.
+    pub span: Span,
+}
