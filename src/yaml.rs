@@ -173,7 +173,14 @@ const ALIAS_EXPANSION_BUDGET: usize = 1_000_000;
 
 pub fn parse(text: &str) -> Documents {
     let offsets = CharOffsets::new(text);
-    let mut builder = Builder { offsets: &offsets, ..Builder::default() };
+    let mut builder = Builder {
+        offsets: &offsets,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        expanded: 0,
+        docs: Vec::new(),
+        diagnostics: Vec::new(),
+    };
     let mut parser = Parser::new_from_str(text).keep_tags(true);
     while let Some(next) = parser.next_event() {
         match next {
@@ -236,7 +243,6 @@ enum Frame {
     },
 }
 
-#[derive(Default)]
 struct Builder<'a> {
     offsets: &'a CharOffsets,
     stack: Vec<Frame>,
@@ -244,13 +250,6 @@ struct Builder<'a> {
     expanded: usize,
     docs: Vec<Node>,
     diagnostics: Vec<Diagnostic>,
-}
-
-impl Default for &CharOffsets {
-    fn default() -> Self {
-        static EMPTY: CharOffsets = CharOffsets { bytes: Vec::new(), len: 0 };
-        &EMPTY
-    }
 }
 
 /// Returned when the stream must stop (the alias budget is spent).
@@ -301,7 +300,7 @@ impl Builder<'_> {
                 anchor,
                 tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
             }),
-            Event::SequenceEnd | Event::MappingEnd => self.close_top(),
+            Event::SequenceEnd | Event::MappingEnd => self.close_top(Some(span)),
             Event::DocumentEnd => self.close_all(),
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::Nothing => {}
         }
@@ -326,11 +325,14 @@ impl Builder<'_> {
         }
     }
 
-    fn close_top(&mut self) {
+    /// Closes the innermost container. `end` is the span of its closing event: a `]` or `}`
+    /// for flow collections, empty (at the next token) for block ones.
+    fn close_top(&mut self, end: Option<Span>) {
         let Some(frame) = self.stack.pop() else { return };
+        let closer = end.filter(|e| !e.is_empty()).map_or(0, |e| e.end);
         let (node, anchor) = match frame {
             Frame::Seq { items, span, anchor, tag } => {
-                let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
+                let end = items.last().map_or(span.end, |n| n.span.end.max(span.end)).max(closer);
                 let span = Span { start: span.start, end };
                 (Node { value: Value::Seq(items), span, tag }, anchor)
             }
@@ -344,7 +346,8 @@ impl Builder<'_> {
                     };
                     entries.push((k, value));
                 }
-                let end = entries.last().map_or(span.end, |(_, v)| v.span.end.max(span.end));
+                let end =
+                    entries.last().map_or(span.end, |(_, v)| v.span.end.max(span.end)).max(closer);
                 let span = Span { start: span.start, end };
                 let entries = self.resolve_merges_and_duplicates(entries);
                 (Node { value: Value::Map(entries), span, tag }, anchor)
@@ -355,7 +358,7 @@ impl Builder<'_> {
 
     fn close_all(&mut self) {
         while !self.stack.is_empty() {
-            self.close_top();
+            self.close_top(None);
         }
     }
 
