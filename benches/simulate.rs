@@ -1,1 +1,129 @@
-fn main() {}
+//! `cargo bench --bench simulate`: how fast the simulation is, as ratios against a baseline
+//! measured in the same process, so the figures mean the same on any machine.
+//!
+//! The baseline is the critical-path method (a topological pass computing earliest starts,
+//! resources ignored): the least work any schedule of the same graph needs. The ratio says what
+//! resource-aware discrete-event simulation costs on top of it.
+//!
+//! Cases: all 600 PSPLIB J120 instances (skipped when `../shared` is absent), and synthetic
+//! pipelines of 1,000, 10,000 and 20,000 tasks (the doubling shows the growth rate).
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use pipescope::dialect::Dialect;
+use pipescope::model::Pipeline;
+use pipescope::sim::{SimOptions, simulate};
+use pipescope::{AnalyzeOptions, analyze, synthetic};
+
+/// The median of `runs` timings of `f`.
+fn median<F: FnMut()>(runs: usize, mut f: F) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+/// Earliest finish of every task with unlimited resources (Kahn's algorithm).
+fn critical_path_method(p: &Pipeline) -> u64 {
+    let n = p.tasks.len();
+    let mut indegree = vec![0u32; n];
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, t) in p.tasks.iter().enumerate() {
+        for d in t.deps.iter().filter_map(|d| d.target) {
+            out[d.index()].push(i);
+            indegree[i] += 1;
+        }
+        if let Some(parent) = t.parent {
+            out[parent.index()].push(i);
+            indegree[i] += 1;
+        }
+    }
+    let mut start = vec![0u64; n];
+    let mut queue: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut makespan = 0;
+    while let Some(i) = queue.pop() {
+        let end = start[i] + p.tasks[i].duration.nominal().0;
+        makespan = makespan.max(end);
+        for &j in &out[i] {
+            start[j] = start[j].max(end);
+            indegree[j] -= 1;
+            if indegree[j] == 0 {
+                queue.push(j);
+            }
+        }
+    }
+    makespan
+}
+
+fn report(name: &str, tasks: usize, baseline: Duration, measured: Duration) {
+    println!(
+        "{name:<34} {tasks:>7} tasks  {:>9.3} ms  baseline {:>8.3} ms  ratio {:>6.1}×",
+        measured.as_secs_f64() * 1e3,
+        baseline.as_secs_f64() * 1e3,
+        measured.as_secs_f64() / baseline.as_secs_f64().max(1e-9)
+    );
+}
+
+fn main() {
+    let options = SimOptions::default();
+    let j120 = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/psplib/j120");
+    if j120.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(&j120)
+            .expect("j120")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        let instances: Vec<Pipeline> = files
+            .iter()
+            .map(|f| Dialect::Psplib.read(&std::fs::read_to_string(f).expect("instance")).0)
+            .collect();
+        let tasks = instances.iter().map(|p| p.tasks.len()).sum();
+        let baseline = median(21, || {
+            for p in &instances {
+                black_box(critical_path_method(black_box(p)));
+            }
+        });
+        let measured = median(21, || {
+            for p in &instances {
+                black_box(simulate(black_box(p), &options));
+            }
+        });
+        report("PSPLIB J120 (600 instances)", tasks, baseline, measured);
+    } else {
+        println!("PSPLIB J120: skipped, ../shared/bench/psplib is absent");
+    }
+
+    let mut previous: Option<(usize, Duration)> = None;
+    for size in [1_000, 10_000, 20_000] {
+        let text = synthetic::pipeline(size, 42);
+        let analysis = analyze(&text, &AnalyzeOptions::default());
+        let p = &analysis.pipeline;
+        let baseline = median(21, || {
+            black_box(critical_path_method(black_box(p)));
+        });
+        let measured = median(21, || {
+            black_box(simulate(black_box(p), &options));
+        });
+        report(&format!("synthetic {size}: simulate"), p.tasks.len(), baseline, measured);
+        let whole = median(11, || {
+            black_box(analyze(black_box(&text), &AnalyzeOptions::default()));
+        });
+        report(&format!("synthetic {size}: read+lint+simulate"), p.tasks.len(), baseline, whole);
+        if let Some((before_size, before)) = previous {
+            println!(
+                "{:<34} simulate time grew {:.1}× for {:.0}× the tasks",
+                "",
+                measured.as_secs_f64() / before.as_secs_f64(),
+                size as f64 / before_size as f64
+            );
+        }
+        previous = Some((size, measured));
+    }
+}

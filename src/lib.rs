@@ -12,6 +12,7 @@ pub mod lint;
 pub mod model;
 pub mod sim;
 pub mod span;
+pub mod synthetic;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]

@@ -29,7 +29,8 @@ fn timeline(yaml: &str, policy: Policy) -> String {
                 let why = match &w.reason {
                     WaitReason::Dependency { on } => format!("for {}", p.task(*on).id),
                     WaitReason::Resource { resource, holders, .. } => {
-                        let held: Vec<&str> = holders.iter().map(|&h| p.task(h).id.as_str()).collect();
+                        let held: Vec<&str> =
+                            holders.iter().map(|&h| p.task(h).id.as_str()).collect();
                         format!("for {} held by {}", p.resource(*resource).name, held.join(","))
                     }
                 };
@@ -425,8 +426,10 @@ fn what_if_durations_override_the_model() {
     let mut durations: Vec<Millis> =
         base.pipeline.tasks.iter().map(|t| t.duration.nominal()).collect();
     durations[0] = Millis(60_000); // build: 4m → 1m
-    let options =
-        AnalyzeOptions { dialect: None, sim: SimOptions { policy: Policy::Fifo, durations: Some(durations) } };
+    let options = AnalyzeOptions {
+        dialect: None,
+        sim: SimOptions { policy: Policy::Fifo, durations: Some(durations) },
+    };
     let faster = analyze(RELEASE, &options);
     assert_eq!(base.schedule.makespan.0 - faster.schedule.makespan.0, 180_000);
 }
