@@ -366,6 +366,17 @@ impl Builder<'_> {
     /// last of duplicated keys, reporting the duplicate.
     fn resolve_merges_and_duplicates(&mut self, entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
         let is_merge = |k: &Node| matches!(&k.value, Value::Scalar(s) if s.plain && s.text == "<<");
+        // The common case, without allocating: small mapping, no merge key, no duplicate.
+        if entries.len() <= 16 && !entries.iter().any(|(k, _)| is_merge(k)) {
+            let names: Vec<Option<&str>> = entries.iter().map(|(k, _)| k.as_str()).collect();
+            let duplicated = names
+                .iter()
+                .enumerate()
+                .any(|(i, a)| a.is_some() && names[..i].iter().any(|b| b == a));
+            if !duplicated {
+                return entries;
+            }
+        }
         let mut explicit: HashMap<String, Span> = HashMap::new();
         let mut duplicates = Vec::new();
         for (k, _) in entries.iter().filter(|(k, _)| !is_merge(k)) {
