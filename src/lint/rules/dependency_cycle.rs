@@ -10,11 +10,12 @@ declare_rule! {
     /// by a stage and its own steps: a stage starts before its steps and ends after them, so a
     /// step cannot wait for its own stage, and a stage cannot wait for one of its steps.
     ///
-    /// Each tangle of tasks is reported once, at a dependency of its first task in the file.
+    /// Each tangle of tasks is reported once, at the first `depends_on` entry in the file that
+    /// is part of it.
     ///
     /// ## Why is this bad?
-    /// None of the tasks in the circle can ever start, nor anything after them: the real
-    /// system would hang or reject the pipeline.
+    /// The tasks in the circle can never finish, and nothing that waits for them can start:
+    /// the real system would hang or reject the pipeline.
     ///
     /// ## Example
     /// ```yaml
@@ -165,7 +166,14 @@ fn describe(
             Some(EventEdge::Runs) | None => {}
         }
     }
-    let circle: Vec<&str> = names.iter().map(|&t| pipeline.task(t).id.as_str()).collect();
+    let mut circle: Vec<String> = names.iter().map(|&t| pipeline.task(t).id.clone()).collect();
+    // A circle of thousands of tasks would drown the message; its middle is in `related`.
+    const HEAD: usize = 6;
+    const TAIL: usize = 5;
+    if circle.len() > HEAD + TAIL + 1 {
+        let hidden = circle.len() - HEAD - TAIL;
+        circle.splice(HEAD..circle.len() - TAIL, [format!("… {hidden} more …")]);
+    }
     let task = pipeline.task(anchor.task);
     let mut help = if through_stage {
         String::from(
@@ -177,9 +185,13 @@ fn describe(
             "each waits for the next, so none of them can start; remove one of these dependencies",
         )
     };
+    let mut named = vec![false; pipeline.tasks.len()];
+    for &t in &names {
+        named[t.index()] = true;
+    }
     let others: Vec<&str> = members
         .iter()
-        .filter(|t| !names.contains(t))
+        .filter(|t| !named[t.index()])
         .map(|&t| pipeline.task(t).id.as_str())
         .collect();
     if !others.is_empty() {
