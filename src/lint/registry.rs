@@ -14,6 +14,16 @@ pub static RULES: &[&RuleInfo] = &[
     &ignored_setting::IGNORED_SETTING,
     &malformed_file::MALFORMED_FILE,
     &never_starts::NEVER_STARTS,
+    &duplicate_id::DUPLICATE_ID,
+    &unknown_dependency::UNKNOWN_DEPENDENCY,
+    &dependency_cycle::DEPENDENCY_CYCLE,
+    &self_dependency::SELF_DEPENDENCY,
+    &unknown_resource::UNKNOWN_RESOURCE,
+    &demand_exceeds_capacity::DEMAND_EXCEEDS_CAPACITY,
+    &serialized_parallel::SERIALIZED_PARALLEL,
+    &redundant_dependency::REDUNDANT_DEPENDENCY,
+    &empty_parallel::EMPTY_PARALLEL,
+    &single_member_parallel::SINGLE_MEMBER_PARALLEL,
 ];
 
 /// The rule with this code or name.

@@ -1,13 +1,23 @@
 //! One lint rule per file. Add a rule by adding its file here and its line in
 //! [`super::registry::RULES`].
 
+pub mod demand_exceeds_capacity;
+pub mod dependency_cycle;
+pub mod duplicate_id;
 pub mod duplicate_key;
+pub mod empty_parallel;
 pub mod ignored_setting;
 pub mod invalid_duration;
 pub mod invalid_value;
 pub mod malformed_file;
 pub mod missing_field;
 pub mod never_starts;
+pub mod redundant_dependency;
+pub mod self_dependency;
+pub mod serialized_parallel;
+pub mod single_member_parallel;
+pub mod unknown_dependency;
 pub mod unknown_key;
+pub mod unknown_resource;
 pub mod wrong_type;
 pub mod yaml_syntax;
