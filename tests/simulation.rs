@@ -195,6 +195,7 @@ pipeline:
           - step: {id: report, duration: 1m, depends_on: [unit, lint]}
 "#,
         expect![[r#"
+            ! PS108 `test/e2e` already waits for `build` through its stage `test`
             build 0:00–2:00
             test 2:00–6:00
               test/unit 2:00–5:00
@@ -241,6 +242,7 @@ pipeline:
         - stage: {id: t4, duration: 1m, uses: [runners]}
 "#,
         expect![[r#"
+            ! PS107 only 2 of the 4 parallel members using runners can run at once (capacity 2)
             t1 0:00–2:00
             t2 0:00–3:00
             t3 2:00–3:00 (waited 2m for runners held by t1,t2)
@@ -265,6 +267,7 @@ pipeline:
         - stage: {id: small, duration: 1m, uses: [runners]}
 "#,
         expect![[r#"
+            ! PS107 only 2 of the 3 parallel members using runners can run at once (capacity 2)
             first 0:00–2:00
             hold 2:00–6:00
             big 6:00–7:00 (waited 4m for runners held by hold)
@@ -290,6 +293,7 @@ pipeline:
 "#;
     // FIFO: first-ready was ready at 1:00, late at 2:00; first-ready goes first.
     expect![[r#"
+        ! PS107 parallel stages `late` and `first-ready` both hold lock (capacity 1): they will run one after another, not in parallel
         holder 0:00–5:00
         slow 0:00–2:00
         early 0:00–1:00
@@ -300,6 +304,7 @@ pipeline:
     .assert_eq(&timeline(yaml, Policy::Fifo));
     // Document order: late comes first in the file.
     expect![[r#"
+        ! PS107 parallel stages `late` and `first-ready` both hold lock (capacity 1): they will run one after another, not in parallel
         holder 0:00–5:00
         slow 0:00–2:00
         early 0:00–1:00
@@ -327,6 +332,7 @@ pipeline:
         - stage: {id: b, duration: 1m, uses: [env]}
 "#,
         expect![[r#"
+            ! PS107 parallel stages `a` and `b` both hold env (capacity 1): they will run one after another, not in parallel
             a 0:00–2:00
               a/one 0:00–1:00
               a/two 1:00–2:00
@@ -350,7 +356,7 @@ pipeline:
           - step: {id: apply, uses: [db]}
 "#,
         expect![[r#"
-            ! PS111 `migrate/apply` never starts: it waits for db held by migrate, which never finishes
+            ! PS111 `migrate/apply` never starts: it waits for db held by `migrate`, which cannot finish before it
             migrate never: None
               migrate/apply never: Some(Resource { resource: ResourceIdx(0), holders: [TaskIdx(0)] })
             makespan 0s · critical 
@@ -371,7 +377,6 @@ pipeline:
 "#,
         expect![[r#"
             ! PS103 dependency cycle: a → b → a
-            ! PS111 `a` never starts: it waits for `b`, which never finishes
             ok 0:00–1:00
             a never: Some(Dependency { on: TaskIdx(2) })
             b never: Some(Dependency { on: TaskIdx(1) })

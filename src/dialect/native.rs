@@ -192,10 +192,16 @@ impl Lowering {
         for (position, item) in items.iter().enumerate() {
             let Some((key, body)) = self.item_header(item, kind) else { continue };
             if key.as_str() == Some("parallel") {
-                let members =
-                    self.parallel(key, body, kind, parent, path, &sequencer.previous_block);
-                sequencer.block_base = std::mem::take(&mut sequencer.previous_block);
-                sequencer.previous_block = members;
+                let members = self.parallel(body, kind, parent, path, &sequencer.previous_block);
+                self.pipeline
+                    .parallel_groups
+                    .push(ParallelGroup { members: members.clone(), span: key.span });
+                // An empty group is reported by lint; the next item still waits for the item
+                // before the group.
+                if !members.is_empty() {
+                    sequencer.block_base = std::mem::take(&mut sequencer.previous_block);
+                    sequencer.previous_block = members;
+                }
                 continue;
             }
             let with_previous = self.starts_with_previous(body, position);
@@ -255,7 +261,6 @@ impl Lowering {
 
     fn parallel(
         &mut self,
-        key: &Node,
         body: &Node,
         kind: ListKind,
         parent: Option<TaskIdx>,
@@ -267,15 +272,8 @@ impl Lowering {
         for (position, item) in items.iter().enumerate() {
             let Some((member_key, member_body)) = self.item_header(item, kind) else { continue };
             if member_key.as_str() == Some("parallel") {
-                // Nested groups add nothing: their members simply join this group.
-                members.extend(self.parallel(
-                    member_key,
-                    member_body,
-                    kind,
-                    parent,
-                    path,
-                    waits_for,
-                ));
+                // A nested group adds nothing: its members join this group, which lint sees.
+                members.extend(self.parallel(member_body, kind, parent, path, waits_for));
                 continue;
             }
             if let Some(start) = member_body.get("start") {
@@ -295,9 +293,6 @@ impl Lowering {
                 position,
             ));
         }
-        self.pipeline
-            .parallel_groups
-            .push(ParallelGroup { members: members.clone(), span: key.span });
         members
     }
 
@@ -344,7 +339,7 @@ impl Lowering {
         let known = if kind == ListKind::Stages { STAGE_KEYS } else { STEP_KEYS };
         check_keys(body, known, &format!("a {what}"), &mut self.diagnostics);
 
-        let (local_id, id_span) = self.task_id(key, body, what, parent, position);
+        let (local_id, id_span) = self.task_id(key, body, what, position);
         let id = if path.is_empty() { local_id.clone() } else { format!("{path}/{local_id}") };
         let name = body
             .get("name")
@@ -410,14 +405,7 @@ impl Lowering {
         idx
     }
 
-    fn task_id(
-        &mut self,
-        key: &Node,
-        body: &Node,
-        what: &str,
-        parent: Option<TaskIdx>,
-        position: usize,
-    ) -> (String, Span) {
+    fn task_id(&mut self, key: &Node, body: &Node, what: &str, position: usize) -> (String, Span) {
         let made_up = || format!("{what}-{}", position + 1);
         let Some(id_node) = body.get("id") else {
             self.diagnostics.push(
@@ -440,7 +428,6 @@ impl Lowering {
             self.diagnostics.push(Diagnostic::new(&INVALID_VALUE, id_node.span, format!("the id `{id}` may not be empty or contain `/` or spaces; it is read as `{fixed}`")).with_help("`/` joins a stage's id and a step's id in full ids like `verify/smoke`"));
             return (fixed, id_node.span);
         }
-        let _ = parent;
         (id.to_string(), id_node.span)
     }
 

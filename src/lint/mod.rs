@@ -3,7 +3,7 @@
 //! Some rules are checked while a dialect reads the text (syntax, unknown keys, types): those
 //! have no `check` function, only their metadata and documentation here, and the readers emit
 //! their diagnostics. The others implement `check` over the finished [`Pipeline`].
-//! Each rule's documentation is its doc comment, collected by [`declare_rule!`] into
+//! Each rule's documentation is its doc comment, collected by `declare_rule!` into
 //! [`RuleInfo::doc`]; `pipescope rules --markdown` turns the registry into `docs/rules.md`.
 
 pub mod registry;

@@ -30,48 +30,27 @@ declare_rule! {
     }
 }
 
-/// One diagnostic per task the schedule left unstarted, skipping tasks that are only stuck
-/// behind another unstarted task (the root cause is reported once).
+/// One diagnostic per task stuck on a resource that never frees up. Tasks stuck behind another
+/// task are left out (that task is reported here, or its cycle by `dependency-cycle`), and so
+/// is a demand above capacity, which `demand-exceeds-capacity` reports.
 pub fn report(pipeline: &Pipeline, schedule: &Schedule) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for idx in schedule.never_started() {
-        let task = pipeline.task(idx);
-        let message = match &schedule.timing(idx).blocked {
-            Some(Blocked::Resource { resource, holders }) => {
-                let res = pipeline.resource(*resource);
-                let held: Vec<&str> =
-                    holders.iter().map(|&h| pipeline.task(h).id.as_str()).collect();
-                if held.is_empty() {
-                    format!(
-                        "`{}` never starts: it needs more of {} than its capacity of {}",
-                        task.id,
-                        res.describe(),
-                        res.capacity
-                    )
-                } else {
-                    format!(
-                        "`{}` never starts: it waits for {} held by {}, which never finishes",
-                        task.id,
-                        res.describe(),
-                        held.join(", ")
-                    )
-                }
-            }
-            Some(Blocked::Dependency { on }) => {
-                if schedule.timing(*on).start.is_none()
-                    && schedule.timing(*on).blocked.is_some()
-                    && *on != idx
-                {
-                    continue;
-                }
-                format!(
-                    "`{}` never starts: it waits for `{}`, which never finishes",
-                    task.id,
-                    pipeline.task(*on).id
-                )
-            }
-            Some(Blocked::Parent { .. }) | None => continue,
+        let Some(Blocked::Resource { resource, holders }) = &schedule.timing(idx).blocked else {
+            continue;
         };
+        if holders.is_empty() {
+            continue;
+        }
+        let task = pipeline.task(idx);
+        let held: Vec<String> =
+            holders.iter().map(|&h| format!("`{}`", pipeline.task(h).id)).collect();
+        let message = format!(
+            "`{}` never starts: it waits for {} held by {}, which cannot finish before it",
+            task.id,
+            pipeline.resource(*resource).describe(),
+            held.join(", ")
+        );
         out.push(Diagnostic::new(&NEVER_STARTS, task.id_span, message));
     }
     out
