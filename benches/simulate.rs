@@ -82,7 +82,11 @@ fn main() {
         files.sort();
         let instances: Vec<Pipeline> = files
             .iter()
-            .map(|f| Dialect::Psplib.read(&std::fs::read_to_string(f).expect("instance")).0)
+            .map(|f| {
+                Dialect::Psplib
+                    .read(&std::fs::read_to_string(f).expect("instance"), &Default::default())
+                    .0
+            })
             .collect();
         let tasks = instances.iter().map(|p| p.tasks.len()).sum();
         let baseline = median(21, || {

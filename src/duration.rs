@@ -98,6 +98,12 @@ pub enum DurationSpec {
     Fixed(Millis),
 }
 
+impl Default for DurationSpec {
+    fn default() -> DurationSpec {
+        DurationSpec::Fixed(Millis::ZERO)
+    }
+}
+
 impl DurationSpec {
     /// The single value a deterministic simulation uses.
     pub fn nominal(self) -> Millis {

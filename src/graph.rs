@@ -392,6 +392,7 @@ mod tests {
             demands: Vec::new(),
             span: Span::default(),
             id_span: Span::default(),
+            notes: Vec::new(),
         }
     }
 

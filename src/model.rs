@@ -76,9 +76,10 @@ impl Pipeline {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TaskKind {
     Stage,
+    #[default]
     Step,
     /// A job of a flat scheduling problem (PSPLIB, and CI jobs later).
     Job,
@@ -95,17 +96,23 @@ impl TaskKind {
 }
 
 /// Where a task's duration came from, so that the timeline can mark guesses as guesses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DurationSource {
     /// Written on the task.
     Explicit,
     /// Taken from `defaults.duration` or the built-in default.
+    #[default]
     Default,
+    /// The file has no duration (real CI files rarely do): a default, bounded by the task's
+    /// timeout when it has one.
+    Estimated,
+    /// Set by the user outside the file (a durations file, the app's duration editor).
+    Override,
     /// Computed from the task's children; the task's own duration is not used.
     Children,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
     /// The full id: the path of ids joined by `/` (`verify/smoke`).
     pub id: String,
@@ -125,6 +132,19 @@ pub struct Task {
     pub span: Span,
     /// The id (or the item's header when it has no id).
     pub id_span: Span,
+    /// What the file says about the task that the simulation does not evaluate (conditions,
+    /// failure strategies), kept so that it is shown and reported rather than dropped.
+    pub notes: Vec<Note>,
+}
+
+/// A setting kept for display but not simulated, such as `when:` or `if:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// The key as written: `when`, `if`, `rules`, `failureStrategies`.
+    pub key: String,
+    /// The value, as short text.
+    pub text: String,
+    pub span: Span,
 }
 
 impl Task {
@@ -173,6 +193,14 @@ pub enum ResourceKind {
     Declared,
     /// Harness's automatic lock on an infrastructure.
     Infrastructure,
+    /// A mutual-exclusion group: GitHub `concurrency`, GitLab `resource_group`, a Harness
+    /// Queue step's key.
+    Concurrency,
+    /// A pool of machines: runner labels or tags, deployment targets of a role.
+    Pool,
+    /// A cap on how many instances run at once: `max-parallel`, `maxConcurrency`,
+    /// `MaxParallelism`.
+    Parallelism,
 }
 
 /// A renewable resource: `capacity` units, taken while a task runs and given back when it ends.
@@ -190,6 +218,9 @@ impl Resource {
         match self.kind {
             ResourceKind::Declared => self.name.clone(),
             ResourceKind::Infrastructure => format!("infrastructure {}", self.name),
+            ResourceKind::Concurrency => format!("concurrency group {}", self.name),
+            ResourceKind::Pool => format!("runner pool {}", self.name),
+            ResourceKind::Parallelism => format!("parallelism limit {}", self.name),
         }
     }
 }

@@ -175,6 +175,7 @@ fn task(id: &str, parent: Option<TaskIdx>, deps: &[u32]) -> Task {
         demands: Vec::new(),
         span: Span::default(),
         id_span: Span::default(),
+        notes: Vec::new(),
     }
 }
 

@@ -29,7 +29,7 @@ fn instances(dir: &Path, set: &str) -> Vec<(String, Pipeline)> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).expect("readable instance");
-            let (pipeline, diagnostics) = Dialect::Psplib.read(&text);
+            let (pipeline, diagnostics) = Dialect::Psplib.read(&text, &Default::default());
             assert!(diagnostics.is_empty(), "{}: {diagnostics:?}", path.display());
             (path.file_name().unwrap().to_string_lossy().into_owned(), pipeline)
         })

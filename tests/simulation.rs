@@ -9,7 +9,8 @@ use pipescope::{AnalyzeOptions, analyze};
 
 /// One line per task: `id  start–end  (waits)`, then the makespan and the critical path.
 fn timeline(yaml: &str, policy: Policy) -> String {
-    let options = AnalyzeOptions { dialect: None, sim: SimOptions { policy, durations: None } };
+    let options =
+        AnalyzeOptions { sim: SimOptions { policy, durations: None }, ..Default::default() };
     let analysis = analyze(yaml, &options);
     let p = &analysis.pipeline;
     let s = &analysis.schedule;
@@ -432,8 +433,8 @@ fn what_if_durations_override_the_model() {
         base.pipeline.tasks.iter().map(|t| t.duration.nominal()).collect();
     durations[0] = Millis(60_000); // build: 4m → 1m
     let options = AnalyzeOptions {
-        dialect: None,
         sim: SimOptions { policy: Policy::Fifo, durations: Some(durations) },
+        ..Default::default()
     };
     let faster = analyze(RELEASE, &options);
     assert_eq!(base.schedule.makespan.0 - faster.schedule.makespan.0, 180_000);

@@ -7,6 +7,7 @@ pub mod psplib;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::analysis::Inputs;
 use crate::diagnostic::Diagnostic;
 use crate::model::Pipeline;
 
@@ -34,7 +35,10 @@ impl Dialect {
     }
 
     /// Reads the text. Never fails: returns what it could build and what was wrong.
-    pub fn read(self, text: &str) -> (Pipeline, Vec<Diagnostic>) {
+    /// `inputs` carries what the file does not say (runner and target counts); durations given
+    /// there are applied afterwards, the same way for every dialect.
+    pub fn read(self, text: &str, inputs: &Inputs) -> (Pipeline, Vec<Diagnostic>) {
+        let _ = inputs;
         match self {
             Dialect::Native => native::read(text),
             Dialect::Psplib => psplib::read(text),

@@ -377,6 +377,7 @@ impl Lowering {
             demands,
             span: key.span.cover(body.span),
             id_span,
+            notes: Vec::new(),
         });
         if let Some(depends_on) = body.get("depends_on") {
             let names = fields::list(depends_on, "`depends_on`", &mut self.diagnostics)

@@ -219,6 +219,7 @@ pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
             demands,
             span: job.line_span,
             id_span: job.number_span,
+            notes: Vec::new(),
         });
     }
     (pipeline, diagnostics)

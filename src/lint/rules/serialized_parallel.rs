@@ -129,7 +129,7 @@ fn diagnose(
                  otherwise list them one after another",
                 resource.name
             ),
-            ResourceKind::Declared => format!(
+            _ => format!(
                 "if they may share it, raise the capacity of `{}`; otherwise list them one \
                  after another",
                 resource.name
