@@ -67,7 +67,7 @@ clippy-wasm: tools
 	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
 
 test-native: tools
-	cargo test
+	cargo test --no-fail-fast
 
 dist: tools
 	rm -rf $(DIST)
