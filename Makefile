@@ -1,0 +1,112 @@
+# pipescope's build, run and test entry points. On a fresh machine (Rust via rustup, Node 20 + npm,
+# Python 3) these install whatever is missing first (scripts/install-tools.sh, idempotent):
+#
+#   make run     build the web bundle into dist/ and serve it on http://127.0.0.1:$(PORT)/
+#   make test    everything CI checks: fmt, clippy (native + wasm32), cargo test, the web bundle
+#   make dist    the release web bundle only
+#
+# Tools come from package registries only: the wasm32 target and rustfmt/clippy from rustup,
+# wasm-bindgen-cli from crates.io (cargo install), wasm-opt from npm's `binaryen` (pinned in
+# package-lock.json, run from node_modules/.bin; Debian's binaryen is too old), and, for browser
+# tests only, Debian's chromium + chromium-driver. No trunk, no wasm-pack: they download binaries.
+
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+
+# cargo-installed tools (wasm-bindgen) live here; put them first so they win over any other copy.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+
+PORT ?= 8080
+HOST ?= 127.0.0.1
+DIST ?= dist
+WASM_TARGET := wasm32-unknown-unknown
+WASM_PROFILE := wasm-release
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+WASM_IN := $(TARGET_DIR)/$(WASM_TARGET)/$(WASM_PROFILE)/pipescope.wasm
+WASM_OUT := $(DIST)/pipescope_bg.wasm
+WASM_OPT := node_modules/.bin/wasm-opt
+# wasm-opt takes the wasm features to allow from the module's target_features section (rustc's
+# defaults: bulk memory, reference types, multivalue, ...), so no --enable-* flags are needed.
+WASM_OPT_FLAGS := -Oz
+
+# The steps of `make test`, in order. When browser tests land, append `test-browser` here.
+TEST_STEPS := fmt-check clippy clippy-wasm test-native dist check-dist
+
+.PHONY: help tools tools-browser run serve dist check-dist test fmt fmt-check clippy clippy-wasm \
+	test-native test-browser clean
+
+help:
+	@echo "make run           build the web bundle and serve it on http://$(HOST):$(PORT)/ (PORT=...)"
+	@echo "make test          fmt check, clippy (native + wasm32), cargo test, web bundle + smoke check"
+	@echo "make dist          release web bundle into $(DIST)/"
+	@echo "make serve         serve the existing $(DIST)/ without rebuilding"
+	@echo "make tools         install missing tools (rust target/components, wasm-bindgen, npm deps)"
+	@echo "make test-browser  browser tests (installs Debian's chromium first; none yet)"
+	@echo "make fmt           cargo fmt"
+	@echo "make clean         remove $(DIST)/"
+
+tools:
+	@scripts/install-tools.sh rust wasm-bindgen npm
+
+# Only browser tests need Chromium (a large apt install), so only test-browser asks for it.
+tools-browser:
+	@scripts/install-tools.sh chromium
+
+fmt:
+	cargo fmt
+
+fmt-check: tools
+	cargo fmt --check
+
+clippy: tools
+	cargo clippy --all-targets -- -D warnings
+
+clippy-wasm: tools
+	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+
+test-native: tools
+	cargo test --no-fail-fast
+
+dist: tools
+	rm -rf $(DIST)
+	cargo build --lib --target $(WASM_TARGET) --profile $(WASM_PROFILE)
+	wasm-bindgen --target web --no-typescript --out-dir $(DIST) $(WASM_IN)
+	@echo "dist: wasm-bindgen output $$(wc -c < $(WASM_OUT)) bytes"
+	$(WASM_OPT) $(WASM_OPT_FLAGS) -o $(WASM_OUT) $(WASM_OUT)
+	cp index.html $(DIST)/
+	cp -R static $(DIST)/static
+	@raw=$$(wc -c < $(WASM_OUT)); gz=$$(gzip -9 -c $(WASM_OUT) | wc -c); \
+	 js=$$(wc -c < $(DIST)/pipescope.js); jsgz=$$(gzip -9 -c $(DIST)/pipescope.js | wc -c); \
+	 echo "dist: pipescope_bg.wasm $$raw bytes raw, $$gz bytes gzipped;" \
+	      "pipescope.js $$js bytes raw, $$jsgz bytes gzipped"
+
+# Smoke check of the bundle: files present, page wired up, the example pipeline runs in the wasm.
+check-dist:
+	node scripts/check-dist.mjs $(DIST)
+
+test: tools $(TEST_STEPS)
+	@echo "make test: all steps passed ($(TEST_STEPS))"
+
+# Hook for browser tests (wasm-bindgen-test in headless Chromium, Playwright via playwright-core
+# with executablePath /usr/bin/chromium). Not yet part of TEST_STEPS: there are no such tests yet.
+# When they land, run them here, e.g.
+#   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=60 \
+#     cargo test --target $(WASM_TARGET)   (with wasm-bindgen-test-runner as the cargo runner)
+#   node tests/browser/run.mjs             (Playwright against `make serve`)
+# and append test-browser to TEST_STEPS.
+test-browser: tools tools-browser dist
+	@echo "test-browser: no browser tests yet"
+
+run: dist
+	@echo "pipescope: serving $(DIST)/ at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	python3 -m http.server $(PORT) --bind $(HOST) --directory $(DIST)
+
+serve:
+	@test -f $(WASM_OUT) || { echo "no $(WASM_OUT): run 'make dist' (or 'make run')" >&2; exit 1; }
+	@echo "pipescope: serving $(DIST)/ at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	python3 -m http.server $(PORT) --bind $(HOST) --directory $(DIST)
+
+clean:
+	rm -rf $(DIST)
