@@ -10,6 +10,7 @@ pub mod dialect;
 pub mod duration;
 pub mod lint;
 pub mod model;
+pub mod report;
 pub mod sim;
 pub mod span;
 pub mod yaml;
