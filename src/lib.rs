@@ -11,6 +11,7 @@ pub mod duration;
 pub mod graph;
 pub mod lint;
 pub mod model;
+pub mod report;
 pub mod sim;
 pub mod span;
 pub mod synthetic;

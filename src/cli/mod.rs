@@ -1,0 +1,252 @@
+//! The `pipescope` command: arguments, files, output and exit codes around the core.
+//!
+//! Exit codes: 0 when no diagnostic is an error, 1 when some are, 2 when an input could not be
+//! read at all (or the output could not be written). Usage errors are clap's (also 2).
+
+mod diagnostics;
+mod input;
+mod style;
+mod timeline;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use pipescope::dialect::Dialect;
+use pipescope::lint;
+use pipescope::report;
+use pipescope::sim::{Policy, SimOptions};
+use pipescope::span::LineIndex;
+use pipescope::{AnalyzeOptions, analyze};
+
+use diagnostics::Counts;
+use style::{Style, fit};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pipescope",
+    version,
+    about = "See what a CI/CD pipeline will do before it runs: lint it and simulate its timeline."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate a pipeline and show when each task runs, waits, and why.
+    Simulate(SimulateArgs),
+    /// Check pipeline files and report problems.
+    Lint(LintArgs),
+    /// List the lint rules.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+struct SimulateArgs {
+    /// The pipeline file; `-` reads stdin.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Which ready task gets a resource first: the one ready longest (fifo), or the first in
+    /// the file (order).
+    #[arg(long, value_enum, default_value_t = PolicyArg::Fifo)]
+    policy: PolicyArg,
+    /// The file's format; `auto` guesses it from the text.
+    #[arg(long, default_value = "auto", value_parser = dialect_parser())]
+    dialect: DialectArg,
+}
+
+#[derive(Debug, Args)]
+struct LintArgs {
+    /// The pipeline files; `-` reads stdin.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// The files' format; `auto` guesses it from each text.
+    #[arg(long, default_value = "auto", value_parser = dialect_parser())]
+    dialect: DialectArg,
+}
+
+#[derive(Debug, Args)]
+struct RulesArgs {
+    /// Print the rules' documentation as Markdown (the source of `docs/rules.md`).
+    #[arg(long)]
+    markdown: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PolicyArg {
+    Fifo,
+    Order,
+}
+
+impl From<PolicyArg> for Policy {
+    fn from(p: PolicyArg) -> Policy {
+        match p {
+            PolicyArg::Fifo => Policy::Fifo,
+            PolicyArg::Order => Policy::DocumentOrder,
+        }
+    }
+}
+
+/// `--dialect`: `None` for `auto` (detect from the text). A newtype because clap reads a bare
+/// `Option` field as "the flag may be absent".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DialectArg(Option<Dialect>);
+
+/// `auto` or any dialect the core knows, listed from [`Dialect::ALL`] so that a new dialect
+/// needs no change here.
+fn dialect_parser() -> impl TypedValueParser<Value = DialectArg> {
+    let names = std::iter::once("auto").chain(Dialect::ALL.iter().map(|d| d.name()));
+    // The value has been checked against the names, so only `auto` fails to parse.
+    PossibleValuesParser::new(names).map(|name| DialectArg(name.parse::<Dialect>().ok()))
+}
+
+/// How a run ended; the worst outcome of all inputs wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    Clean = 0,
+    Errors = 1,
+    Unreadable = 2,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (output, outcome) = match cli.command {
+        Command::Simulate(args) => simulate(&args),
+        Command::Lint(args) => lint_files(&args),
+        Command::Rules(args) => (rules(&args), Outcome::Clean),
+    };
+    // A closed pipe (`pipescope simulate x | head`) is the reader's choice, not a failure.
+    match io::stdout().lock().write_all(output.as_bytes()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("pipescope: cannot write output: {e}");
+            return ExitCode::from(Outcome::Unreadable as u8);
+        }
+        _ => {}
+    }
+    ExitCode::from(outcome as u8)
+}
+
+fn simulate(args: &SimulateArgs) -> (String, Outcome) {
+    let input = match input::read(&args.file) {
+        Ok(input) => input,
+        Err(e) => {
+            eprintln!("pipescope: {e}");
+            return (String::new(), Outcome::Unreadable);
+        }
+    };
+    let policy = Policy::from(args.policy);
+    let options =
+        AnalyzeOptions { dialect: args.dialect.0, sim: SimOptions { policy, durations: None } };
+    let analysis = analyze(&input.text, &options);
+    let outcome = if analysis.has_errors() { Outcome::Errors } else { Outcome::Clean };
+    let output = match args.format {
+        Format::Json => {
+            let report = report::analysis_report(&analysis, &input.text, &input.name, policy);
+            to_json(&report)
+        }
+        Format::Text => {
+            timeline::render(&analysis, &input.text, &input.name, policy, Style::for_stdout())
+        }
+    };
+    (output, outcome)
+}
+
+fn lint_files(args: &LintArgs) -> (String, Outcome) {
+    let options = AnalyzeOptions { dialect: args.dialect.0, sim: SimOptions::default() };
+    let mut outcome = Outcome::Clean;
+    // Kept whole until the end so that the JSON reports can borrow from them.
+    let mut linted = Vec::new();
+    for path in &args.files {
+        match input::read(path) {
+            Ok(input) => {
+                let analysis = analyze(&input.text, &options);
+                if analysis.has_errors() {
+                    outcome = outcome.max(Outcome::Errors);
+                }
+                let index = LineIndex::new(&input.text);
+                linted.push((input, analysis, index));
+            }
+            Err(e) => {
+                eprintln!("pipescope: {e}");
+                outcome = outcome.max(Outcome::Unreadable);
+            }
+        }
+    }
+    let output = match args.format {
+        Format::Json => {
+            let reports: Vec<report::DiagnosticReport> = linted
+                .iter()
+                .flat_map(|(input, analysis, index)| {
+                    analysis
+                        .diagnostics
+                        .iter()
+                        .map(|d| report::diagnostic_report(d, &input.text, index, &input.name))
+                })
+                .collect();
+            to_json(&reports)
+        }
+        Format::Text => {
+            let style = Style::for_stdout();
+            let mut out = String::new();
+            let mut counts = Counts::default();
+            for (input, analysis, index) in &linted {
+                counts.add(&analysis.diagnostics);
+                for d in &analysis.diagnostics {
+                    diagnostics::render(&mut out, d, &input.text, index, &input.name, style);
+                }
+            }
+            let summary =
+                format!("{} in {}", counts.describe(), diagnostics::plural(linted.len(), "file"));
+            out.push_str(&style.bold(&summary));
+            out.push('\n');
+            out
+        }
+    };
+    (output, outcome)
+}
+
+fn rules(args: &RulesArgs) -> String {
+    if args.markdown {
+        return lint::rules_markdown();
+    }
+    let rules = lint::registry::RULES;
+    let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for rule in rules {
+        out.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            rule.code,
+            fit(rule.name, name_width),
+            fit(rule.severity.as_str(), "warning".len()),
+            rule.summary()
+        ));
+    }
+    out
+}
+
+/// Pretty JSON with a final newline. The report types always serialise; should that ever
+/// change, the message says so instead of printing half a document.
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(mut json) => {
+            json.push('\n');
+            json
+        }
+        Err(e) => format!("{{\"error\": \"cannot serialise the report: {e}\"}}\n"),
+    }
+}

@@ -1,0 +1,525 @@
+//! Runs the real `pipescope` binary and checks what a user sees: outputs, files, exit codes.
+//!
+//! The inputs are in `tests/data/`; the expected text outputs sit beside them as `*.txt` and
+//! are rewritten with `UPDATE_EXPECT=1 cargo test --test cli` (then read the diff: the numbers
+//! in them were checked by hand against the semantics in `docs/FORMAT.md`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+fn run(args: &[&str]) -> Output {
+    run_with_stdin(args, None)
+}
+
+/// Runs the binary from the crate root (so that `tests/data/x.yaml` is how files are named in
+/// the output), with colours off whatever the terminal.
+fn run_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pipescope"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        // The binary may stop reading early (input too large); a broken pipe is then expected.
+        let _ = pipe.write_all(bytes);
+    }
+    let output = child.wait_with_output().expect("the binary finishes");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "pipescope {args:?} panicked:\n{stderr}");
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited normally")
+}
+
+fn json_of(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("stdout is not JSON ({e}):\n{}", String::from_utf8_lossy(&output.stdout))
+    })
+}
+
+fn task<'v>(report: &'v Value, id: &str) -> &'v Value {
+    report["tasks"]
+        .as_array()
+        .and_then(|tasks| tasks.iter().find(|t| t["id"] == id))
+        .unwrap_or_else(|| panic!("no task {id} in {report:#}"))
+}
+
+/// `[ready, start, end]` of a task, in seconds.
+fn times(report: &Value, id: &str) -> Value {
+    let t = task(report, id);
+    json!([t["ready"], t["start"], t["end"]])
+}
+
+/// Compares with `tests/data/<name>`, or rewrites it when `UPDATE_EXPECT` is set.
+fn expect_file(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, actual).expect("write the expected output");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{} differs; if the new output is right, run `UPDATE_EXPECT=1 cargo test --test cli`\n\
+         --- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+/// A scratch folder for files the tests make (too large, not UTF-8, ...).
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(test);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}
+
+#[test]
+fn simulate_json_gives_the_release_timeline() {
+    let output = run(&["simulate", "--format", "json", "tests/data/release.yaml"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = json_of(&output);
+    assert_eq!(report["file"], "tests/data/release.yaml");
+    assert_eq!(report["dialect"], "native");
+    assert_eq!(report["policy"], "fifo");
+    assert_eq!(report["name"], "release");
+    assert_eq!(report["diagnostics"], json!([]));
+
+    // build 0:00-4:00; both deploys 4:00-7:00 (different resources, 2 of 3 runners at most);
+    // verify opens at 7:00: smoke 7:00-7:45 with perf 7:00-9:00 beside it, report after smoke
+    // 7:45-7:55 (its depends_on replaces waiting for perf). The end is perf's: 9:00.
+    assert_eq!(report["makespan"], 540.0);
+    assert_eq!(times(&report, "build"), json!([0.0, 0.0, 240.0]));
+    assert_eq!(times(&report, "deploy-eu"), json!([240.0, 240.0, 420.0]));
+    assert_eq!(times(&report, "deploy-us"), json!([240.0, 240.0, 420.0]));
+    assert_eq!(times(&report, "verify"), json!([420.0, 420.0, 540.0]));
+    assert_eq!(times(&report, "verify/smoke"), json!([420.0, 420.0, 465.0]));
+    assert_eq!(times(&report, "verify/perf"), json!([420.0, 420.0, 540.0]));
+    assert_eq!(times(&report, "verify/report"), json!([465.0, 465.0, 475.0]));
+    for t in report["tasks"].as_array().expect("tasks") {
+        assert_eq!(t["waits"], json!([]), "{} never waits", t["id"]);
+        assert_eq!(t["blocked"], Value::Null);
+    }
+    // The deploys end together; the path goes through the one the simulation saw finish last.
+    assert_eq!(report["critical_path"], json!(["build", "deploy-us", "verify", "verify/perf"]));
+
+    let verify = task(&report, "verify");
+    assert_eq!(verify["kind"], "stage");
+    assert_eq!(verify["duration_source"], "children");
+    assert_eq!(verify["duration"], 120.0);
+    assert_eq!((&verify["line"], &verify["column"]), (&json!(13), &json!(7)));
+    let perf = task(&report, "verify/perf");
+    assert_eq!(perf["parent"], "verify");
+    assert_eq!(perf["critical"], true);
+    assert_eq!(task(&report, "verify/smoke")["critical"], false);
+    assert_eq!(
+        task(&report, "deploy-us")["uses"],
+        json!([{"resource": "prod-cluster", "amount": 1}, {"resource": "runners", "amount": 1}])
+    );
+
+    let resources: Vec<(&Value, &Value, &Value, &Value)> = report["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|r| (&r["name"], &r["kind"], &r["capacity"], &r["peak_in_use"]))
+        .collect();
+    assert_eq!(
+        resources,
+        [
+            (&json!("prod-cluster"), &json!("declared"), &json!(1), &json!(1)),
+            (&json!("runners"), &json!("declared"), &json!(3), &json!(1)),
+            (&json!("prod-eu"), &json!("infrastructure"), &json!(1), &json!(1)),
+        ]
+    );
+    // Runners: one unit 0:00-7:00 of 3 units × 9:00.
+    assert_eq!(report["resources"][1]["utilisation"], 420.0 / 1620.0);
+    assert_eq!(report["resources"][0]["utilisation"], 180.0 / 540.0);
+}
+
+#[test]
+fn simulate_text_draws_the_release_timeline() {
+    let output = run(&["simulate", "tests/data/release.yaml"]);
+    assert_eq!(code(&output), 0);
+    let text = stdout(&output);
+    assert!(!text.contains('\x1b'), "no colour outside a terminal");
+    assert!(text.starts_with("release: makespan 9m, 7 tasks (native dialect, fifo policy)\n"));
+    expect_file("release.simulate.txt", &text);
+}
+
+#[test]
+fn parallel_stages_on_one_infrastructure_run_one_after_the_other() {
+    let output = run(&["simulate", "--format", "json", "tests/data/shared-infra.yaml"]);
+    assert_eq!(code(&output), 0);
+    let report = json_of(&output);
+    // build 0:00-2:00; deploy-a takes prod-eu 2:00-5:00; deploy-b, ready at 2:00, waits the
+    // 3m until deploy-a gives it back, then runs 5:00-8:00; done follows at 8:00-8:30.
+    assert_eq!(report["makespan"], 510.0);
+    assert_eq!(times(&report, "deploy-a"), json!([120.0, 120.0, 300.0]));
+    assert_eq!(times(&report, "deploy-b"), json!([120.0, 300.0, 480.0]));
+    assert_eq!(times(&report, "done"), json!([480.0, 480.0, 510.0]));
+    assert_eq!(task(&report, "deploy-a")["waits"], json!([]));
+    assert_eq!(
+        task(&report, "deploy-b")["waits"],
+        json!([{
+            "reason": "resource", "from": 120.0, "to": 300.0, "resource": "prod-eu",
+            "holders": ["deploy-a"], "holders_total": 1,
+        }])
+    );
+    // done had one of its two dependencies at 5:00 and waited for the other until 8:00.
+    assert_eq!(
+        task(&report, "done")["waits"],
+        json!([{"reason": "dependency", "from": 300.0, "to": 480.0, "on": "deploy-b"}])
+    );
+    assert_eq!(report["critical_path"], json!(["build", "deploy-a", "deploy-b", "done"]));
+    let prod_eu = &report["resources"][0];
+    assert_eq!((&prod_eu["name"], &prod_eu["kind"]), (&json!("prod-eu"), &json!("infrastructure")));
+    assert_eq!((&prod_eu["peak_in_use"], &prod_eu["peak_queued"]), (&json!(1), &json!(1)));
+    assert_eq!(
+        prod_eu["usage"],
+        json!([
+            {"at": 120.0, "in_use": 1, "queued": 1},
+            {"at": 300.0, "in_use": 1, "queued": 0},
+            {"at": 480.0, "in_use": 0, "queued": 0},
+        ])
+    );
+
+    let text = stdout(&run(&["simulate", "tests/data/shared-infra.yaml"]));
+    assert!(text.contains("waited 3m for infrastructure prod-eu held by deploy-a"), "{text}");
+    assert!(text.contains("waited 3m for deploy-b"), "{text}");
+    expect_file("shared-infra.simulate.txt", &text);
+}
+
+#[test]
+fn the_policy_decides_who_gets_a_released_resource() {
+    // hold has the lock 0:00-5:00. fifo: early (ready 0:00) before late (ready 1:00).
+    let fifo = json_of(&run(&["simulate", "--format", "json", "tests/data/contention.yaml"]));
+    assert_eq!(fifo["policy"], "fifo");
+    assert_eq!(times(&fifo, "early"), json!([0.0, 300.0, 420.0]));
+    assert_eq!(times(&fifo, "late"), json!([60.0, 420.0, 480.0]));
+    // order: late comes first in the file, so it goes first.
+    let order = json_of(&run(&[
+        "simulate",
+        "--format",
+        "json",
+        "--policy",
+        "order",
+        "tests/data/contention.yaml",
+    ]));
+    assert_eq!(order["policy"], "order");
+    assert_eq!(times(&order, "late"), json!([60.0, 300.0, 360.0]));
+    assert_eq!(times(&order, "early"), json!([0.0, 360.0, 480.0]));
+    assert_eq!(fifo["makespan"], 480.0);
+    assert_eq!(order["makespan"], 480.0);
+
+    // The text names the last holder too, not only who held the lock when the wait began.
+    let text = stdout(&run(&["simulate", "tests/data/contention.yaml"]));
+    assert!(text.contains("waited 6m for lock held by hold, then early"), "{text}");
+    assert!(text.contains("(native dialect, fifo policy)"), "{text}");
+    let text = stdout(&run(&["simulate", "--policy", "order", "tests/data/contention.yaml"]));
+    assert!(text.contains("waited 6m for lock held by hold, then late"), "{text}");
+    assert!(text.contains("(native dialect, order policy)"), "{text}");
+}
+
+#[test]
+fn simulate_reads_stdin() {
+    let text = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/release.yaml"))
+        .expect("fixture");
+    let output = run_with_stdin(&["simulate", "--format", "json", "-"], Some(&text));
+    assert_eq!(code(&output), 0);
+    let report = json_of(&output);
+    assert_eq!(report["file"], "<stdin>");
+    assert_eq!(report["makespan"], 540.0);
+}
+
+#[test]
+fn simulate_still_draws_what_it_can_when_there_are_errors() {
+    let output = run(&["simulate", "tests/data/broken.yaml"]);
+    assert_eq!(code(&output), 1);
+    let text = stdout(&output);
+    assert!(text.contains("never starts: waits for db held by migrate, which never finishes"));
+    expect_file("broken.simulate.txt", &text);
+
+    let output = run(&["simulate", "--format", "json", "tests/data/broken.yaml"]);
+    assert_eq!(code(&output), 1);
+    let report = json_of(&output);
+    // The misspelt `duration` falls back to the built-in 1m.
+    assert_eq!(task(&report, "build")["duration_source"], "default");
+    assert_eq!(times(&report, "build"), json!([0.0, 0.0, 60.0]));
+    assert_eq!(
+        task(&report, "migrate/apply")["blocked"],
+        json!({"reason": "resource", "resource": "db", "holders": ["migrate"]})
+    );
+    assert_eq!(times(&report, "migrate"), json!([60.0, 60.0, null]));
+    assert_eq!(task(&report, "test")["blocked"], json!({"reason": "dependency", "on": "migrate"}));
+    let codes: Vec<&Value> =
+        report["diagnostics"].as_array().expect("list").iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, [&json!("PS003"), &json!("PS111"), &json!("PS111")]);
+}
+
+#[test]
+fn lint_text_points_at_the_source() {
+    let output = run(&["lint", "tests/data/broken.yaml", "tests/data/release.yaml"]);
+    assert_eq!(code(&output), 1);
+    let text = stdout(&output);
+    assert!(text.starts_with(
+        "tests/data/broken.yaml:5:26: warning: unknown key `duraton` in a stage; it is ignored [PS003]\n\
+         \x20 |\n\
+         5 |     - stage: {id: build, duraton: 4m}\n\
+         \x20 |                          ^^^^^^^\n\
+         \x20 = help: did you mean `duration`?\n"
+    ));
+    assert!(text.ends_with("2 errors, 1 warning in 2 files\n"), "{text}");
+    expect_file("broken.lint.txt", &text);
+
+    let clean = run(&["lint", "tests/data/release.yaml"]);
+    assert_eq!(code(&clean), 0);
+    assert_eq!(stdout(&clean), "0 errors, 0 warnings in 1 file\n");
+}
+
+#[test]
+fn lint_json_lists_every_diagnostic_of_every_file() {
+    let output =
+        run(&["lint", "--format", "json", "tests/data/release.yaml", "tests/data/broken.yaml"]);
+    assert_eq!(code(&output), 1);
+    let diagnostics = json_of(&output);
+    assert_eq!(
+        diagnostics[0],
+        json!({
+            "file": "tests/data/broken.yaml", "line": 5, "column": 26, "end_line": 5,
+            "end_column": 33, "severity": "warning", "code": "PS003", "name": "unknown-key",
+            "message": "unknown key `duraton` in a stage; it is ignored",
+            "help": "did you mean `duration`?", "related": [],
+        })
+    );
+    let summary: Vec<(String, u64, u64, String)> = diagnostics
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+                d["name"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("warning".into(), 5, 26, "unknown-key".into()),
+            ("error".into(), 10, 24, "never-starts".into()),
+            ("error".into(), 11, 19, "never-starts".into()),
+        ]
+    );
+
+    let clean = run(&["lint", "--format", "json", "tests/data/release.yaml"]);
+    assert_eq!(code(&clean), 0);
+    assert_eq!(json_of(&clean), json!([]));
+}
+
+#[test]
+fn lint_reads_stdin() {
+    let output = run_with_stdin(
+        &["lint", "-"],
+        Some(b"pipeline:\n  stages:\n    - stage: {id: a, duraton: 1m}\n"),
+    );
+    assert_eq!(code(&output), 0, "a warning is not an error");
+    let text = stdout(&output);
+    assert!(text.starts_with("<stdin>:3:22: warning: unknown key `duraton`"), "{text}");
+    assert!(text.ends_with("0 errors, 1 warning in 1 file\n"), "{text}");
+}
+
+#[test]
+fn unreadable_inputs_exit_2_with_the_reason() {
+    let dir = scratch("unreadable");
+    let not_utf8 = dir.join("latin1.yaml");
+    std::fs::write(&not_utf8, b"pipeline:\n  name: caf\xe9\n").expect("write");
+
+    let cases: [(&str, &str); 3] = [
+        ("tests/data/absent.yaml", "pipescope: cannot read tests/data/absent.yaml: no such file\n"),
+        ("tests/data", "pipescope: cannot read tests/data: it is a directory\n"),
+        (path_str(&not_utf8), "it is not UTF-8 text (invalid byte at offset 21)\n"),
+    ];
+    for (file, message) in cases {
+        for command in ["simulate", "lint"] {
+            let output = run(&[command, file]);
+            assert_eq!(code(&output), 2, "{command} {file}");
+            assert!(stderr(&output).ends_with(message), "{command} {file}: {}", stderr(&output));
+        }
+    }
+
+    // lint goes on with the other files, and the worst outcome wins.
+    let output = run(&["lint", "tests/data/absent.yaml", "tests/data/broken.yaml"]);
+    assert_eq!(code(&output), 2);
+    assert!(stdout(&output).ends_with("2 errors, 1 warning in 1 file\n"));
+}
+
+#[test]
+fn inputs_over_the_size_limit_are_refused() {
+    let big = vec![b'#'; 16 * 1024 * 1024 + 1];
+    let output = run_with_stdin(&["lint", "-"], Some(&big));
+    assert_eq!(code(&output), 2);
+    assert_eq!(
+        stderr(&output),
+        "pipescope: cannot read <stdin>: it is larger than the 16 MiB limit\n"
+    );
+}
+
+#[test]
+fn odd_inputs_never_crash() {
+    let dir = scratch("odd");
+    let empty = dir.join("empty.yaml");
+    std::fs::write(&empty, "").expect("write");
+    let output = run(&["simulate", path_str(&empty)]);
+    assert_eq!(code(&output), 1);
+    assert!(stdout(&output).contains("error: the file is empty"));
+
+    // Binary garbage is not UTF-8: refused before parsing.
+    let garbage = dir.join("garbage.bin");
+    let bytes: Vec<u8> =
+        (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&garbage, &bytes).expect("write");
+    assert_eq!(code(&run(&["lint", path_str(&garbage)])), 2);
+
+    // Valid UTF-8 full of control characters and brackets: diagnostics, no escape sequences.
+    let noise: String = (0..3000u32)
+        .map(|i| {
+            ['\u{1b}', '[', '{', ':', '-', '\t', '\n', 'é', '\0', '*', '&'][(i * 7 % 11) as usize]
+        })
+        .collect();
+    let output = run_with_stdin(&["lint", "-"], Some(noise.as_bytes()));
+    assert_eq!(code(&output), 1);
+    assert!(!stdout(&output).contains('\x1b'), "control characters are not echoed");
+
+    let deep = "[".repeat(100_000);
+    let output = run_with_stdin(&["simulate", "-"], Some(deep.as_bytes()));
+    assert_eq!(code(&output), 1);
+
+    // About 5 MB of pipeline: thousands of stages contending for a pool.
+    let mut text = String::from("pipeline:\n  resources: {pool: 4}\n  stages:\n");
+    let mut i = 0;
+    while text.len() < 5_000_000 {
+        text.push_str("    - parallel:\n");
+        for j in 0..8 {
+            text.push_str(&format!(
+                "        - stage: {{id: s{i}-{j}, duration: {}s, uses: [pool]}}\n",
+                j + 1
+            ));
+        }
+        i += 1;
+    }
+    let big = dir.join("big.yaml");
+    std::fs::write(&big, &text).expect("write");
+    // `simulate` does all `lint` does (read, lint, simulate) and renders every task too.
+    let output = run(&["simulate", path_str(&big)]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.starts_with(&format!("{}: makespan ", path_str(&big))), "{}", &out[..200]);
+    assert!(out.contains(&format!(", {} tasks (native dialect, fifo policy)", i * 8)));
+    assert!(!out.contains("never start"));
+}
+
+#[test]
+fn psplib_instances_are_read_with_the_psplib_dialect() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/psplib/j30/j301_1.sm");
+    if !file.is_file() {
+        eprintln!("skipping: {} is absent", file.display());
+        return;
+    }
+    let text = std::fs::read_to_string(&file).expect("readable");
+    let (pipeline, _) = pipescope::dialect::Dialect::Psplib.read(&text);
+    for (flag, policy) in
+        [("fifo", pipescope::sim::Policy::Fifo), ("order", pipescope::sim::Policy::DocumentOrder)]
+    {
+        let output = run(&[
+            "simulate",
+            "--format",
+            "json",
+            "--dialect",
+            "psplib",
+            "--policy",
+            flag,
+            path_str(&file),
+        ]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        let report = json_of(&output);
+        assert_eq!(report["dialect"], "psplib");
+        assert_eq!(report["diagnostics"], json!([]));
+        // The CLI shows exactly what the library computes.
+        let options = pipescope::sim::SimOptions { policy, durations: None };
+        let schedule = pipescope::sim::simulate(&pipeline, &options);
+        assert_eq!(report["makespan"], schedule.makespan.as_secs_f64());
+        // j301_1's optimum is 43 periods (PSPLIB); a greedy schedule cannot beat it.
+        assert!(report["makespan"].as_f64().unwrap_or(0.0) >= 43.0);
+        let tasks = report["tasks"].as_array().expect("tasks");
+        assert_eq!(tasks.len(), 32);
+        assert!(tasks.iter().all(|t| t["kind"] == "job" && t["end"].is_number()));
+        let capacities: Vec<&Value> =
+            report["resources"].as_array().expect("list").iter().map(|r| &r["capacity"]).collect();
+        assert_eq!(capacities, [&json!(12), &json!(13), &json!(4), &json!(12)]);
+    }
+    // Detected without the flag; read as YAML when forced to, which fails.
+    let auto = json_of(&run(&["simulate", "--format", "json", path_str(&file)]));
+    assert_eq!(auto["dialect"], "psplib");
+    let forced = run(&["lint", "--dialect", "native", path_str(&file)]);
+    assert_eq!(code(&forced), 1);
+}
+
+#[test]
+fn usage_errors_are_reported_by_clap() {
+    let output = run(&["simulate", "--policy", "random", "tests/data/release.yaml"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("invalid value 'random'"));
+    let output = run(&["simulate", "--dialect", "gitlab", "tests/data/release.yaml"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("[possible values: auto, native, psplib]"));
+    assert_eq!(code(&run(&["lint"])), 2);
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let output = run(&["rules"]);
+    assert_eq!(code(&output), 0);
+    let text = stdout(&output);
+    for rule in pipescope::lint::registry::RULES {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(rule.code))
+            .unwrap_or_else(|| panic!("{} is not listed:\n{text}", rule.code));
+        assert!(line.contains(rule.name) && line.contains(rule.severity.as_str()), "{line}");
+    }
+    let markdown = stdout(&run(&["rules", "--markdown"]));
+    assert_eq!(markdown, pipescope::lint::rules_markdown());
+}
+
+#[test]
+fn the_rules_page_is_up_to_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == pipescope::lint::rules_markdown(),
+        "docs/rules.md is out of date; regenerate it with\n    cargo run -q -- rules --markdown > docs/rules.md"
+    );
+}
