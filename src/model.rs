@@ -112,6 +112,18 @@ pub enum DurationSource {
     Children,
 }
 
+impl DurationSource {
+    pub fn name(self) -> &'static str {
+        match self {
+            DurationSource::Explicit => "explicit",
+            DurationSource::Default => "default",
+            DurationSource::Children => "children",
+            DurationSource::Estimated => "estimated",
+            DurationSource::Override => "override",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
     /// The full id: the path of ids joined by `/` (`verify/smoke`).
@@ -210,6 +222,18 @@ pub struct Resource {
     pub capacity: u32,
     pub kind: ResourceKind,
     pub span: Span,
+}
+
+impl ResourceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ResourceKind::Declared => "declared",
+            ResourceKind::Infrastructure => "infrastructure",
+            ResourceKind::Concurrency => "concurrency",
+            ResourceKind::Pool => "pool",
+            ResourceKind::Parallelism => "parallelism",
+        }
+    }
 }
 
 impl Resource {

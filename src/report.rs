@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::duration::Millis;
-use crate::model::{DurationSource, Pipeline, ResourceKind, TaskIdx};
+use crate::model::{DurationSource, Pipeline, TaskIdx};
 use crate::sim::{Blocked, Policy, ResourceUsage, UsageSample, WaitReason};
 use crate::span::LineIndex;
 
@@ -185,7 +185,7 @@ pub fn analysis_report<'a>(
                     (Some(start), Some(end)) => end - start,
                     _ => Millis::ZERO,
                 },
-                DurationSource::Explicit | DurationSource::Default => task.duration.nominal(),
+                _ => task.duration.nominal(),
             };
             let waits = timing
                 .waits
@@ -237,7 +237,7 @@ pub fn analysis_report<'a>(
                 kind: task.kind.as_str(),
                 parent: task.parent.map(id),
                 duration,
-                duration_source: duration_source_name(task.duration_source),
+                duration_source: task.duration_source.name(),
                 ready: timing.ready,
                 start: timing.start,
                 end: timing.end,
@@ -260,10 +260,7 @@ pub fn analysis_report<'a>(
             let usage = schedule.resources.get(r).cloned().unwrap_or_default();
             ResourceReport {
                 name: &resource.name,
-                kind: match resource.kind {
-                    ResourceKind::Declared => "declared",
-                    ResourceKind::Infrastructure => "infrastructure",
-                },
+                kind: resource.kind.name(),
                 capacity: resource.capacity,
                 peak_in_use: usage.peak_in_use,
                 peak_queued: usage.peak_queued,
@@ -380,14 +377,6 @@ fn held_unit_millis(samples: &[UsageSample], end: Millis) -> u128 {
 
 fn task_id(pipeline: &Pipeline, t: TaskIdx) -> &str {
     pipeline.tasks.get(t.index()).map_or("", |t| &t.id)
-}
-
-fn duration_source_name(source: DurationSource) -> &'static str {
-    match source {
-        DurationSource::Explicit => "explicit",
-        DurationSource::Default => "default",
-        DurationSource::Children => "children",
-    }
 }
 
 #[cfg(test)]

@@ -47,6 +47,8 @@ pub struct LineCol {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    /// Whether each line is ASCII, where a column is a byte count and needs no scan.
+    ascii_lines: Vec<bool>,
     text_len: u32,
 }
 
@@ -56,7 +58,14 @@ impl LineIndex {
         line_starts.extend(
             text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| clamp_u32(i + 1)),
         );
-        LineIndex { line_starts, text_len: clamp_u32(text.len()) }
+        let ascii_lines = (0..line_starts.len())
+            .map(|i| {
+                let start = line_starts[i] as usize;
+                let end = line_starts.get(i + 1).map_or(text.len(), |&e| e as usize);
+                text.as_bytes()[start..end].is_ascii()
+            })
+            .collect();
+        LineIndex { line_starts, ascii_lines, text_len: clamp_u32(text.len()) }
     }
 
     /// The position of `offset`; offsets past the end clamp to the end of the text.
@@ -64,6 +73,10 @@ impl LineIndex {
         let offset = offset.min(self.text_len);
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line] as usize;
+        if self.ascii_lines[line] {
+            let column = offset as usize - start;
+            return LineCol { line: clamp_u32(line + 1), column: clamp_u32(column + 1) };
+        }
         let mut end = offset as usize;
         // A span may (defensively) end inside a multi-byte character; count whole characters.
         while end > start && !text.is_char_boundary(end) {

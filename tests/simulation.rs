@@ -419,6 +419,14 @@ fn resource_usage_is_a_step_function_with_queue_lengths() {
 }
 
 #[test]
+fn busy_time_counts_each_interval_once_across_hand_overs() {
+    // runners: build holds one unit 0–4m, deploy-us takes one at 4m as build gives it back.
+    let analysis = analyze(RELEASE, &AnalyzeOptions::default());
+    let runners = analysis.pipeline.find_resource("runners").unwrap();
+    assert_eq!(analysis.schedule.resources[runners.index()].busy, 420_000);
+}
+
+#[test]
 fn the_same_input_gives_the_same_trace() {
     let a = analyze(RELEASE, &AnalyzeOptions::default());
     let b = analyze(RELEASE, &AnalyzeOptions::default());

@@ -5,6 +5,7 @@
 
 mod diagnostics;
 mod input;
+mod inputs;
 mod style;
 mod timeline;
 
@@ -60,6 +61,8 @@ struct SimulateArgs {
     /// The file's format; `auto` guesses it from the text.
     #[arg(long, default_value = "auto", value_parser = dialect_parser())]
     dialect: DialectArg,
+    #[command(flatten)]
+    inputs: inputs::InputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +75,8 @@ struct LintArgs {
     /// The files' format; `auto` guesses it from each text.
     #[arg(long, default_value = "auto", value_parser = dialect_parser())]
     dialect: DialectArg,
+    #[command(flatten)]
+    inputs: inputs::InputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -150,9 +155,20 @@ fn simulate(args: &SimulateArgs) -> (String, Outcome) {
         }
     };
     let policy = Policy::from(args.policy);
-    let options =
-        AnalyzeOptions { dialect: args.dialect.0, sim: SimOptions { policy, durations: None } };
+    let inputs = match args.inputs.load() {
+        Ok(inputs) => inputs,
+        Err(e) => {
+            eprintln!("pipescope: {e}");
+            return (String::new(), Outcome::Unreadable);
+        }
+    };
+    let options = AnalyzeOptions {
+        dialect: args.dialect.0,
+        inputs,
+        sim: SimOptions { policy, durations: None },
+    };
     let analysis = analyze(&input.text, &options);
+    warn_unmatched(&analysis);
     let outcome = if analysis.has_errors() { Outcome::Errors } else { Outcome::Clean };
     let output = match args.format {
         Format::Json => {
@@ -166,8 +182,24 @@ fn simulate(args: &SimulateArgs) -> (String, Outcome) {
     (output, outcome)
 }
 
+/// A duration given for a task that does not exist is most likely a typo: say so.
+fn warn_unmatched(analysis: &pipescope::Analysis) {
+    for id in &analysis.unmatched_durations {
+        eprintln!(
+            "pipescope: warning: --durations names `{id}`, which is not a task of this pipeline"
+        );
+    }
+}
+
 fn lint_files(args: &LintArgs) -> (String, Outcome) {
-    let options = AnalyzeOptions { dialect: args.dialect.0, sim: SimOptions::default() };
+    let inputs = match args.inputs.load() {
+        Ok(inputs) => inputs,
+        Err(e) => {
+            eprintln!("pipescope: {e}");
+            return (String::new(), Outcome::Unreadable);
+        }
+    };
+    let options = AnalyzeOptions { dialect: args.dialect.0, inputs, sim: SimOptions::default() };
     let mut outcome = Outcome::Clean;
     // Kept whole until the end so that the JSON reports can borrow from them.
     let mut linted = Vec::new();
@@ -175,6 +207,7 @@ fn lint_files(args: &LintArgs) -> (String, Outcome) {
         match input::read(path) {
             Ok(input) => {
                 let analysis = analyze(&input.text, &options);
+                warn_unmatched(&analysis);
                 if analysis.has_errors() {
                     outcome = outcome.max(Outcome::Errors);
                 }

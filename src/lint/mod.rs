@@ -35,9 +35,14 @@ impl PartialEq for RuleInfo {
 impl Eq for RuleInfo {}
 
 impl RuleInfo {
-    /// The first line of the documentation, for tables and tooltips.
-    pub fn summary(&self) -> &'static str {
-        self.doc.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("")
+    /// The first paragraph of the documentation (under "What it does"), for tables and tooltips.
+    pub fn summary(&self) -> String {
+        let lines = self.doc.lines().map(str::trim);
+        let paragraph: Vec<&str> = lines
+            .skip_while(|l| l.is_empty() || l.starts_with('#'))
+            .take_while(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        paragraph.join(" ")
     }
 
     /// The documentation with the one space `///` leaves at the start of each line removed.

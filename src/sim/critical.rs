@@ -45,12 +45,41 @@ pub(super) fn path(
             },
         };
     }
-    let start_of = |t: TaskIdx| schedule.tasks[t.index()].start;
-    let end_of = |t: TaskIdx| schedule.tasks[t.index()].end;
-    // Time order; a stage comes before the steps it contains.
-    path.sort_by(|&a, &b| {
-        start_of(a).cmp(&start_of(b)).then(end_of(b).cmp(&end_of(a))).then(a.cmp(&b))
-    });
-    path.dedup();
-    path
+    // The walk went backwards; causes come first. A stage was pushed when the walk reached its
+    // end, after its steps were found: it belongs right before the first of them.
+    path.reverse();
+    let mut position: Vec<Option<usize>> = vec![None; pipeline.tasks.len()];
+    for (i, &t) in path.iter().enumerate() {
+        position[t.index()].get_or_insert(i);
+    }
+    let mut first_descendant: Vec<Option<usize>> = vec![None; pipeline.tasks.len()];
+    for (i, &t) in path.iter().enumerate() {
+        let mut ancestor = pipeline.task(t).parent;
+        while let Some(a) = ancestor {
+            if position[a.index()].is_some() {
+                let slot = &mut first_descendant[a.index()];
+                *slot = Some(slot.map_or(i, |s| s.min(i)));
+            }
+            ancestor = pipeline.task(a).parent;
+        }
+    }
+    let depth = |mut t: TaskIdx| {
+        let mut d = 0;
+        while let Some(p) = pipeline.task(t).parent {
+            d += 1;
+            t = p;
+        }
+        d
+    };
+    let mut keyed: Vec<((usize, u8, usize), TaskIdx)> = path
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| match first_descendant[t.index()] {
+            Some(first) if first < i => ((first, 0, depth(t)), t),
+            _ => ((i, 1, 0), t),
+        })
+        .collect();
+    keyed.sort();
+    keyed.dedup_by_key(|(_, t)| *t);
+    keyed.into_iter().map(|(_, t)| t).collect()
 }

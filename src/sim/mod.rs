@@ -443,14 +443,16 @@ impl<'p> Engine<'p> {
             let in_use = capacity.saturating_sub(self.free[r]);
             let queued = self.queues[r].len() as u32;
             let usage = &mut self.out.resources[r];
-            if let Some(last) = usage.samples.last() {
-                usage.busy += u128::from(last.in_use) * u128::from((self.now - last.at).0);
-            }
             let sample = UsageSample { at: self.now, in_use, queued };
             match usage.samples.last_mut() {
                 Some(last) if last.at == self.now => *last = sample,
                 Some(last) if last.in_use == in_use && last.queued == queued => {}
-                _ => usage.samples.push(sample),
+                Some(last) => {
+                    // Count the level that just ended, once, as it is replaced.
+                    usage.busy += u128::from(last.in_use) * u128::from((self.now - last.at).0);
+                    usage.samples.push(sample);
+                }
+                None => usage.samples.push(sample),
             }
             usage.peak_in_use = usage.peak_in_use.max(in_use);
             usage.peak_queued = usage.peak_queued.max(queued);

@@ -1,0 +1,74 @@
+//! `--durations FILE`, `--runners label=N`, `--targets role=N`: what the user knows that the
+//! pipeline file does not say, turned into the core's [`Inputs`].
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use pipescope::analysis::Inputs;
+use pipescope::duration;
+use pipescope::yaml;
+
+use crate::cli::input;
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// A YAML file of task durations, `full-task-id: 4m`, replacing what the pipeline says or
+    /// guesses (real CI files carry none).
+    #[arg(long, value_name = "FILE")]
+    durations: Option<PathBuf>,
+    /// How many self-hosted runners carry a label or tag: `--runners gpu=2,linux=8`.
+    #[arg(long, value_name = "LABEL=N", value_delimiter = ',', value_parser = count)]
+    runners: Vec<(String, u32)>,
+    /// How many deployment targets have a role: `--targets web=4,db=1`.
+    #[arg(long, value_name = "ROLE=N", value_delimiter = ',', value_parser = count)]
+    targets: Vec<(String, u32)>,
+}
+
+impl InputArgs {
+    /// The inputs, or a message saying why the durations file cannot be used.
+    pub fn load(&self) -> Result<Inputs, String> {
+        let durations = match &self.durations {
+            Some(path) => read_durations(path)?,
+            None => BTreeMap::new(),
+        };
+        Ok(Inputs {
+            durations,
+            runners: self.runners.iter().cloned().collect(),
+            targets: self.targets.iter().cloned().collect(),
+        })
+    }
+}
+
+fn count(text: &str) -> Result<(String, u32), String> {
+    let (name, n) = text.split_once('=').ok_or("expected NAME=N, e.g. gpu=2")?;
+    let n: u32 = n.trim().parse().map_err(|_| format!("`{n}` is not a whole number"))?;
+    if name.trim().is_empty() || n == 0 {
+        return Err("expected a name and a count of at least 1, e.g. gpu=2".to_string());
+    }
+    Ok((name.trim().to_string(), n))
+}
+
+fn read_durations(path: &std::path::Path) -> Result<BTreeMap<String, duration::Millis>, String> {
+    let input = input::read(path).map_err(|e| e.to_string())?;
+    let documents = yaml::parse(&input.text);
+    if let Some(d) = documents.diagnostics.first() {
+        return Err(format!("{}: {}", input.name, d.message));
+    }
+    let mut out = BTreeMap::new();
+    let Some(root) = documents.docs.first().filter(|d| !d.is_null()) else {
+        return Ok(out);
+    };
+    let entries = root.as_map().ok_or_else(|| {
+        format!("{}: expected a mapping of task id to duration, e.g. `build: 4m`", input.name)
+    })?;
+    for (key, value) in entries {
+        let id = key.as_str().unwrap_or_default();
+        let text = value.as_str().unwrap_or_default();
+        let ms = duration::parse(text)
+            .map_err(|e| format!("{}: the duration of `{id}`: {e}", input.name))?;
+        out.insert(id.to_string(), ms);
+    }
+    Ok(out)
+}
