@@ -910,3 +910,51 @@ step "approve" {
             .and_then(|d| d.help);
     assert_eq!(help.as_deref(), Some("did you mean `web`?"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The gallery's real files
+
+fn example(name: &str) -> pipescope::Analysis {
+    let path = format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("example exists");
+    analyze(&text, &AnalyzeOptions::default())
+}
+
+#[test]
+fn the_real_harness_examples_give_non_trivial_timelines() {
+    let dag = example("harness-dag-pipeline.yaml");
+    assert_eq!(dag.dialect, Dialect::Harness);
+    assert_eq!(dag.pipeline.tasks.len(), 26);
+    assert_eq!(dag.schedule.makespan, Millis(7 * 60_000));
+    let ecs = example("harness-ecs-blue-green.yaml");
+    assert_eq!(ecs.dialect, Dialect::Harness);
+    let p = &ecs.pipeline;
+    let a =
+        ecs.schedule.timing(p.find_task("your_stage_id/your_stage_shift_group_weight-50").unwrap());
+    let b = ecs
+        .schedule
+        .timing(p.find_task("your_stage_id/your_stage_shift_group_weight-100").unwrap());
+    assert_eq!(a.end, b.start, "maxConcurrency: 1 runs the weights one after another");
+    assert!(!b.waits.is_empty());
+}
+
+#[test]
+fn the_real_octopus_example_runs_a_block_and_fans_out() {
+    let a = example("octopus-trident.ocl");
+    assert_eq!(a.dialect, Dialect::Octopus);
+    let p = &a.pipeline;
+    let notify = a.schedule.timing(p.find_task("notify-dbas-of-pending-approval").unwrap());
+    let review = a.schedule.timing(p.find_task("dba-review-migration").unwrap());
+    assert_eq!(notify.start, review.start, "StartWithPrevious");
+    assert!(p.find_task("deploy-trident-website/trident-web-k8s-2").is_some());
+    assert!(a.diagnostics.iter().any(|d| d.code() == "PS204"));
+    let four = analyze(
+        &std::fs::read_to_string(format!(
+            "{}/examples/octopus-trident.ocl",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+        &AnalyzeOptions { inputs: targets(&[("trident-web-k8s", 4)]), ..Default::default() },
+    );
+    assert!(four.pipeline.find_task("deploy-trident-website/trident-web-k8s-4").is_some());
+}
