@@ -958,3 +958,15 @@ fn the_real_octopus_example_runs_a_block_and_fans_out() {
     );
     assert!(four.pipeline.find_task("deploy-trident-website/trident-web-k8s-4").is_some());
 }
+
+#[test]
+fn octopus_project_max_parallelism_is_the_window_of_steps_that_set_none() {
+    let yaml = "deployment_process:\n  max_parallelism: 1\n  steps:\n    - step: {id: web, roles: [web]}\n";
+    expect![[r#"
+        web 0:00–2:00
+          web/web-1 0:00–1:00~
+          web/web-2 1:00–2:00~ (waited 1m for parallelism limit web window held by web/web-1)
+        makespan 2m
+    "#]]
+    .assert_eq(&timeline_with(yaml, targets(&[("web", 2)])));
+}

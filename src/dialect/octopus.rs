@@ -689,7 +689,7 @@ fn lower(
     for block in &blocks {
         let mut members = Vec::new();
         for &s in block {
-            members.push(l.step(&process.steps[s], &previous, steps_limit));
+            members.push(l.step(&process.steps[s], &previous, steps_limit, steps_cap));
         }
         if members.len() > 1 {
             let span = process.steps[block[1]].with_previous.unwrap_or_default();
@@ -795,11 +795,14 @@ impl Lowering<'_> {
             .collect()
     }
 
+    /// A step: one task, or a group of one task per target (and per child action).
+    /// `project_window` is the project-level MaxParallelism, the window of steps that set none.
     fn step(
         &mut self,
         step: &Step,
         previous: &[TaskIdx],
         steps_limit: Option<ResourceIdx>,
+        project_window: u32,
     ) -> TaskIdx {
         let mut demands = Vec::new();
         if let Some(r) = steps_limit {
@@ -865,10 +868,10 @@ impl Lowering<'_> {
         }
         if targets.is_empty() {
             let task = &mut self.pipeline.tasks[idx.index()];
-            task.duration_source = DurationSource::Estimated;
+            task.duration_source = DurationSource::Default;
             return idx;
         }
-        let window_size = step.window.map_or(DEFAULT_MAX_PARALLELISM, |(n, _)| n);
+        let window_size = step.window.map_or(project_window, |(n, _)| n);
         let window = (targets.len() as u64 > u64::from(window_size)).then(|| {
             self.pipeline.add_resource(Resource {
                 name: format!("{} window", step.id),
