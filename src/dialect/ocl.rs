@@ -243,6 +243,16 @@ impl Parser<'_> {
         }
     }
 
+    /// Like [`Parser::skip_line`], but always moves on by at least one character, so that a
+    /// loop calling it ends.
+    fn skip_line_forward(&mut self) {
+        let start = self.pos;
+        self.skip_line();
+        if self.pos == start {
+            self.pos += self.src[self.pos..].chars().next().map_or(0, char::len_utf8);
+        }
+    }
+
     fn name(&mut self) -> (String, Span) {
         let start = self.pos;
         while self.peek().is_some_and(is_name_char) {
@@ -276,10 +286,7 @@ impl Parser<'_> {
                     self.here(),
                     "expected an attribute (`name = value`) or a block (`step \"name\" {`)",
                 );
-                self.skip_line();
-                if self.peek() == Some(b'}') && open.is_none() {
-                    self.pos += 1;
-                }
+                self.skip_line_forward();
                 continue;
             }
             let (key, key_span) = if c == b'"' {
@@ -625,7 +632,7 @@ impl Parser<'_> {
                 Some(c) if is_name_start(c) || c.is_ascii_digit() => self.name(),
                 Some(_) => {
                     self.error(self.here(), "expected a key of the map");
-                    self.skip_line();
+                    self.skip_line_forward();
                     continue;
                 }
             };
@@ -706,6 +713,44 @@ mod tests {
         let blocks = format!("{}{}", "a {\n".repeat(10_000), "}\n".repeat(10_000));
         let (_, errors) = parse(&blocks);
         assert!(errors.iter().any(|e| e.message.contains("nest")));
+    }
+
+    #[test]
+    fn stray_closing_brackets_do_not_stop_the_parser() {
+        for text in [
+            "]",
+            ")",
+            "x = { ] }",
+            "x = [ ) ]",
+            "step \"a\" { ] }\n",
+            "x = 1 ]\n",
+            "é ]",
+            "x = { é = 1 }",
+        ] {
+            let (_, errors) = parse(text);
+            assert!(!errors.is_empty(), "{text}");
+        }
+    }
+
+    /// Random texts from OCL's punctuation: every one must parse, in bounded time.
+    #[test]
+    fn random_punctuation_parses() {
+        let pieces = [
+            "step", " ", "\"", "a", "{", "}", "[", "]", "(", ")", "=", ",", "\n", "<<", "-", "EOT",
+            "#", "/*", "*/", "//", "é", "1", ".", ":", "\\", "true",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let _ = parse(&text);
+        }
     }
 
     #[test]
