@@ -1200,8 +1200,7 @@ impl Reader {
                 }
                 None => strategy::value_text(when),
             };
-            if let Some(map) = when.as_map() {
-                let _ = map;
+            if when.as_map().is_some() {
                 self.check_keys(when, &["pipelineStatus", "stageStatus", "condition"], "`when`");
             }
             let span = k.span.cover(when.span);
