@@ -24,6 +24,16 @@ pub static RULES: &[&RuleInfo] = &[
     &redundant_dependency::REDUNDANT_DEPENDENCY,
     &empty_parallel::EMPTY_PARALLEL,
     &single_member_parallel::SINGLE_MEMBER_PARALLEL,
+    &not_evaluated::NOT_EVALUATED,
+    &barrier_deadlock::BARRIER_DEADLOCK,
+    &parallel_output_dependency::PARALLEL_OUTPUT_DEPENDENCY,
+    &manual_intervention_in_parallel::MANUAL_INTERVENTION_IN_PARALLEL,
+    &unknown_role::UNKNOWN_ROLE,
+    &not_a_pipeline::NOT_A_PIPELINE,
+    &unexpanded_loop::UNEXPANDED_LOOP,
+    &runtime_value::RUNTIME_VALUE,
+    &external_template::EXTERNAL_TEMPLATE,
+    &approximated::APPROXIMATED,
 ];
 
 /// The rule with this code or name.

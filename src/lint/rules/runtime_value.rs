@@ -1,0 +1,26 @@
+use crate::lint::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a value that decides the timeline but is only known when the pipeline runs: a
+    /// runtime input `<+input>` (or an expression) in the service, environment or
+    /// infrastructure of a Harness deployment stage (the key of its automatic lock), in a
+    /// `maxConcurrency`, or in a Queue step's key. The message says what pipescope assumes.
+    ///
+    /// ## Why is this bad?
+    /// Two stages whose lock keys come out equal at run time never overlap; pipescope cannot
+    /// know that and assumes they do not share the lock, so the real run may be slower.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   environment:
+    ///     environmentRef: <+input>     # the lock of this stage is unknown until run time
+    /// ```
+    pub static RUNTIME_VALUE = {
+        code: "PS208",
+        name: "runtime-value",
+        severity: Info,
+        check: None,
+    }
+}
