@@ -243,7 +243,8 @@ impl Resource {
             ResourceKind::Declared => self.name.clone(),
             ResourceKind::Infrastructure => format!("infrastructure {}", self.name),
             ResourceKind::Concurrency => format!("concurrency group {}", self.name),
-            ResourceKind::Pool => format!("runner pool {}", self.name),
+            // Pools are named by their dialect ("runners linux", "target web-1").
+            ResourceKind::Pool => self.name.clone(),
             ResourceKind::Parallelism => format!("parallelism limit {}", self.name),
         }
     }

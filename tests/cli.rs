@@ -491,9 +491,9 @@ fn usage_errors_are_reported_by_clap() {
     let output = run(&["simulate", "--policy", "random", "tests/data/release.yaml"]);
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("invalid value 'random'"));
-    let output = run(&["simulate", "--dialect", "gitlab", "tests/data/release.yaml"]);
+    let output = run(&["simulate", "--dialect", "cobol", "tests/data/release.yaml"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("[possible values: auto, native, psplib]"));
+    assert!(stderr(&output).contains("[possible values: auto, native, psplib"));
     assert_eq!(code(&run(&["lint"])), 2);
 }
 

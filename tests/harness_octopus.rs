@@ -801,8 +801,8 @@ fn octopus_roles_fan_out_to_targets_in_a_rolling_window_one_step_per_target() {
           deploy-web/web-2 0:00–1:00~
           deploy-web/web-3 1:00–2:00~ (waited 1m for parallelism limit deploy-web window held by deploy-web/web-1,deploy-web/web-2)
         configure-web 0:00–2:00
-          configure-web/web-1 1:00–2:00~ (waited 1m for runner pool target web-1 held by deploy-web/web-1)
-          configure-web/web-2 1:00–2:00~ (waited 1m for runner pool target web-2 held by deploy-web/web-2)
+          configure-web/web-1 1:00–2:00~ (waited 1m for target web-1 held by deploy-web/web-1)
+          configure-web/web-2 1:00–2:00~ (waited 1m for target web-2 held by deploy-web/web-2)
           configure-web/web-3 0:00–1:00~
         makespan 2m
     "#]]
