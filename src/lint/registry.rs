@@ -24,6 +24,19 @@ pub static RULES: &[&RuleInfo] = &[
     &redundant_dependency::REDUNDANT_DEPENDENCY,
     &empty_parallel::EMPTY_PARALLEL,
     &single_member_parallel::SINGLE_MEMBER_PARALLEL,
+    &unknown_needs::UNKNOWN_NEEDS,
+    &duplicate_needs::DUPLICATE_NEEDS,
+    &needs_later_stage::NEEDS_LATER_STAGE,
+    &invalid_max_parallel::INVALID_MAX_PARALLEL,
+    &serialized_group::SERIALIZED_GROUP,
+    &extends_cycle::EXTENDS_CYCLE,
+    &unknown_extends::UNKNOWN_EXTENDS,
+    &condition_not_evaluated::CONDITION_NOT_EVALUATED,
+    &runner_capacity_assumed::RUNNER_CAPACITY_ASSUMED,
+    &include_not_fetched::INCLUDE_NOT_FETCHED,
+    &undeclared_stage::UNDECLARED_STAGE,
+    &not_simulated::NOT_SIMULATED,
+    &unknown_reference::UNKNOWN_REFERENCE,
 ];
 
 /// The rule with this code or name.
