@@ -164,6 +164,10 @@ pub enum DepKind {
     Sequence,
     /// Written by the user (`depends_on`).
     Explicit,
+    /// Written by the user as a CI `needs` (GitHub Actions, GitLab CI): besides ordering the
+    /// tasks, it gives the job the needed job's outputs, result or artifacts, which only a
+    /// direct `needs` does; so it is never redundant, even when another path implies it.
+    Needs,
 }
 
 /// "This task starts only after `target` has finished."
