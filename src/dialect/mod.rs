@@ -1,6 +1,9 @@
 //! Dialects: the file formats pipescope reads, each lowered into the same [`Pipeline`] model.
 
+pub mod ci;
 pub mod fields;
+pub mod github;
+pub mod gitlab;
 pub mod native;
 pub mod psplib;
 
@@ -17,32 +20,80 @@ pub enum Dialect {
     Native,
     /// PSPLIB `.sm` scheduling benchmark instances.
     Psplib,
+    /// GitHub Actions workflows (`docs/dialects/github.md`).
+    Github,
+    /// GitLab CI pipelines (`docs/dialects/gitlab.md`).
+    Gitlab,
 }
 
 impl Dialect {
-    pub const ALL: &'static [Dialect] = &[Dialect::Native, Dialect::Psplib];
+    pub const ALL: &'static [Dialect] =
+        &[Dialect::Native, Dialect::Psplib, Dialect::Github, Dialect::Gitlab];
 
     pub fn name(self) -> &'static str {
         match self {
             Dialect::Native => "native",
             Dialect::Psplib => "psplib",
+            Dialect::Github => "github",
+            Dialect::Gitlab => "gitlab",
         }
     }
 
     /// Guesses the dialect from the text itself.
     pub fn detect(text: &str) -> Dialect {
-        if psplib::looks_like(text) { Dialect::Psplib } else { Dialect::Native }
+        if psplib::looks_like(text) {
+            return Dialect::Psplib;
+        }
+        detect_yaml(text).unwrap_or(Dialect::Native)
     }
 
     /// Reads the text. Never fails: returns what it could build and what was wrong.
     /// `inputs` carries what the file does not say (runner and target counts); durations given
     /// there are applied afterwards, the same way for every dialect.
     pub fn read(self, text: &str, inputs: &Inputs) -> (Pipeline, Vec<Diagnostic>) {
-        let _ = inputs;
         match self {
             Dialect::Native => native::read(text),
             Dialect::Psplib => psplib::read(text),
+            Dialect::Github => github::read(text, inputs),
+            Dialect::Gitlab => gitlab::read(text, inputs),
         }
+    }
+}
+
+/// Recognises a CI dialect from the shape of a YAML text: a native file has `pipeline:`, a
+/// GitHub workflow has `jobs:` (with `on:`, or jobs with `runs-on`/`steps`/`uses`), a GitLab
+/// file has `stages:`, jobs with `script`/`stage`/`extends`, hidden `.jobs`, `include`,
+/// `default` or `workflow`, or a `spec:` header document. Falls back to the lines of the text
+/// when a syntax error leaves too little to go on.
+fn detect_yaml(text: &str) -> Option<Dialect> {
+    let documents = crate::yaml::parse(text);
+    let docs: Vec<&crate::yaml::Node> = documents.docs.iter().filter(|d| !d.is_null()).collect();
+    if let Some(root) = docs.first() {
+        if root.get("pipeline").is_some() {
+            return Some(Dialect::Native);
+        }
+        if github::looks_like(root) {
+            return Some(Dialect::Github);
+        }
+        if gitlab::looks_like(&docs) {
+            return Some(Dialect::Gitlab);
+        }
+    }
+    let top: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '\t', '#', '-']) && l.contains(':'))
+        .filter_map(|l| l.split(':').next())
+        .map(str::trim)
+        .collect();
+    let has = |k: &str| top.contains(&k);
+    if has("pipeline") {
+        Some(Dialect::Native)
+    } else if has("jobs") && (has("on") || has("\"on\"")) {
+        Some(Dialect::Github)
+    } else if has("stages") || has("include") || has("default") || has("workflow") {
+        Some(Dialect::Gitlab)
+    } else {
+        None
     }
 }
 
