@@ -83,6 +83,7 @@ fn is_job(task_id: &str, job: &str) -> bool {
 #[derive(Default)]
 struct Totals {
     files: usize,
+    defined: usize,
     jobs: usize,
     tasks: usize,
     by_severity: BTreeMap<&'static str, usize>,
@@ -146,6 +147,7 @@ fn conform(dir: &str, dialect: Dialect) -> Option<(String, Totals)> {
         )
         .unwrap();
         totals.files += 1;
+        totals.defined += jobs.len();
         totals.jobs += top;
         totals.tasks += p.tasks.len();
         for (s, n) in [("error", e), ("warning", w), ("info", i)] {
@@ -154,8 +156,8 @@ fn conform(dir: &str, dialect: Dialect) -> Option<(String, Totals)> {
     }
     writeln!(
         table,
-        "total: {} files, {} jobs, {} tasks, diagnostics {:?}",
-        totals.files, totals.jobs, totals.tasks, totals.by_severity
+        "total: {} files, {} jobs defined, {} in the timeline, {} tasks, diagnostics {:?}",
+        totals.files, totals.defined, totals.jobs, totals.tasks, totals.by_severity
     )
     .unwrap();
     println!("{dir}\n{table}");
@@ -192,7 +194,7 @@ fn every_github_workflow_of_the_corpus_is_simulated() {
         yew-benchmark.yml: 1 defined, 1 in the timeline, 20 tasks, 0 resources, 0E 0W 2I, makespan 19m
         yew-clippy.yml: 2 defined, 5 in the timeline, 29 tasks, 0 resources, 0E 0W 0I, makespan 9m
         yew-main-checks.yml: 10 defined, 16 in the timeline, 103 tasks, 0 resources, 0E 0W 1I, makespan 9m
-        total: 25 files, 444 jobs, 2927 tasks, diagnostics {"error": 0, "info": 174, "warning": 0}
+        total: 25 files, 278 jobs defined, 444 in the timeline, 2927 tasks, diagnostics {"error": 0, "info": 174, "warning": 0}
     "#]].assert_eq(&table);
 }
 
@@ -216,7 +218,7 @@ fn every_gitlab_pipeline_of_the_corpus_is_simulated() {
         omnibus.gitlab-ci.yml: 4 defined, 4 in the timeline, 4 tasks, 2 resources, 0E 3W 7I, makespan 3m
         orbit-knowledge-graph.gitlab-ci.yml: 62 defined, 71 in the timeline, 71 tasks, 0 resources, 0E 3W 28I, makespan 6m
         orbit-release-local.gitlab-ci.yml: 10 defined, 10 in the timeline, 10 tasks, 0 resources, 0E 8W 1I, makespan 3m
-        total: 15 files, 252 jobs, 252 tasks, diagnostics {"error": 0, "info": 122, "warning": 209}
+        total: 15 files, 211 jobs defined, 252 in the timeline, 252 tasks, diagnostics {"error": 0, "info": 122, "warning": 209}
     "#]].assert_eq(&table);
 }
 
