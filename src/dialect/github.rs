@@ -308,8 +308,10 @@ impl Reader<'_> {
             let suffix = if values.is_empty() {
                 String::new()
             } else {
-                let shown: Vec<String> = values.iter().map(|(_, v)| ci::flow(v)).collect();
-                format!(" ({})", shown.join(", "))
+                // As GitHub: empty and null values are left out of the brackets.
+                let shown: Vec<String> =
+                    values.iter().map(|(_, v)| ci::flow(v)).filter(|v| !v.is_empty()).collect();
+                if shown.is_empty() { String::new() } else { format!(" ({})", shown.join(", ")) }
             };
             let mut id = ci::safe_id(&format!("{name}{suffix}"));
             let count = used_ids.entry(id.clone()).or_insert(0);

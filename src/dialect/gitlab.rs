@@ -99,7 +99,7 @@ pub const DEFAULT_STAGE: &str = "test";
 pub fn looks_like(docs: &[&Node]) -> bool {
     let Some(root) = docs.first() else { return false };
     let Some(entries) = root.as_map() else { return false };
-    if root.get("spec").is_some() && docs.len() >= 2 {
+    if is_header(root) && docs.len() >= 2 {
         return true;
     }
     if let Some(stages) = root.get("stages").and_then(Node::as_seq) {
@@ -114,6 +114,11 @@ pub fn looks_like(docs: &[&Node]) -> bool {
         k.as_str().is_some_and(|k| k.starts_with('.')) && v.as_map().is_some()
             || ["script", "stage", "extends", "trigger"].iter().any(|key| v.get(key).is_some())
     })
+}
+
+/// Whether a document is a `spec:` header: a mapping with `spec` as its only key.
+fn is_header(doc: &Node) -> bool {
+    doc.as_map().is_some_and(|m| m.len() == 1) && doc.get("spec").is_some()
 }
 
 /// Whether a runner tag names a GitLab-hosted runner, which is taken as unlimited.
@@ -603,7 +608,7 @@ impl Reader<'_> {
         }
 
         for k in ["rules", "only", "except"] {
-            if let Some(c) = job.get(k) {
+            if let Some(c) = job.get(k).filter(|c| !c.is_null()) {
                 notes.push(ci::note(k, c));
                 self.condition(
                     c,
@@ -775,7 +780,9 @@ impl Reader<'_> {
     /// The `needs` of a job as written; external needs (other projects or pipelines) are
     /// kept as notes.
     fn needs(&mut self, job: &Node, notes: &mut Vec<Note>) -> Option<Vec<Need>> {
-        let node = job.get("needs")?;
+        // A null `needs` (such as a `!reference` that could not be resolved, which is reported)
+        // says nothing: the stage order applies.
+        let node = job.get("needs").filter(|n| !n.is_null())?;
         let mut items = Vec::new();
         match &node.value {
             Value::Seq(_) => flatten(node, &mut items),

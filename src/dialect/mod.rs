@@ -60,15 +60,15 @@ impl Dialect {
     }
 }
 
-/// Recognises a CI dialect from the shape of a YAML text: a native file has `pipeline:`, a
+/// Recognises a YAML dialect from the shape of the text: a native file has `pipeline:`, a
 /// GitHub workflow has `jobs:` (with `on:`, or jobs with `runs-on`/`steps`/`uses`), a GitLab
-/// file has `stages:`, jobs with `script`/`stage`/`extends`, hidden `.jobs`, `include`,
-/// `default` or `workflow`, or a `spec:` header document. Falls back to the lines of the text
-/// when a syntax error leaves too little to go on.
+/// file has `stages:` names, jobs with `script`/`stage`/`extends`/`trigger`, hidden `.jobs`,
+/// `include`, `default` or `workflow`, or a `spec:` header document. When a syntax error
+/// leaves no mapping to look at, the top-level keys of the lines decide.
 fn detect_yaml(text: &str) -> Option<Dialect> {
     let documents = crate::yaml::parse(text);
     let docs: Vec<&crate::yaml::Node> = documents.docs.iter().filter(|d| !d.is_null()).collect();
-    if let Some(root) = docs.first() {
+    if let Some(root) = docs.first().filter(|r| r.as_map().is_some_and(|m| !m.is_empty())) {
         if root.get("pipeline").is_some() {
             return Some(Dialect::Native);
         }
@@ -78,6 +78,9 @@ fn detect_yaml(text: &str) -> Option<Dialect> {
         if gitlab::looks_like(&docs) {
             return Some(Dialect::Gitlab);
         }
+        if documents.diagnostics.is_empty() {
+            return None;
+        }
     }
     let top: Vec<&str> = text
         .lines()
@@ -86,11 +89,15 @@ fn detect_yaml(text: &str) -> Option<Dialect> {
         .map(str::trim)
         .collect();
     let has = |k: &str| top.contains(&k);
+    let job_script =
+        text.lines().any(|l| l.starts_with(' ') && l.trim_start().starts_with("script:"));
     if has("pipeline") {
         Some(Dialect::Native)
-    } else if has("jobs") && (has("on") || has("\"on\"")) {
+    } else if has("jobs") && (has("on") || has("\"on\"") || has("'on'")) {
         Some(Dialect::Github)
-    } else if has("stages") || has("include") || has("default") || has("workflow") {
+    } else if (has("stages") || has("include") || top.iter().any(|k| k.starts_with('.')))
+        && job_script
+    {
         Some(Dialect::Gitlab)
     } else {
         None
