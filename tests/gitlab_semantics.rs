@@ -43,9 +43,9 @@ compile: {stage: build, script: make}
 setup: {stage: .pre, script: setup}
 "#,
         expect![[r#"
-            cleanup 4:00–5:00 (waited 3m for deploy)
-            deploy 3:00–4:00 (waited 2m for unit)
-            unit 2:00–3:00 (waited 1m for compile)
+            cleanup 4:00–5:00
+            deploy 3:00–4:00
+            unit 2:00–3:00
             compile 1:00–2:00
             setup 0:00–1:00
             makespan 5m · critical setup → compile → unit → deploy → cleanup
@@ -380,7 +380,7 @@ ship: {stage: deploy, script: ship}
             ! info PS312 1 manual job is simulated as started by hand the moment it may start; later stages wait for them (allow_failure: false)
             compile 0:00–1:00
             approval 1:00–11:00
-            ship 11:00–12:00 (waited 10m for approval)
+            ship 11:00–12:00
             makespan 12m · critical compile → approval → ship
         "#]],
     );

@@ -864,6 +864,23 @@ impl Reader<'_> {
             }
         }
         let known: Vec<&str> = self.jobs.iter().map(|j| j.name.as_str()).collect();
+        // What a job without `needs` waits for, by stage: every blocking job of the earlier
+        // stages. Waiting for the blocking jobs of the stage just before, and for what one of
+        // them without `needs` does not already wait for, is the same in time and keeps the
+        // number of dependencies linear in the usual case.
+        let mut stage_waits: Vec<Vec<TaskIdx>> = vec![Vec::new(); self.stages.len()];
+        for stage in 1..self.stages.len() {
+            let before = stage - 1;
+            let blocking: Vec<&Job> =
+                self.jobs.iter().filter(|k| k.stage == before && k.blocking).collect();
+            let mut waits: Vec<TaskIdx> = if blocking.iter().any(|k| k.needs.is_none()) {
+                Vec::new()
+            } else {
+                stage_waits[before].clone()
+            };
+            waits.extend(blocking.iter().flat_map(|k| k.instances.iter().map(|(t, _)| *t)));
+            stage_waits[stage] = waits;
+        }
         let mut additions: Vec<(TaskIdx, Dependency)> = Vec::new();
         let mut diagnostics = Vec::new();
         let mut extra_notes: Vec<(usize, Note)> = Vec::new();
@@ -981,12 +998,11 @@ impl Reader<'_> {
                     }
                     targets
                 }
-                None => self
-                    .jobs
+                None => stage_waits[job.stage]
                     .iter()
-                    .filter(|k| k.stage < job.stage && k.blocking)
-                    .flat_map(|k| k.instances.iter().map(|(t, _)| *t))
-                    .map(|t| (t, self.pipeline.task(t).id.clone(), job.key_span, DepKind::Sequence))
+                    .map(|&t| {
+                        (t, self.pipeline.task(t).id.clone(), job.key_span, DepKind::Sequence)
+                    })
                     .collect(),
             };
             for (task, _) in &job.instances {
