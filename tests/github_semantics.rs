@@ -486,3 +486,25 @@ jobs:
         "#]],
     );
 }
+
+/// A job in the workflow's own concurrency group would wait for its own run: GitHub cancels it.
+#[test]
+fn a_job_in_the_workflows_concurrency_group_is_a_deadlock() {
+    check(
+        r#"
+on: push
+concurrency: ci-${{ github.ref }}
+jobs:
+  deploy:
+    concurrency: ci-${{ github.ref }}
+    runs-on: ubuntu-latest
+    steps: [{run: ./deploy}]
+"#,
+        expect![[r#"
+            ! error PS314 `deploy` uses the workflow's own concurrency group `ci-${{ github.ref }}`: it would wait for its own run, so GitHub cancels it
+            deploy 0:00–1:00 [concurrency group ci-${{ github.ref }}/1]
+              deploy/1 0:00–1:00 «./deploy»
+            makespan 1m · critical deploy → deploy/1
+        "#]],
+    );
+}

@@ -16,10 +16,10 @@ use crate::dialect::ci::{self, Pools};
 use crate::dialect::fields::{self, check_keys, wrong_type};
 use crate::duration::{DurationSpec, Millis};
 use crate::lint::rules::{
-    condition_not_evaluated::CONDITION_NOT_EVALUATED, duplicate_needs::DUPLICATE_NEEDS,
-    invalid_max_parallel::INVALID_MAX_PARALLEL, invalid_value::INVALID_VALUE,
-    missing_field::MISSING_FIELD, not_simulated::NOT_SIMULATED, serialized_group::SERIALIZED_GROUP,
-    unknown_needs::UNKNOWN_NEEDS,
+    concurrency_deadlock::CONCURRENCY_DEADLOCK, condition_not_evaluated::CONDITION_NOT_EVALUATED,
+    duplicate_needs::DUPLICATE_NEEDS, invalid_max_parallel::INVALID_MAX_PARALLEL,
+    invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD, not_simulated::NOT_SIMULATED,
+    serialized_group::SERIALIZED_GROUP, unknown_needs::UNKNOWN_NEEDS,
 };
 use crate::model::{
     Demand, DepKind, Dependency, DurationSource, Note, Pipeline, ResourceKind, Task, TaskIdx,
@@ -95,6 +95,7 @@ pub fn read(text: &str, inputs: &Inputs) -> (Pipeline, Vec<Diagnostic>) {
         pools: Pools::new(inputs),
         jobs: Vec::new(),
         step_conditions: Vec::new(),
+        workflow_group: None,
     };
     match documents.docs.iter().find(|d| !d.is_null()) {
         Some(root) => reader.workflow(root),
@@ -115,6 +116,8 @@ struct Reader<'i> {
     jobs: Vec<Job>,
     /// Spans of step `if:` conditions, reported once for the file.
     step_conditions: Vec<Span>,
+    /// The workflow-level concurrency group, which no job may use.
+    workflow_group: Option<(String, Span)>,
 }
 
 /// A job as written, and the tasks it became.
@@ -154,6 +157,7 @@ impl Reader<'_> {
         }
         if let Some(concurrency) = root.get("concurrency") {
             let group = self.concurrency_group(concurrency, &|_| None);
+            self.workflow_group = group.as_ref().map(|(g, span, _)| (g.clone(), *span));
             if let Some((group, _, _)) = group {
                 self.diagnostics.push(Diagnostic::new(
                     &NOT_SIMULATED,
@@ -342,6 +346,24 @@ impl Reader<'_> {
                 Some(c) => self.concurrency_group(c, &lookup),
                 None => None,
             };
+            if let (Some((group_name, span, _)), Some((workflow, workflow_span))) =
+                (&group, &self.workflow_group)
+            {
+                if group_name == workflow && instances.is_empty() {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            &CONCURRENCY_DEADLOCK,
+                            *span,
+                            format!(
+                                "`{name}` uses the workflow's own concurrency group `{group_name}`: \
+                                 it would wait for its own run, so GitHub cancels it"
+                            ),
+                        )
+                        .with_related(*workflow_span, "the workflow's group")
+                        .with_help("give the job a group of its own, e.g. add `-${{ github.job }}`"),
+                    );
+                }
+            }
             if let Some((group_name, span, cancel)) = &group {
                 if ci::has_expression(group_name) {
                     notes.push(ci::note_text(

@@ -37,6 +37,7 @@ pub static RULES: &[&RuleInfo] = &[
     &undeclared_stage::UNDECLARED_STAGE,
     &not_simulated::NOT_SIMULATED,
     &unknown_reference::UNKNOWN_REFERENCE,
+    &concurrency_deadlock::CONCURRENCY_DEADLOCK,
 ];
 
 /// The rule with this code or name.

@@ -23,6 +23,7 @@ pub mod wrong_type;
 pub mod yaml_syntax;
 
 // Rules of the GitHub Actions and GitLab CI dialects (PS3xx).
+pub mod concurrency_deadlock;
 pub mod condition_not_evaluated;
 pub mod duplicate_needs;
 pub mod extends_cycle;
