@@ -176,6 +176,10 @@ pub enum DepKind {
     Sequence,
     /// Written by the user (`depends_on`).
     Explicit,
+    /// Written by the user as a CI `needs` (GitHub Actions, GitLab CI): besides ordering the
+    /// tasks, it gives the job the needed job's outputs, result or artifacts, which only a
+    /// direct `needs` does; so it is never redundant, even when another path implies it.
+    Needs,
 }
 
 /// "This task starts only after `target` has finished."
@@ -208,8 +212,10 @@ pub enum ResourceKind {
     /// A mutual-exclusion group: GitHub `concurrency`, GitLab `resource_group`, a Harness
     /// Queue step's key.
     Concurrency,
-    /// A pool of machines: runner labels or tags, deployment targets of a role.
+    /// A pool of runners: runner labels or tags.
     Pool,
+    /// One deployment target (a machine of a role), which runs one step at a time.
+    Target,
     /// A cap on how many instances run at once: `max-parallel`, `maxConcurrency`,
     /// `MaxParallelism`.
     Parallelism,
@@ -231,6 +237,7 @@ impl ResourceKind {
             ResourceKind::Infrastructure => "infrastructure",
             ResourceKind::Concurrency => "concurrency",
             ResourceKind::Pool => "pool",
+            ResourceKind::Target => "target",
             ResourceKind::Parallelism => "parallelism",
         }
     }
@@ -243,8 +250,8 @@ impl Resource {
             ResourceKind::Declared => self.name.clone(),
             ResourceKind::Infrastructure => format!("infrastructure {}", self.name),
             ResourceKind::Concurrency => format!("concurrency group {}", self.name),
-            // Pools are named by their dialect ("runners linux", "target web-1").
-            ResourceKind::Pool => self.name.clone(),
+            ResourceKind::Pool => format!("runner pool {}", self.name),
+            ResourceKind::Target => format!("target {}", self.name),
             ResourceKind::Parallelism => format!("parallelism limit {}", self.name),
         }
     }

@@ -493,7 +493,10 @@ fn usage_errors_are_reported_by_clap() {
     assert!(stderr(&output).contains("invalid value 'random'"));
     let output = run(&["simulate", "--dialect", "cobol", "tests/data/release.yaml"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("[possible values: auto, native, psplib"));
+    assert!(
+        stderr(&output)
+            .contains("[possible values: auto, native, harness, octopus, github, gitlab, psplib]")
+    );
     assert_eq!(code(&run(&["lint"])), 2);
 }
 

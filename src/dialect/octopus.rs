@@ -769,9 +769,9 @@ impl Lowering<'_> {
         let resources: Vec<ResourceIdx> = (1..=count)
             .map(|n| {
                 self.pipeline.add_resource(Resource {
-                    name: format!("target {role}-{n}"),
+                    name: format!("{role}-{n}"),
                     capacity: 1,
-                    kind: ResourceKind::Pool,
+                    kind: ResourceKind::Target,
                     span,
                 })
             })

@@ -34,6 +34,19 @@ pub static RULES: &[&RuleInfo] = &[
     &runtime_value::RUNTIME_VALUE,
     &external_template::EXTERNAL_TEMPLATE,
     &approximated::APPROXIMATED,
+    &unknown_needs::UNKNOWN_NEEDS,
+    &duplicate_needs::DUPLICATE_NEEDS,
+    &needs_later_stage::NEEDS_LATER_STAGE,
+    &invalid_max_parallel::INVALID_MAX_PARALLEL,
+    &serialized_group::SERIALIZED_GROUP,
+    &extends_cycle::EXTENDS_CYCLE,
+    &unknown_extends::UNKNOWN_EXTENDS,
+    &runner_capacity_assumed::RUNNER_CAPACITY_ASSUMED,
+    &include_not_fetched::INCLUDE_NOT_FETCHED,
+    &undeclared_stage::UNDECLARED_STAGE,
+    &not_simulated::NOT_SIMULATED,
+    &unknown_reference::UNKNOWN_REFERENCE,
+    &concurrency_deadlock::CONCURRENCY_DEADLOCK,
 ];
 
 /// The rule with this code or name.

@@ -66,7 +66,7 @@ fn check(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
             if sizes[c] < 2 || of(graph::finish(target)) != c {
                 continue;
             }
-            let explicit = dep.kind == DepKind::Explicit;
+            let explicit = dep.kind != DepKind::Sequence;
             let slot = &mut anchors[c];
             if slot.is_none() || slot.is_some_and(|a| !a.explicit && explicit) {
                 *slot = Some(Anchor { task: t, dep: d, target, explicit });

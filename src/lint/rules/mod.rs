@@ -31,3 +31,18 @@ pub mod unknown_resource;
 pub mod unknown_role;
 pub mod wrong_type;
 pub mod yaml_syntax;
+
+// Rules of the GitHub Actions and GitLab CI dialects (PS3xx).
+pub mod concurrency_deadlock;
+pub mod duplicate_needs;
+pub mod extends_cycle;
+pub mod include_not_fetched;
+pub mod invalid_max_parallel;
+pub mod needs_later_stage;
+pub mod not_simulated;
+pub mod runner_capacity_assumed;
+pub mod serialized_group;
+pub mod undeclared_stage;
+pub mod unknown_extends;
+pub mod unknown_needs;
+pub mod unknown_reference;

@@ -4,13 +4,16 @@ declare_rule! {
     /// ## What it does
     /// Points at a condition or failure setting that the file carries but the simulation does
     /// not evaluate: Harness `when` and `failureStrategies`, Octopus step `condition`s and the
-    /// environments, channels or tenants a step is scoped to. The setting is kept as a note on
-    /// the task, shown beside it in the timeline, and reported here once.
+    /// environments, channels or tenants a step is scoped to, GitHub Actions `if:` on jobs
+    /// (and, once per file, on steps), GitLab CI `rules`, `only`, `except` and
+    /// `workflow: rules`. The setting is kept as a note on the task, shown beside it in the
+    /// timeline, and reported here once.
     ///
     /// ## Why is this bad?
     /// It is not bad in itself: the timeline assumes that every task runs and succeeds. When a
     /// condition would skip a stage, or a failure strategy would retry or roll back, the real
-    /// run differs from the one shown.
+    /// run differs from the one shown. Conditions depend on the event, the branch, changed
+    /// files and earlier results, which a file alone does not say.
     ///
     /// ## Example
     /// ```yaml

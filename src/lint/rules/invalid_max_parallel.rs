@@ -1,0 +1,28 @@
+use crate::lint::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a GitHub Actions `strategy.max-parallel` that is not a whole number of at least
+    /// 1 (`0`, `-2`, `1.5`, `"two"`). An expression (`${{ ... }}`) is accepted and not
+    /// evaluated.
+    ///
+    /// ## Why is this bad?
+    /// GitHub rejects the workflow. pipescope simulates the matrix without a cap, so every
+    /// instance may run at once.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// test:
+    ///   runs-on: ubuntu-latest
+    ///   strategy:
+    ///     max-parallel: 0        # at least 1
+    ///     matrix: {python: ["3.11", "3.12"]}
+    ///   steps: [{run: pytest}]
+    /// ```
+    pub static INVALID_MAX_PARALLEL = {
+        code: "PS304",
+        name: "invalid-max-parallel",
+        severity: Error,
+        check: None,
+    }
+}

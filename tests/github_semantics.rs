@@ -1,0 +1,510 @@
+//! The scheduling rules of GitHub Actions as pipescope simulates them, one rule per test, from
+//! GitHub's documentation ("Using jobs in a workflow", "Running variations of jobs in a
+//! workflow", "Control the concurrency of workflows and jobs", "Choosing the runner for a
+//! job", "Reusing workflows"). Every step is estimated at 1m unless a test says otherwise.
+//! `UPDATE_EXPECT=1 cargo test --test github_semantics` rewrites the expectations.
+
+mod ci_timeline;
+
+use ci_timeline::{Show, options, timeline};
+use expect_test::{Expect, expect};
+use pipescope::AnalyzeOptions;
+
+fn check(yaml: &str, expect: Expect) {
+    expect.assert_eq(&timeline(
+        yaml,
+        &AnalyzeOptions::default(),
+        Show { notes: false, infos: false },
+    ));
+}
+
+fn check_with(yaml: &str, options: &AnalyzeOptions, expect: Expect) {
+    expect.assert_eq(&timeline(yaml, options, Show { notes: false, infos: true }));
+}
+
+fn check_notes(yaml: &str, expect: Expect) {
+    expect.assert_eq(&timeline(
+        yaml,
+        &AnalyzeOptions::default(),
+        Show { notes: true, infos: true },
+    ));
+}
+
+#[test]
+fn jobs_run_in_parallel_and_steps_in_sequence() {
+    check(
+        r#"
+on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo clippy
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: unit
+        name: Unit tests
+        run: |
+          cargo test
+          echo done
+      - run: cargo test --doc
+"#,
+        expect![[r#"
+            lint 0:00–2:00
+              lint/1 0:00–1:00 «actions/checkout@v4»
+              lint/2 1:00–2:00 «cargo clippy»
+            test 0:00–3:00
+              test/1 0:00–1:00 «actions/checkout@v4»
+              test/unit 1:00–2:00 «Unit tests»
+              test/3 2:00–3:00 «cargo test --doc»
+            makespan 3m · critical test → test/1 → test/unit → test/3
+        "#]],
+    );
+}
+
+#[test]
+fn needs_orders_jobs_as_a_name_or_a_list() {
+    check(
+        r#"
+on: push
+jobs:
+  build: {runs-on: ubuntu-latest, steps: [{run: make}, {run: make dist}]}
+  test: {needs: build, runs-on: ubuntu-latest, steps: [{run: make test}]}
+  lint: {runs-on: ubuntu-latest, steps: [{run: make lint}]}
+  deploy: {needs: [test, lint], runs-on: ubuntu-latest, steps: [{run: make deploy}]}
+"#,
+        expect![[r#"
+            build 0:00–2:00
+              build/1 0:00–1:00 «make»
+              build/2 1:00–2:00 «make dist»
+            test 2:00–3:00
+              test/1 2:00–3:00 «make test»
+            lint 0:00–1:00
+              lint/1 0:00–1:00 «make lint»
+            deploy 3:00–4:00 (waited 2m for test)
+              deploy/1 3:00–4:00 «make deploy»
+            makespan 4m · critical build → build/1 → build/2 → test → test/1 → deploy → deploy/1
+        "#]],
+    );
+}
+
+/// "Expanding or adding matrix configurations": the documented example, and `needs` on a
+/// matrix job waiting for every instance.
+#[test]
+fn a_matrix_becomes_named_instances_and_needs_waits_for_all() {
+    check_with(
+        r#"
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        fruit: [apple, pear]
+        animal: [cat, dog]
+        include:
+          - color: green
+          - color: pink
+            animal: cat
+          - fruit: apple
+            shape: circle
+          - fruit: banana
+          - fruit: banana
+            animal: cat
+    steps: [{run: "echo ${{ matrix.fruit }}"}]
+  report:
+    needs: test
+    runs-on: ubuntu-latest
+    steps: [{run: report}]
+"#,
+        &options(&[("test (pear, dog, green)/1", "3m")], &[]),
+        expect![[r#"
+            test (apple, cat, pink, circle) 0:00–1:00
+              test (apple, cat, pink, circle)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+            test (apple, dog, green, circle) 0:00–1:00
+              test (apple, dog, green, circle)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+            test (pear, cat, pink) 0:00–1:00
+              test (pear, cat, pink)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+            test (pear, dog, green) 0:00–3:00
+              test (pear, dog, green)/1 0:00–3:00 «echo ${{ matrix.fruit }}»
+            test (banana) 0:00–1:00
+              test (banana)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+            test (banana, cat) 0:00–1:00
+              test (banana, cat)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+            report 3:00–4:00 (waited 2m for test (pear, dog, green))
+              report/1 3:00–4:00 «report»
+            makespan 4m · critical test (pear, dog, green) → test (pear, dog, green)/1 → report → report/1
+        "#]],
+    );
+}
+
+#[test]
+fn exclude_removes_combinations_and_names_use_matrix_expressions() {
+    check(
+        r#"
+on: push
+jobs:
+  build:
+    name: Build on ${{ matrix.os }}
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-latest, windows-latest, macos-latest]
+        node: [18, 20]
+        exclude:
+          - os: macos-latest
+          - {os: windows-latest, node: 18}
+    steps: [{run: npm test}]
+"#,
+        expect![[r#"
+            build (ubuntu-latest, 18) 0:00–1:00 «Build on ubuntu-latest»
+              build (ubuntu-latest, 18)/1 0:00–1:00 «npm test»
+            build (ubuntu-latest, 20) 0:00–1:00 «Build on ubuntu-latest»
+              build (ubuntu-latest, 20)/1 0:00–1:00 «npm test»
+            build (windows-latest, 20) 0:00–1:00 «Build on windows-latest»
+              build (windows-latest, 20)/1 0:00–1:00 «npm test»
+            makespan 1m · critical build (ubuntu-latest, 18) → build (ubuntu-latest, 18)/1
+        "#]],
+    );
+}
+
+/// "Defining the maximum number of concurrent jobs": `max-parallel` caps the instances.
+#[test]
+fn max_parallel_caps_how_many_instances_run_at_once() {
+    check(
+        r#"
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      max-parallel: 2
+      fail-fast: false
+      matrix: {shard: [1, 2, 3, 4, 5]}
+    steps: [{run: "test ${{ matrix.shard }}"}]
+"#,
+        expect![[r#"
+            test (1) 0:00–1:00 [parallelism limit test/2]
+              test (1)/1 0:00–1:00 «test ${{ matrix.shard }}»
+            test (2) 0:00–1:00 [parallelism limit test/2]
+              test (2)/1 0:00–1:00 «test ${{ matrix.shard }}»
+            test (3) 1:00–2:00 [parallelism limit test/2] (waited 1m for parallelism limit test held by test (1),test (2))
+              test (3)/1 1:00–2:00 «test ${{ matrix.shard }}»
+            test (4) 1:00–2:00 [parallelism limit test/2] (waited 1m for parallelism limit test held by test (1),test (2))
+              test (4)/1 1:00–2:00 «test ${{ matrix.shard }}»
+            test (5) 2:00–3:00 [parallelism limit test/2] (waited 2m for parallelism limit test held by test (1),test (2))
+              test (5)/1 2:00–3:00 «test ${{ matrix.shard }}»
+            makespan 3m · critical test (2) → test (2)/1 → test (4) → test (4)/1 → test (5) → test (5)/1
+        "#]],
+    );
+}
+
+#[test]
+fn a_max_parallel_that_is_not_a_positive_integer_is_an_error() {
+    check(
+        r#"
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy: {max-parallel: 0, matrix: {v: [1, 2]}}
+    steps: [{run: t}]
+"#,
+        expect![[r#"
+            ! error PS304 `max-parallel` of `test` is `0`; it must be a whole number of at least 1; the instances are not capped
+            test (1) 0:00–1:00
+              test (1)/1 0:00–1:00 «t»
+            test (2) 0:00–1:00
+              test (2)/1 0:00–1:00 «t»
+            makespan 1m · critical test (1) → test (1)/1
+        "#]],
+    );
+}
+
+/// "Using concurrency in different scenarios": one job of a group runs at a time; the others
+/// queue. Groups with expressions are compared as text.
+#[test]
+fn a_concurrency_group_lets_one_job_run_at_a_time_and_shows_the_queue() {
+    check_notes(
+        r#"
+on: push
+concurrency: ci-${{ github.ref }}
+jobs:
+  deploy-staging:
+    runs-on: ubuntu-latest
+    concurrency: deploy
+    steps: [{run: deploy staging}, {run: smoke}]
+  deploy-prod:
+    runs-on: ubuntu-latest
+    concurrency: {group: deploy, cancel-in-progress: false}
+    steps: [{run: deploy prod}]
+  docs:
+    runs-on: ubuntu-latest
+    concurrency: docs-${{ github.ref }}
+    steps: [{run: publish}]
+"#,
+        expect![[r#"
+            ! info PS312 workflow-level `concurrency` (group `ci-${{ github.ref }}`) lets one run of the workflow at a time; one run is simulated, so it changes nothing here
+            ! warning PS305 `deploy-staging`, `deploy-prod` share the concurrency group `deploy` and nothing orders them: they run one at a time
+            deploy-staging 0:00–2:00 [concurrency group deploy/1]
+              # concurrency: group `deploy`
+              deploy-staging/1 0:00–1:00 «deploy staging»
+              deploy-staging/2 1:00–2:00 «smoke»
+            deploy-prod 2:00–3:00 [concurrency group deploy/1] (waited 2m for concurrency group deploy held by deploy-staging)
+              # concurrency: group `deploy`
+              # cancel-in-progress: false
+              deploy-prod/1 2:00–3:00 «deploy prod»
+            docs 0:00–1:00 [concurrency group docs-${{ github.ref }}/1]
+              # concurrency: group `docs-${{ github.ref }}`: its expressions are not evaluated; jobs share the group when this text is the same
+              docs/1 0:00–1:00 «publish»
+            makespan 3m · critical deploy-staging → deploy-staging/1 → deploy-staging/2 → deploy-prod → deploy-prod/1
+        "#]],
+    );
+}
+
+#[test]
+fn a_concurrency_group_per_matrix_value_keeps_instances_apart() {
+    check(
+        r#"
+on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    concurrency: deploy-${{ matrix.region }}
+    strategy: {matrix: {region: [eu, us], tier: [a, b]}}
+    steps: [{run: deploy}]
+"#,
+        expect![[r#"
+            ! warning PS305 `deploy (eu, a)`, `deploy (eu, b)` share the concurrency group `deploy-eu` and nothing orders them: they run one at a time
+            ! warning PS305 `deploy (us, a)`, `deploy (us, b)` share the concurrency group `deploy-us` and nothing orders them: they run one at a time
+            deploy (eu, a) 0:00–1:00 [concurrency group deploy-eu/1]
+              deploy (eu, a)/1 0:00–1:00 «deploy»
+            deploy (eu, b) 1:00–2:00 [concurrency group deploy-eu/1] (waited 1m for concurrency group deploy-eu held by deploy (eu, a))
+              deploy (eu, b)/1 1:00–2:00 «deploy»
+            deploy (us, a) 0:00–1:00 [concurrency group deploy-us/1]
+              deploy (us, a)/1 0:00–1:00 «deploy»
+            deploy (us, b) 1:00–2:00 [concurrency group deploy-us/1] (waited 1m for concurrency group deploy-us held by deploy (us, a))
+              deploy (us, b)/1 1:00–2:00 «deploy»
+            makespan 2m · critical deploy (eu, a) → deploy (eu, a)/1 → deploy (eu, b) → deploy (eu, b)/1
+        "#]],
+    );
+}
+
+/// GitHub-hosted runners are unlimited; self-hosted labels share a pool sized by the user
+/// (1 runner unless told).
+#[test]
+fn self_hosted_labels_are_a_pool_that_the_user_can_size() {
+    let yaml = r#"
+on: push
+jobs:
+  a: {runs-on: [self-hosted, linux], steps: [{run: a}]}
+  b: {runs-on: [linux, self-hosted], steps: [{run: b}]}
+  c: {runs-on: [self-hosted, linux], steps: [{run: c}]}
+  d: {runs-on: ubuntu-latest, steps: [{run: d}]}
+  e: {runs-on: gpu-box, steps: [{run: e}]}
+"#;
+    check_with(
+        yaml,
+        &AnalyzeOptions::default(),
+        expect![[r#"
+            ! info PS309 runner pool `linux+self-hosted` is assumed to have 1 runner: jobs on it run one at a time
+            ! info PS309 runner pool `gpu-box` is assumed to have 1 runner: jobs on it run one at a time
+            a 0:00–1:00 [runner pool linux+self-hosted/1]
+              a/1 0:00–1:00 «a»
+            b 1:00–2:00 [runner pool linux+self-hosted/1] (waited 1m for runner pool linux+self-hosted held by a)
+              b/1 1:00–2:00 «b»
+            c 2:00–3:00 [runner pool linux+self-hosted/1] (waited 2m for runner pool linux+self-hosted held by a)
+              c/1 2:00–3:00 «c»
+            d 0:00–1:00
+              d/1 0:00–1:00 «d»
+            e 0:00–1:00 [runner pool gpu-box/1]
+              e/1 0:00–1:00 «e»
+            makespan 3m · critical a → a/1 → b → b/1 → c → c/1
+        "#]],
+    );
+    check_with(
+        yaml,
+        &options(&[], &[("self-hosted", 5), ("linux", 2)]),
+        expect![[r#"
+            ! info PS309 runner pool `gpu-box` is assumed to have 1 runner: jobs on it run one at a time
+            a 0:00–1:00 [runner pool linux+self-hosted/2]
+              a/1 0:00–1:00 «a»
+            b 0:00–1:00 [runner pool linux+self-hosted/2]
+              b/1 0:00–1:00 «b»
+            c 1:00–2:00 [runner pool linux+self-hosted/2] (waited 1m for runner pool linux+self-hosted held by a,b)
+              c/1 1:00–2:00 «c»
+            d 0:00–1:00
+              d/1 0:00–1:00 «d»
+            e 0:00–1:00 [runner pool gpu-box/1]
+              e/1 0:00–1:00 «e»
+            makespan 2m · critical b → b/1 → c → c/1
+        "#]],
+    );
+}
+
+#[test]
+fn runs_on_from_the_matrix_picks_the_runner_of_each_instance() {
+    check(
+        r#"
+on: push
+jobs:
+  build:
+    runs-on: ${{ matrix.runner }}
+    strategy:
+      matrix:
+        runner: [ubuntu-latest, [self-hosted, arm64], [self-hosted, arm64]]
+    steps: [{run: make}]
+"#,
+        expect![[r#"
+            build (ubuntu-latest) 0:00–1:00
+              build (ubuntu-latest)/1 0:00–1:00 «make»
+            build ([self-hosted, arm64]) 0:00–1:00 [runner pool arm64+self-hosted/1]
+              build ([self-hosted, arm64])/1 0:00–1:00 «make»
+            build ([self-hosted, arm64]) #2 1:00–2:00 «build ([self-hosted, arm64])» [runner pool arm64+self-hosted/1] (waited 1m for runner pool arm64+self-hosted held by build ([self-hosted, arm64]))
+              build ([self-hosted, arm64]) #2/1 1:00–2:00 «make»
+            makespan 2m · critical build ([self-hosted, arm64]) → build ([self-hosted, arm64])/1 → build ([self-hosted, arm64]) #2 → build ([self-hosted, arm64]) #2/1
+        "#]],
+    );
+}
+
+/// `timeout-minutes` is an upper bound: estimated steps are shortened to fit in it.
+#[test]
+fn timeout_minutes_bounds_the_estimated_duration() {
+    check(
+        r#"
+on: push
+jobs:
+  quick:
+    runs-on: ubuntu-latest
+    timeout-minutes: 2
+    steps: [{run: a}, {run: b}, {run: c}, {run: d}]
+  step-bound:
+    runs-on: ubuntu-latest
+    steps: [{run: a, timeout-minutes: 0.5}, {run: b}]
+"#,
+        expect![[r#"
+            quick 0:00–2:00
+              quick/1 0:00–0:30 «a»
+              quick/2 0:30–1:00 «b»
+              quick/3 1:00–1:30 «c»
+              quick/4 1:30–2:00 «d»
+            step-bound 0:00–1:30
+              step-bound/1 0:00–0:30 «a»
+              step-bound/2 0:30–1:30 «b»
+            makespan 2m · critical quick → quick/1 → quick/2 → quick/3 → quick/4
+        "#]],
+    );
+}
+
+/// "Calling a reusable workflow": the called workflow's jobs are not read; the call is one
+/// task. Conditions are shown and reported, not evaluated.
+#[test]
+fn reusable_workflows_are_one_task_and_conditions_are_notes() {
+    check_notes(
+        r#"
+on: push
+jobs:
+  call:
+    uses: ./.github/workflows/build.yml
+    with: {target: linux}
+  deploy:
+    needs: call
+    if: github.ref == 'refs/heads/main'
+    continue-on-error: true
+    environment: production
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./deploy
+        if: success()
+"#,
+        expect![[r#"
+            ! info PS201 the condition of `deploy` is not evaluated; the job is assumed to run
+            ! info PS201 1 step condition (`if:`) is not evaluated; every step is assumed to run
+            call 0:00–1:00
+              # uses: ./.github/workflows/build.yml: a reusable workflow, simulated as one task (its jobs are not read)
+            deploy 1:00–2:00
+              # if: github.ref == 'refs/heads/main'
+              # continue-on-error: true
+              # environment: production: protection rules (required reviewers, wait timers) are not simulated
+              deploy/1 1:00–2:00 «./deploy»
+                # if: success()
+            makespan 2m · critical call → deploy → deploy/1
+        "#]],
+    );
+}
+
+#[test]
+fn needs_mistakes_and_cycles_are_named() {
+    check(
+        r#"
+on: push
+jobs:
+  a: {needs: [c], runs-on: ubuntu-latest, steps: [{run: a}]}
+  b: {needs: [a, a, biuld], runs-on: ubuntu-latest, steps: [{run: b}]}
+  c: {needs: b, runs-on: ubuntu-latest, steps: [{run: c}]}
+"#,
+        expect![[r#"
+            ! error PS103 dependency cycle: a → c → b → a
+            ! warning PS302 `b` lists `a` twice in `needs`
+            ! error PS301 `b` needs `biuld`, which is not a job of this workflow
+            a never
+              a/1 never «a»
+            b never
+              b/1 never «b»
+            c never
+              c/1 never «c»
+            makespan 0s · critical 
+        "#]],
+    );
+}
+
+#[test]
+fn a_dynamic_matrix_is_one_instance_with_a_note() {
+    check_notes(
+        r#"
+on: push
+jobs:
+  plan: {runs-on: ubuntu-latest, steps: [{run: plan}]}
+  run:
+    needs: plan
+    runs-on: ubuntu-latest
+    strategy:
+      matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}
+    steps: [{run: go}]
+"#,
+        expect![[r#"
+            ! info PS312 the matrix of `run` is computed while the workflow runs (`${{ fromJSON(needs.plan.outputs.matrix) }}`); each value computed so is simulated as one value
+            plan 0:00–1:00
+              plan/1 0:00–1:00 «plan»
+            run 1:00–2:00
+              # strategy.matrix: computed while the workflow runs; simulated as 1 instance: ${{ fromJSON(needs.plan.outputs.matrix) }}
+              run/1 1:00–2:00 «go»
+            makespan 2m · critical plan → plan/1 → run → run/1
+        "#]],
+    );
+}
+
+/// A job in the workflow's own concurrency group would wait for its own run: GitHub cancels it.
+#[test]
+fn a_job_in_the_workflows_concurrency_group_is_a_deadlock() {
+    check(
+        r#"
+on: push
+concurrency: ci-${{ github.ref }}
+jobs:
+  deploy:
+    concurrency: ci-${{ github.ref }}
+    runs-on: ubuntu-latest
+    steps: [{run: ./deploy}]
+"#,
+        expect![[r#"
+            ! error PS314 `deploy` uses the workflow's own concurrency group `ci-${{ github.ref }}`: it would wait for its own run, so GitHub cancels it
+            deploy 0:00–1:00 [concurrency group ci-${{ github.ref }}/1]
+              deploy/1 0:00–1:00 «./deploy»
+            makespan 1m · critical deploy → deploy/1
+        "#]],
+    );
+}

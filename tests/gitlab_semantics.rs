@@ -1,0 +1,468 @@
+//! The scheduling rules of GitLab CI as pipescope simulates them, one rule per test, from
+//! GitLab's CI/CD YAML reference (`stages`, `needs`, `extends`, `!reference`, `default`,
+//! `parallel`, `resource_group`, `when: manual`, `trigger`). Every job is estimated at 1m
+//! unless a test gives it a duration. `UPDATE_EXPECT=1 cargo test --test gitlab_semantics`
+//! rewrites the expectations.
+
+mod ci_timeline;
+
+use ci_timeline::{Show, options, timeline};
+use expect_test::{Expect, expect};
+use pipescope::AnalyzeOptions;
+
+fn check(yaml: &str, expect: Expect) {
+    expect.assert_eq(&timeline(
+        yaml,
+        &AnalyzeOptions::default(),
+        Show { notes: false, infos: false },
+    ));
+}
+
+fn check_with(yaml: &str, options: &AnalyzeOptions, expect: Expect) {
+    expect.assert_eq(&timeline(yaml, options, Show { notes: false, infos: true }));
+}
+
+fn check_notes(yaml: &str, expect: Expect) {
+    expect.assert_eq(&timeline(
+        yaml,
+        &AnalyzeOptions::default(),
+        Show { notes: true, infos: true },
+    ));
+}
+
+/// Without `stages:`, the stages are `.pre`, build, test, deploy, `.post`; a job without
+/// `stage` is in test.
+#[test]
+fn default_stages_run_in_order_with_pre_and_post() {
+    check(
+        r#"
+cleanup: {stage: .post, script: clean}
+deploy: {stage: deploy, script: deploy}
+unit: {script: test}
+compile: {stage: build, script: make}
+setup: {stage: .pre, script: setup}
+"#,
+        expect![[r#"
+            cleanup 4:00–5:00
+            deploy 3:00–4:00
+            unit 2:00–3:00
+            compile 1:00–2:00
+            setup 0:00–1:00
+            makespan 5m · critical setup → compile → unit → deploy → cleanup
+        "#]],
+    );
+}
+
+/// A job without `needs` waits for every job of all earlier stages, not only the previous
+/// stage: a short `needs: []` job in stage 2 does not let stage 3 start before stage 1 ends.
+#[test]
+fn a_job_waits_for_all_earlier_stages_not_only_the_previous_one() {
+    check_with(
+        r#"
+stages: [build, test, deploy]
+slow-build: {stage: build, script: make}
+quick-test: {stage: test, needs: [], script: lint}
+deploy: {stage: deploy, script: ship}
+"#,
+        &options(&[("slow-build", "5m")], &[]),
+        expect![[r#"
+            slow-build 0:00–5:00
+            quick-test 0:00–1:00
+            deploy 5:00–6:00 (waited 4m for slow-build)
+            makespan 6m · critical slow-build → deploy
+        "#]],
+    );
+}
+
+/// An empty stage does not let later jobs start early.
+#[test]
+fn an_empty_stage_does_not_let_later_jobs_start_early() {
+    check(
+        r#"
+stages: [build, test, deploy]
+compile: {stage: build, script: make}
+ship: {stage: deploy, script: ship}
+"#,
+        expect![[r#"
+            compile 0:00–1:00
+            ship 1:00–2:00
+            makespan 2m · critical compile → ship
+        "#]],
+    );
+}
+
+/// `needs` replaces the stage wait: `needs: []` starts at once; an optional need on a job that
+/// is not in the pipeline is ignored; a missing required one is an error.
+#[test]
+fn needs_replaces_the_stage_order() {
+    check_notes(
+        r#"
+stages: [build, test, deploy]
+build-a: {stage: build, script: a}
+build-b: {stage: build, script: b}
+test-a:
+  stage: test
+  needs: [build-a]
+  script: t
+lint:
+  stage: deploy
+  needs: []
+  script: l
+deploy:
+  stage: deploy
+  needs:
+    - test-a
+    - job: docs
+      optional: true
+    - job: packaging
+"#,
+        expect![[r#"
+            ! warning PS007 the job `deploy` has no `script`, `run` or `trigger`; GitLab rejects the pipeline
+            ! error PS301 `deploy` needs `packaging`, which is not a job of this pipeline
+            build-a 0:00–1:00
+            build-b 0:00–1:00
+            test-a 1:00–2:00
+            lint 0:00–1:00
+            deploy 2:00–3:00
+              # needs: `docs` (optional) is not in this pipeline; ignored
+            makespan 3m · critical build-a → test-a → deploy
+        "#]],
+    );
+}
+
+#[test]
+fn needs_on_a_later_stage_and_cycles_are_errors() {
+    check(
+        r#"
+stages: [build, test]
+compile:
+  stage: build
+  needs: [check]
+  script: make
+check:
+  stage: test
+  needs: [compile]
+  script: check
+"#,
+        expect![[r#"
+            ! error PS103 dependency cycle: compile → check → compile
+            ! error PS303 `compile` (stage `build`) needs `check`, which is in the later stage `test`; GitLab rejects the pipeline
+            compile never
+            check never
+            makespan 0s · critical 
+        "#]],
+    );
+}
+
+/// `extends`: several levels, several parents (the last wins), hashes merged deeply, lists
+/// replaced; hidden `.jobs` are templates, not jobs.
+#[test]
+fn extends_merges_templates_as_gitlab_does() {
+    check_notes(
+        r#"
+stages: [build, test]
+.base:
+  stage: build
+  tags: [docker]
+  variables: {A: "1", REGION: eu}
+.deploy-template:
+  extends: .base
+  resource_group: deploy-$REGION
+  tags: [deployer]
+.late:
+  stage: test
+deploy:
+  extends: [.deploy-template, .late]
+  variables: {REGION: us}
+  script: ./deploy
+"#,
+        expect![[r#"
+            ! info PS309 runner pool `deployer` is assumed to have 1 runner: jobs on it run one at a time
+            deploy 0:00–1:00 [concurrency group deploy-us/1; runner pool deployer/1]
+              # resource_group: `deploy-us`: one job of the group runs at a time
+              # tags: runner pool `deployer`
+            makespan 1m · critical deploy
+        "#]],
+    );
+}
+
+#[test]
+fn extends_cycles_and_unknown_templates_are_reported() {
+    check(
+        r#"
+stages: [test]
+.a: {extends: .b, stage: test}
+.b: {extends: .a}
+job:
+  extends: [.a, .tempalte]
+  script: t
+.template: {tags: [x]}
+"#,
+        expect![[r#"
+            ! error PS306 `extends` cycle: .a → .b → .a
+            ! error PS307 `extends: .tempalte` names no job or template of this file
+            job 0:00–1:00
+            makespan 1m · critical job
+        "#]],
+    );
+}
+
+/// `!reference` tags are resolved after `extends`, and a list they give is spliced into the
+/// list they stand in.
+#[test]
+fn references_are_resolved_and_spliced() {
+    check_notes(
+        r#"
+stages: [build, test]
+.rules: {rules: [{if: $CI_COMMIT_TAG}]}
+.runner: {tags: [big]}
+build:
+  stage: build
+  script: make
+test:
+  stage: test
+  needs:
+    - !reference [.needs-list]
+  tags:
+    - !reference [.runner, tags]
+  rules: !reference [.rules, rules]
+  script: test
+.needs-list: [build]
+"#,
+        expect![[r#"
+            ! info PS309 runner pool `big` is assumed to have 1 runner: jobs on it run one at a time
+            ! info PS201 `rules` is not evaluated; the jobs that use it are assumed to run
+            build 0:00–1:00
+            test 1:00–2:00 [runner pool big/1]
+              # rules: [{if: $CI_COMMIT_TAG}]
+              # tags: runner pool `big`
+            makespan 2m · critical build → test
+        "#]],
+    );
+}
+
+/// `default:` keys apply to jobs that do not set them, unless `inherit: default:` says no.
+#[test]
+fn default_keys_are_inherited_unless_inherit_says_otherwise() {
+    check_with(
+        r#"
+default:
+  tags: [shared]
+  timeout: 30s
+a: {script: a}
+b: {script: b, inherit: {default: false}}
+c: {script: c, inherit: {default: [timeout]}}
+d: {script: d, tags: [own]}
+"#,
+        &options(&[], &[("shared", 1), ("own", 4)]),
+        expect![[r#"
+            a 0:00–0:30 [runner pool shared/1]
+            b 0:00–1:00
+            c 0:00–0:30
+            d 0:00–0:30 [runner pool own/4]
+            makespan 1m · critical b
+        "#]],
+    );
+}
+
+/// `parallel: N` makes N jobs; `needs` on the job waits for all of them.
+#[test]
+fn parallel_count_makes_numbered_jobs() {
+    check_with(
+        r#"
+rspec:
+  stage: test
+  parallel: 3
+  script: rspec
+report:
+  stage: deploy
+  needs: [rspec]
+  script: report
+"#,
+        &options(&[("rspec 2 of 3", "4m")], &[]),
+        expect![[r#"
+            rspec 1 of 3 0:00–1:00 «rspec 1/3»
+            rspec 2 of 3 0:00–4:00 «rspec 2/3»
+            rspec 3 of 3 0:00–1:00 «rspec 3/3»
+            report 4:00–5:00 (waited 3m for rspec 2 of 3)
+            makespan 5m · critical rspec 2 of 3 → report
+        "#]],
+    );
+}
+
+/// `parallel: matrix:` makes one job per combination, named as GitLab names them; `needs`
+/// with `parallel: matrix` picks some of them, and matrix variables reach `tags`.
+#[test]
+fn parallel_matrix_makes_named_jobs_and_needs_can_pick_some() {
+    check_with(
+        r#"
+stages: [build, deploy]
+build:
+  stage: build
+  script: make
+  tags: [$ARCH]
+  parallel:
+    matrix:
+      - PROVIDER: [aws, gcp]
+        ARCH: [amd64, arm64]
+deploy-aws:
+  stage: deploy
+  needs:
+    - job: build
+      parallel:
+        matrix:
+          - PROVIDER: aws
+            ARCH: [amd64, arm64]
+  script: deploy
+"#,
+        &options(&[("build: [gcp, arm64]", "5m")], &[("amd64", 4), ("arm64", 4)]),
+        expect![[r#"
+            build: [aws, amd64] 0:00–1:00 [runner pool amd64/4]
+            build: [aws, arm64] 0:00–1:00 [runner pool arm64/4]
+            build: [gcp, amd64] 0:00–1:00 [runner pool amd64/4]
+            build: [gcp, arm64] 0:00–5:00 [runner pool arm64/4]
+            deploy-aws 1:00–2:00
+            makespan 5m · critical build: [gcp, arm64]
+        "#]],
+    );
+}
+
+/// `resource_group`: jobs of one group never overlap; lint says when the file makes them
+/// parallel.
+#[test]
+fn a_resource_group_serialises_its_jobs() {
+    check(
+        r#"
+stages: [deploy]
+deploy-eu: {stage: deploy, resource_group: production, script: eu}
+deploy-us: {stage: deploy, resource_group: production, script: us}
+deploy-ap: {stage: deploy, resource_group: production, needs: [deploy-us], script: ap}
+"#,
+        expect![[r#"
+            ! warning PS305 `deploy-eu`, `deploy-us`, `deploy-ap` are in the stage `deploy`, share `resource_group: production` and neither needs the other: they run one at a time
+            deploy-eu 0:00–1:00 [concurrency group production/1]
+            deploy-us 1:00–2:00 [concurrency group production/1] (waited 1m for concurrency group production held by deploy-eu)
+            deploy-ap 2:00–3:00 [concurrency group production/1]
+            makespan 3m · critical deploy-eu → deploy-us → deploy-ap
+        "#]],
+    );
+}
+
+/// `when: manual` jobs are allowed to fail by default and then do not block later stages;
+/// with `allow_failure: false` they do. Either runs as soon as it may (no human delay).
+#[test]
+fn manual_jobs_block_later_stages_only_when_they_may_not_fail() {
+    check_with(
+        r#"
+stages: [build, review, deploy]
+compile: {stage: build, script: make}
+optional-review: {stage: review, when: manual, script: review}
+ship: {stage: deploy, script: ship}
+"#,
+        &options(&[("optional-review", "10m")], &[]),
+        expect![[r#"
+            ! info PS312 1 manual job is simulated as started by hand the moment it may start; none blocks later stages (manual jobs allow failure by default)
+            compile 0:00–1:00
+            optional-review 1:00–11:00
+            ship 1:00–2:00
+            makespan 11m · critical compile → optional-review
+        "#]],
+    );
+    check_with(
+        r#"
+stages: [build, review, deploy]
+compile: {stage: build, script: make}
+approval: {stage: review, when: manual, allow_failure: false, script: approve}
+ship: {stage: deploy, script: ship}
+"#,
+        &options(&[("approval", "10m")], &[]),
+        expect![[r#"
+            ! info PS312 1 manual job is simulated as started by hand the moment it may start; later stages wait for them (allow_failure: false)
+            compile 0:00–1:00
+            approval 1:00–11:00
+            ship 11:00–12:00
+            makespan 12m · critical compile → approval → ship
+        "#]],
+    );
+}
+
+/// A trigger job is one task; conditions are shown and reported once per place written.
+#[test]
+fn trigger_jobs_are_one_task_and_rules_are_notes() {
+    check_notes(
+        r#"
+stages: [test, downstream]
+.only-main: {rules: [{if: $CI_COMMIT_BRANCH == "main"}]}
+unit: {stage: test, script: t, extends: .only-main}
+integration: {stage: test, script: i, extends: .only-main}
+legacy: {stage: test, script: l, only: [tags], except: [schedules]}
+bridge:
+  stage: downstream
+  trigger: {project: group/app, strategy: depend}
+"#,
+        expect![[r#"
+            ! info PS201 `rules` is not evaluated; the jobs that use it are assumed to run
+            ! info PS201 `only` is not evaluated; the jobs that use it are assumed to run
+            ! info PS201 `except` is not evaluated; the jobs that use it are assumed to run
+            unit 0:00–1:00
+              # rules: [{if: $CI_COMMIT_BRANCH == "main"}]
+            integration 0:00–1:00
+              # rules: [{if: $CI_COMMIT_BRANCH == "main"}]
+            legacy 0:00–1:00
+              # only: [tags]
+              # except: [schedules]
+            bridge 1:00–2:00
+              # trigger: group/app: starts a downstream pipeline, which is not read; the job waits for it (strategy: depend), simulated as this job's duration
+            makespan 2m · critical legacy → bridge
+        "#]],
+    );
+}
+
+/// A `spec:` header and `---` parse; `include:` is reported, not fetched; undeclared stages
+/// are reported and placed last.
+#[test]
+fn headers_includes_and_undeclared_stages() {
+    check_with(
+        r#"spec:
+  inputs:
+    stage: {default: test}
+---
+include:
+  - local: /ci/more.yml
+stages: [build, test]
+compile: {stage: build, script: make}
+check:
+  stage: $[[ inputs.stage ]]
+  script: check
+publish: {stage: release, script: publish, needs: [helper]}
+"#,
+        &AnalyzeOptions::default(),
+        expect![[r#"
+            ! info PS310 `include:` names 1 file; they are not fetched, so only the jobs of this file are simulated
+            ! warning PS311 the stage `release` is not in `stages:` (an included file may declare it); it is placed after `test`
+            ! warning PS301 `publish` needs `helper`, which is not a job of this file; it may come from an included file, which is not read
+            compile 0:00–1:00
+            check 1:00–2:00
+            publish 0:00–1:00
+            makespan 2m · critical compile → check
+        "#]],
+    );
+}
+
+/// A timeout is an upper bound of the estimated duration.
+#[test]
+fn a_timeout_bounds_the_estimated_duration() {
+    check_notes(
+        r#"
+quick: {script: q, timeout: 20 seconds}
+long: {script: l, timeout: 3h 30m}
+"#,
+        expect![[r#"
+            quick 0:00–0:20
+              # timeout: 20 seconds: an upper bound of the estimated duration
+            long 0:00–1:00
+              # timeout: 3h 30m: an upper bound of the estimated duration
+            makespan 1m · critical long
+        "#]],
+    );
+}
