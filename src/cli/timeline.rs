@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use pipescope::Analysis;
 use pipescope::duration::{Millis, clock};
-use pipescope::model::{Pipeline, ResourceKind, TaskIdx};
+use pipescope::model::{DurationSource, Pipeline, ResourceKind, TaskIdx};
 use pipescope::report;
 use pipescope::sim::{Blocked, Policy, StartCause, TaskTiming, WaitReason};
 use pipescope::span::LineIndex;
@@ -103,9 +103,11 @@ fn render_rows(out: &mut String, analysis: &Analysis, style: Style) {
             let timing = schedule.timing(task);
             let shown = t.name.as_deref().unwrap_or(&t.local_id);
             let label = format!("{}{}", "  ".repeat(depth), sanitize(shown));
+            // A guessed duration (real CI files carry none) is marked, so nobody reads it as data.
+            let guess = if t.duration_source == DurationSource::Estimated { "~" } else { "" };
             let (times, took) = match (timing.start, timing.end) {
                 (Some(start), Some(end)) => {
-                    (format!("{}–{}", clock(start), clock(end)), (end - start).to_string())
+                    (format!("{}–{}", clock(start), clock(end)), format!("{guess}{}", end - start))
                 }
                 (Some(start), None) => (format!("{}–…", clock(start)), String::new()),
                 _ => ("—".to_string(), String::new()),
@@ -155,7 +157,7 @@ fn render_rows(out: &mut String, analysis: &Analysis, style: Style) {
         out,
         "{}",
         style.dim(&format!(
-            "  {RUNNING} running  {GROUP} stage with steps  {RESOURCE_WAIT} waiting for a resource  {DEPENDENCY_WAIT} waiting for a dependency  * critical path"
+            "  {RUNNING} running  {GROUP} stage with steps  {RESOURCE_WAIT} waiting for a resource  {DEPENDENCY_WAIT} waiting for a dependency  * critical path  ~ estimated duration"
         ))
     );
 }
