@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::rules::{duplicate_key::DUPLICATE_KEY, yaml_syntax::YAML_SYNTAX};
+use crate::lint::rules::{
+    duplicate_key::DUPLICATE_KEY, wrong_type::WRONG_TYPE, yaml_syntax::YAML_SYNTAX,
+};
 use crate::span::Span;
 
 /// One YAML value and where it was written.
@@ -409,10 +411,17 @@ impl Builder<'_> {
                 let sources: Vec<Node> = match v.value {
                     Value::Map(_) => vec![v],
                     Value::Seq(items) => items,
-                    _ => Vec::new(),
+                    _ => vec![v],
                 };
                 for source in sources {
-                    let Value::Map(merged) = source.value else { continue };
+                    let Value::Map(merged) = source.value else {
+                        self.diagnostics.push(Diagnostic::new(
+                            &WRONG_TYPE,
+                            source.span,
+                            "`<<` merges mappings (or a list of them); this value is not merged",
+                        ));
+                        continue;
+                    };
                     for (mk, mv) in merged {
                         let Some(name) = mk.as_str() else { continue };
                         if explicit.contains_key(name) || seen.contains_key(name) {
@@ -500,6 +509,14 @@ mod tests {
         let z = root.get("z").unwrap();
         assert_eq!(z.get("a").unwrap().as_i64(), Some(1));
         assert_eq!(z.get("b").unwrap().as_i64(), Some(2));
+    }
+
+    #[test]
+    fn merging_something_that_is_not_a_mapping_is_reported() {
+        let docs = parse("a: &a [1]\nb:\n  <<: *a\n  c: 1\n");
+        assert_eq!(docs.diagnostics.len(), 1, "{:?}", docs.diagnostics);
+        assert_eq!(docs.diagnostics[0].rule.name, "wrong-type");
+        assert_eq!(docs.docs[0].get("b").unwrap().get("c").unwrap().as_i64(), Some(1));
     }
 
     #[test]
