@@ -14,6 +14,7 @@ pub mod model;
 pub mod sim;
 pub mod span;
 pub mod synthetic;
+pub mod ui;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
