@@ -18,6 +18,6 @@ pub mod ui;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;
 
 pub use analysis::{Analysis, AnalyzeOptions, analyze};

@@ -4,7 +4,7 @@
 
 use crate::analysis::Analysis;
 use crate::duration::{Millis, clock};
-use crate::model::{Pipeline, TaskIdx};
+use crate::model::{Pipeline, Resource, ResourceKind, TaskIdx};
 use crate::sim::{Blocked, Schedule, StartCause, Wait, WaitReason};
 
 /// How many holders of a resource a sentence names before "and N more".
@@ -337,6 +337,17 @@ pub fn parallelism_text(p: f64) -> String {
         format!("{}×", rounded.round() as u64)
     } else {
         format!("{rounded:.1}×")
+    }
+}
+
+/// What a resource is, in a few words: "3 units", "infrastructure lock".
+pub fn capacity_text(resource: &Resource) -> String {
+    let units = |n: u32| format!("{n} {}", if n == 1 { "unit" } else { "units" });
+    match resource.kind {
+        ResourceKind::Infrastructure if resource.capacity == 1 => "infrastructure lock".into(),
+        ResourceKind::Concurrency if resource.capacity == 1 => "one at a time".into(),
+        ResourceKind::Pool => format!("{} runners", resource.capacity),
+        _ => units(resource.capacity),
     }
 }
 

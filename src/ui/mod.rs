@@ -8,6 +8,7 @@ pub mod describe;
 pub mod editing;
 pub mod gallery;
 pub mod layout;
+pub mod markdown;
 pub mod persist;
 pub mod state;
 pub mod svg;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use crate::analysis::{Analysis, AnalyzeOptions, Inputs, analyze};
+use crate::diagnostic::Diagnostic;
 use crate::dialect::Dialect;
 use crate::duration::Millis;
 use crate::lint::rules::{malformed_file::MALFORMED_FILE, yaml_syntax::YAML_SYNTAX};
@@ -143,7 +144,8 @@ pub enum Action {
 
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub text: String,
+    /// Shared, so that copying the state for a reducer step does not copy the text.
+    pub text: Rc<String>,
     /// Bumped when the text is replaced from outside the editor, so the editor takes it.
     pub text_rev: u64,
     /// Bumped whenever something that is saved changes.
@@ -176,7 +178,12 @@ pub struct AppState {
 /// The text cannot be fully read (a YAML syntax error, a malformed file), so its timeline
 /// misses everything after the error.
 pub fn is_broken(analysis: &Analysis) -> bool {
-    analysis.diagnostics.iter().any(|d| d.rule == &YAML_SYNTAX || d.rule == &MALFORMED_FILE)
+    analysis.diagnostics.iter().any(is_broken_diagnostic)
+}
+
+/// A diagnostic that means the text could not be read to its end.
+pub fn is_broken_diagnostic(d: &Diagnostic) -> bool {
+    d.rule == &YAML_SYNTAX || d.rule == &MALFORMED_FILE
 }
 
 impl AppState {
@@ -184,7 +191,7 @@ impl AppState {
         let options = options(saved.dialect, saved.policy, &saved.durations);
         let analysis = Rc::new(analyze(&saved.text, &options));
         AppState {
-            text: saved.text,
+            text: Rc::new(saved.text),
             text_rev: 1,
             saved_rev: 0,
             file_name: saved.file_name,
@@ -211,7 +218,7 @@ impl AppState {
     /// What is saved between visits.
     pub fn saved(&self) -> Saved {
         Saved {
-            text: self.text.clone(),
+            text: (*self.text).clone(),
             file_name: self.file_name.clone(),
             dialect: self.dialect,
             policy: self.policy,
@@ -250,17 +257,17 @@ impl AppState {
     pub fn apply(mut self, action: Action) -> AppState {
         match action {
             Action::Edit(text) => {
-                if text != self.text {
-                    self.text = text;
+                if text != *self.text {
+                    self.text = Rc::new(text);
                     self.saved_rev += 1;
                     self.reanalyze();
                 }
             }
             Action::Load { text, file_name, notice } => {
-                let old = std::mem::replace(&mut self.text, text);
+                let old = std::mem::replace(&mut self.text, Rc::new(text));
                 let old_name = std::mem::replace(&mut self.file_name, file_name);
                 if !old.trim().is_empty() && old != self.text {
-                    self.undo = Some(Undo { text: old, file_name: old_name });
+                    self.undo = Some(Undo { text: Rc::unwrap_or_clone(old), file_name: old_name });
                 }
                 self.notice = Some(notice);
                 self.text_rev += 1;
@@ -278,7 +285,7 @@ impl AppState {
             }
             Action::UndoLoad => {
                 if let Some(undo) = self.undo.take() {
-                    self.text = undo.text;
+                    self.text = Rc::new(undo.text);
                     self.file_name = undo.file_name;
                     self.text_rev += 1;
                     self.saved_rev += 1;
@@ -579,7 +586,7 @@ mod tests {
         assert_eq!(s.shown.pipeline.tasks.len(), 1);
         assert_eq!(s.notice.as_deref(), Some("Opened x.yaml"));
         let s = s.apply(Action::UndoLoad);
-        assert_eq!(s.text, RELEASE);
+        assert_eq!(*s.text, RELEASE);
         assert_eq!(s.file_name, None);
         assert_eq!(s.text_rev, 3);
         assert!(s.undo.is_none());
