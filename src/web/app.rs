@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::dialect::Dialect;
@@ -22,6 +23,9 @@ use super::store::{self, Shared, Store};
 use super::summary::Summary;
 use super::timeline::Timeline;
 
+/// How long after a change the work is saved; a page that closes sooner saves at once.
+const SAVE_DELAY_MS: u32 = 300;
+
 /// The app as the page mounts it: the work saved by the last visit, or on a first visit an
 /// example; `#example=<key>` in the address opens that example.
 #[component]
@@ -35,6 +39,15 @@ pub fn App() -> Html {
         }
     });
     html! { <Workspace initial={start.0.clone()} example={start.1} persist=true /> }
+}
+
+/// The action that opens an example.
+pub fn load_example(example: &gallery::Example) -> Action {
+    Action::Load {
+        text: example.text(),
+        file_name: Some(example.file.to_string()),
+        notice: format!("Opened the example “{}”. {}", example.title, example.notice),
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -57,11 +70,7 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
         use_reducer(move || {
             let mut state = AppState::new(initial);
             if let Some(example) = example.and_then(gallery::find) {
-                state = state.apply(Action::Load {
-                    text: example.text(),
-                    file_name: Some(example.file.to_string()),
-                    notice: format!("Opened the example “{}”. {}", example.title, example.notice),
-                });
+                state = state.apply(load_example(example));
             }
             Store(Rc::new(state))
         })
@@ -69,35 +78,61 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
     let on_action: Callback<Action> = store.dispatcher().to_callback();
     let s: Shared<AppState> = store.shared();
 
-    // Save the work whenever it changes.
+    // Save the work whenever it changes: shortly after, off the path from a keystroke to the
+    // screen, and at once when the page goes away.
+    let pending = use_mut_ref(|| None::<(Saved, Timeout)>);
+    {
+        let pending = pending.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "pagehide", move |_| {
+                    if let Some((saved, _)) = pending.borrow_mut().take() {
+                        store::save(&saved);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     {
         let persist = props.persist;
         let s = s.clone();
+        let pending = pending.clone();
         use_effect_with(s.saved_rev, move |rev| {
             if persist && *rev > 0 {
-                store::save(&s.saved());
+                let flush = {
+                    let pending = pending.clone();
+                    move || {
+                        if let Some((saved, _)) = pending.borrow_mut().take() {
+                            store::save(&saved);
+                        }
+                    }
+                };
+                // Replacing the pending save cancels its timer.
+                *pending.borrow_mut() = Some((s.saved(), Timeout::new(SAVE_DELAY_MS, flush)));
             }
         });
     }
 
-    // `#rule/<name>` in the address shows that rule's documentation.
+    // `#rule/<name>` in the address shows that rule's documentation; `#example=<key>` (when the
+    // address changes; at load `App` has read it) opens an example.
     {
         let on_action = on_action.clone();
         use_effect_with((), move |_| {
-            let read = {
-                let on_action = on_action.clone();
-                move || {
-                    let hash = web_sys::window()
-                        .and_then(|w| w.location().hash().ok())
-                        .unwrap_or_default();
-                    if let Some(rule) = hash.strip_prefix("#rule/") {
-                        on_action.emit(Action::ShowRule(Some(rule.to_string())));
-                    }
+            let read = move |changed: bool| {
+                let hash =
+                    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+                if let Some(rule) = hash.strip_prefix("#rule/") {
+                    on_action.emit(Action::ShowRule(Some(rule.to_string())));
+                } else if let Some(example) =
+                    hash.strip_prefix("#example=").and_then(gallery::find).filter(|_| changed)
+                {
+                    on_action.emit(load_example(example));
                 }
             };
-            read();
-            let listener =
-                web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| read()));
+            read(false);
+            let listener = web_sys::window()
+                .map(|w| EventListener::new(&w, "hashchange", move |_| read(true)));
             move || drop(listener)
         });
     }
@@ -247,7 +282,7 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
         html! {
             <div class="notice" role="status">
                 <p>{ text }</p>
-                { for undo }
+                <span class="slot">{ for undo }</span>
                 <button type="button" class="icon-button" aria-label="Dismiss" onclick={Callback::from(move |_| on_action.emit(Action::DismissNotice))}>{"×"}</button>
             </div>
         }
@@ -280,7 +315,7 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     <button type="button" class="button" onclick={on_download_svg}>{"Download SVG"}</button>
                 </nav>
             </header>
-            { for notice }
+            <div class="slot">{ for notice }</div>
             <main class="workspace">
                 <section class="pane editor-pane" aria-label="Editor">
                     <div class="pane-head">
@@ -300,24 +335,30 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                             </select>
                         </label>
                     </div>
-                    <Editor text={Shared(s.text.clone())} text_rev={s.text_rev} marks={Shared((*marks).clone())}
+                    <Editor text={Shared(s.text.clone())} text_rev={s.text_rev} marks={(*marks).clone()}
                             selection={s.selection} on_action={on_action.clone()} />
-                    <Problems problems={Shared((*problems).clone())} unmatched={s.current.unmatched_durations.clone()} on_action={on_action.clone()} />
+                    <Problems problems={(*problems).clone()} unmatched={s.current.unmatched_durations.clone()} on_action={on_action.clone()} />
                 </section>
                 <section class="pane results-pane" aria-label="Results">
                     <Summary analysis={Shared(s.shown.clone())} stale={s.is_stale()} />
                     <Timeline state={s.clone()} on_action={on_action.clone()} />
                 </section>
             </main>
-            if *dragging {
-                <div class="drop-overlay" aria-hidden="true"><p>{"Drop a pipeline file to open it"}</p></div>
-            }
-            if s.gallery {
-                <Gallery current_text={AttrValue::from((*s.text).clone())} on_action={on_action.clone()} />
-            }
-            if let Some(rule) = s.rule.clone() {
-                <RuleDoc rule={AttrValue::from(rule)} on_action={on_action.clone()} />
-            }
+            <div class="slot">
+                if *dragging {
+                    <div class="drop-overlay" aria-hidden="true"><p>{"Drop a pipeline file to open it"}</p></div>
+                }
+            </div>
+            <div class="slot">
+                if s.gallery {
+                    <Gallery current_text={AttrValue::from((*s.text).clone())} on_action={on_action.clone()} />
+                }
+            </div>
+            <div class="slot">
+                if let Some(rule) = s.rule.clone() {
+                    <RuleDoc rule={AttrValue::from(rule)} on_action={on_action.clone()} />
+                }
+            </div>
         </div>
     }
 }

@@ -129,9 +129,11 @@ pub fn Details(props: &DetailsProps) -> Html {
                 <input id={input_id} type="text" inputmode="text" value={(*draft).clone()} oninput={on_input}
                        aria-invalid={error.is_some().to_string()} aria-describedby="whatif-help" size="8" />
                 <button type="submit" class="text-button">{"Apply"}</button>
-                if props.duration.is_some() {
-                    <button type="button" class="text-button" onclick={on_reset}>{"Use the file's"}</button>
-                }
+                <span class="slot">
+                    if props.duration.is_some() {
+                        <button type="button" class="text-button" onclick={on_reset}>{"Use the file's"}</button>
+                    }
+                </span>
                 <p id="whatif-help" class="hint">
                     { error.as_ref().map_or_else(|| format!("Now {nominal} ({source}). Saved with the text, not written into it."), |e| e.clone()) }
                 </p>
@@ -154,9 +156,11 @@ pub fn Details(props: &DetailsProps) -> Html {
                 <div><dt>{"Waited"}</dt><dd>{ if timing.waits.is_empty() { "—".to_string() } else { timing.waited().to_string() } }</dd></div>
             </dl>
             <p class="cause">{ describe::cause_text(p, s, props.task) }</p>
-            if !timing.waits.is_empty() {
-                <ul class="waits">{ for waits }</ul>
-            }
+            <div class="slot">
+                if !timing.waits.is_empty() {
+                    <ul class="waits">{ for waits }</ul>
+                }
+            </div>
             <dl class="facts">
                 if !deps.is_empty() {
                     <div><dt>{"After"}</dt><dd>{ deps.join(", ") }</dd></div>
@@ -165,10 +169,12 @@ pub fn Details(props: &DetailsProps) -> Html {
                     <div><dt>{"Holds"}</dt><dd>{ holds.join(", ") }</dd></div>
                 }
             </dl>
-            if !task.notes.is_empty() {
-                <div class="notes"><p>{"Not simulated:"}</p><ul>{ for notes }</ul></div>
-            }
-            { for whatif }
+            <div class="slot">
+                if !task.notes.is_empty() {
+                    <div class="notes"><p>{"Not simulated:"}</p><ul>{ for notes }</ul></div>
+                }
+            </div>
+            <div class="slot">{ for whatif }</div>
         </section>
     }
 }

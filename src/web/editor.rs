@@ -32,7 +32,8 @@ pub struct LineMark {
 pub struct EditorProps {
     pub text: Shared<String>,
     pub text_rev: u64,
-    pub marks: Shared<Vec<LineMark>>,
+    /// Compared by value: edits that leave the problems where they were skip the gutter.
+    pub marks: Rc<Vec<LineMark>>,
     pub selection: Option<Selection>,
     pub on_action: Callback<Action>,
 }
@@ -179,7 +180,7 @@ fn indent(t: &HtmlTextAreaElement, outdent: bool, on_action: &Callback<Action>) 
 struct GutterProps {
     node: NodeRef,
     lines: usize,
-    marks: Shared<Vec<LineMark>>,
+    marks: Rc<Vec<LineMark>>,
 }
 
 /// Line numbers, with the worst problem of each line marked by shape as well as colour.

@@ -77,13 +77,8 @@ pub fn Gallery(props: &GalleryProps) -> Html {
     };
     let cards = EXAMPLES.iter().map(|example| {
         let on_action = props.on_action.clone();
-        let onclick = Callback::from(move |_: MouseEvent| {
-            on_action.emit(Action::Load {
-                text: example.text(),
-                file_name: Some(example.file.to_string()),
-                notice: format!("Opened the example “{}”. {}", example.title, example.notice),
-            })
-        });
+        let onclick =
+            Callback::from(move |_: MouseEvent| on_action.emit(super::app::load_example(example)));
         let current = matches!(example.source, crate::ui::gallery::Source::Text(t) if t == props.current_text.as_str());
         html! {
             <li>

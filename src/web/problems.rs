@@ -11,8 +11,6 @@ use crate::diagnostic::Severity;
 use crate::span::LineIndex;
 use crate::ui::state::Action;
 
-use super::store::Shared;
-
 /// A diagnostic ready to show: line and column computed once, here at the edge.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -80,7 +78,8 @@ pub fn severity_icon(severity: Severity) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct ProblemsProps {
-    pub problems: Shared<Vec<Problem>>,
+    /// Compared by value, so an edit that changes no problem does not redraw the list.
+    pub problems: Rc<Vec<Problem>>,
     /// What-if durations that name no task.
     pub unmatched: Vec<String>,
     pub on_action: Callback<Action>,
@@ -144,7 +143,7 @@ pub fn Problems(props: &ProblemsProps) -> Html {
             } else {
                 <ul class="problem-list">{ for items }</ul>
             }
-            { for unmatched }
+            <div class="slot">{ for unmatched }</div>
         </section>
     }
 }

@@ -166,12 +166,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let all_collapsed = has_groups && !s.collapsed.is_empty();
     let tools = html! {
         <div class="chart-tools">
+            <span class="slot">
             if has_groups && s.view == View::Chart {
                 <button type="button" class="text-button"
                         onclick={let on_action = on_action.clone(); Callback::from(move |_| on_action.emit(Action::CollapseAll(!all_collapsed)))}>
                     { if all_collapsed { "Expand all" } else { "Collapse all" } }
                 </button>
             }
+            </span>
+            <span class="slot">
             if s.view == View::Chart {
                 <div class="zoom" role="group" aria-label="Zoom">
                     { zoom_button("Zoom out", "−", Action::Zoom { factor: 1.0 / 1.5, anchor: None }) }
@@ -180,6 +183,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                             onclick={let on_action = on_action.clone(); Callback::from(move |_| on_action.emit(Action::Fit))}>{"Fit"}</button>
                 </div>
             }
+            </span>
         </div>
     };
 
@@ -232,7 +236,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 { tools }
             </div>
             <Legend />
-            { for banner }
+            <div class="slot">{ for banner }</div>
             { content }
         </section>
     }
@@ -508,13 +512,13 @@ fn chart(
                 <svg ref={tree.clone()} class="rows" role="tree" aria-label="Tasks" width={fmt(width)} height={fmt(height)}
                      {onclick} {onfocusin} {onmouseover} {onmouseleave} {onkeydown}>
                     <g class="grid-lines" aria-hidden="true">{ for grid }{ for end_line }</g>
-                    { for row_views }
+                    <g class="row-list">{ for row_views }</g>
                     <g class="arrows" aria-hidden="true">{ for arrows }</g>
                 </svg>
-                { for empty }
+                <div class="slot">{ for empty }</div>
             </div>
             <p class="info-line" aria-hidden="true">{ info }</p>
-            { for details }
+            <div class="slot">{ for details }</div>
             <Lanes analysis={Shared(analysis.clone())} scale={scale} width={width} />
         </div>
     }
