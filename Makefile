@@ -36,7 +36,7 @@ WASM_OPT_FLAGS := -Oz
 TEST_STEPS := fmt-check clippy clippy-wasm test-native dist check-dist test-browser
 
 .PHONY: help tools tools-browser run serve dist check-dist test fmt fmt-check clippy clippy-wasm \
-	test-native test-browser test-wasm test-e2e measure clean
+	test-native test-browser test-wasm test-e2e measure screenshots clean
 
 help:
 	@echo "make run           build the web bundle and serve it on http://$(HOST):$(PORT)/ (PORT=...)"
@@ -48,6 +48,7 @@ help:
 	@echo "make test-wasm     component tests (wasm-bindgen-test) in headless Chromium"
 	@echo "make test-e2e      end-to-end tests (Playwright) against dist/, then the speed figures"
 	@echo "make measure       only the speed figures (test-results/measurements.json)"
+	@echo "make screenshots   screenshots of the app (test-results/screens/)"
 	@echo "make fmt           cargo fmt"
 	@echo "make clean         remove $(DIST)/"
 
@@ -111,6 +112,10 @@ test-e2e: tools tools-browser dist
 
 measure: tools tools-browser dist
 	node tests/browser/measure.mjs
+
+# Screenshots to look at: test-results/screens/*.png (1280×800 and 420×900, light and dark).
+screenshots: tools tools-browser dist
+	node tests/browser/screens.mjs
 
 run: dist
 	@echo "pipescope: serving $(DIST)/ at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"

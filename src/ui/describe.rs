@@ -327,6 +327,42 @@ pub fn summary(analysis: &Analysis) -> Summary {
     }
 }
 
+/// A duration to read at a glance: its two largest units, rounded ("12h 10m" for 12h 9m 49s);
+/// exact below a minute ("45.5s"). The exact value belongs in a tooltip next to it.
+pub fn short(t: Millis) -> String {
+    const S: u64 = 1000;
+    let grain = match t.0 {
+        ms if ms >= 86_400 * S => 3600 * S,
+        ms if ms >= 3600 * S => 60 * S,
+        ms if ms >= 60 * S => S,
+        _ => 1,
+    };
+    Millis((t.0 + grain / 2) / grain * grain).to_string()
+}
+
+/// A count with thousands separators: "1,000".
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// How long the run would take if no resource ever made a task wait: dependencies alone.
+/// The difference to the makespan is what the resources cost.
+pub fn unconstrained_makespan(analysis: &Analysis) -> Millis {
+    let mut pipeline = analysis.pipeline.clone();
+    for task in &mut pipeline.tasks {
+        task.demands.clear();
+    }
+    crate::sim::simulate(&pipeline, &crate::sim::SimOptions::default()).makespan
+}
+
 /// "2.3×", "1×", "12×".
 pub fn parallelism_text(p: f64) -> String {
     if !p.is_finite() || p <= 0.0 {
@@ -460,6 +496,31 @@ mod tests {
             analyze(include_str!("../../examples/runner-pool.yaml"), &AnalyzeOptions::default());
         let s = summary(&pool);
         assert_eq!(parallelism_text(s.parallelism), "2.1×");
+    }
+
+    #[test]
+    fn short_durations_keep_two_units() {
+        let cases = [
+            (43_789_000, "12h 10m"),
+            (570_000, "9m 30s"),
+            (45_500, "45.5s"),
+            (3_599_600, "1h"),
+            (90_061_000, "25h"),
+            (0, "0s"),
+        ];
+        for (ms, want) in cases {
+            assert_eq!(short(Millis(ms)), want, "{ms}");
+        }
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn resources_cost_the_difference_to_dependencies_alone() {
+        let a = analyze(CONTENDED, &AnalyzeOptions::default());
+        assert_eq!(unconstrained_makespan(&a), Millis(270_000));
+        assert_eq!(a.schedule.makespan, Millis(450_000));
     }
 
     #[test]

@@ -181,6 +181,9 @@ pub struct Bar {
     pub waits: Vec<WaitSegment>,
     /// A task that never started: from when it was ready (or time zero) to the right edge.
     pub blocked: Option<Segment>,
+    /// The task that never started was ready and queued for a resource (rather than waiting
+    /// for something that never ends).
+    pub queued: bool,
     pub critical: bool,
     /// A stage with steps: drawn as a summary bracket rather than a solid bar.
     pub group: bool,
@@ -232,7 +235,8 @@ pub fn bar(
     } else {
         None
     };
-    Bar { run, waits, blocked, critical, group: pipeline.task(task).is_group() }
+    let queued = timing.start.is_none() && timing.ready.is_some();
+    Bar { run, waits, blocked, queued, critical, group: pipeline.task(task).is_group() }
 }
 
 /// Membership of the critical path, by task index.
@@ -260,7 +264,7 @@ pub struct Arrow {
 pub const MAX_ARROWS: usize = 64;
 
 /// Arrows from each dependency of `focused` into it, and from it to each task that depends on
-/// it. Rows hidden in a collapsed stage are reached at that stage's row; rows are
+/// it, when both ends are inside the scale's window. Rows hidden in a collapsed stage are reached at that stage's row; rows are
 /// `row_height` tall from y = 0.
 pub fn arrows(
     pipeline: &Pipeline,
@@ -289,8 +293,12 @@ pub fn arrows(
         else {
             return;
         };
-        let x1 = scale.clamp_x(scale.x(end.0 as f64));
-        let x2 = scale.clamp_x(scale.x(start.0 as f64));
+        // Only arrows whose both ends are in view: one pointing off-screen explains nothing.
+        let (end, start) = (end.0 as f64, start.0 as f64);
+        if end < scale.start || end > scale.end || start < scale.start || start > scale.end {
+            return;
+        }
+        let (x1, x2) = (scale.x(end), scale.x(start));
         let y1 = (*r1 as f64 + 0.5) * row_height;
         let y2 = (*r2 as f64 + 0.5) * row_height;
         out.push(Arrow {
@@ -482,6 +490,7 @@ mod tests {
         let b = bar(&a.pipeline, &a.schedule, TaskIdx(0), &scale, false);
         assert_eq!(b.run, None);
         assert_eq!(b.blocked, Some(Segment { x: 0.0, width: 600.0 }));
+        assert!(b.queued, "ready, and queued for the lock");
     }
 
     #[test]

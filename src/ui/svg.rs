@@ -58,6 +58,7 @@ text { font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-se
 .wait-dep { fill: url(#hatch-dep); stroke: #b07200; stroke-width: 1; }
 .wait-res { fill: url(#hatch-res); stroke: #a03f83; stroke-width: 1; }
 .blocked { fill: url(#hatch-res); stroke: #a03f83; stroke-dasharray: 4 3; }
+.blocked.never-ready { fill: none; stroke: #566170; }
 .use { fill: #2f6fb0; opacity: 0.85; }
 .queue { fill: url(#hatch-res); stroke: #a03f83; stroke-width: 1; }
 .cap { stroke: #111; stroke-width: 1.5; stroke-dasharray: 5 4; }
@@ -140,7 +141,8 @@ pub fn render(analysis: &Analysis, collapsed: &BTreeSet<String>, title: &str) ->
         if let Some(b) = bar.blocked {
             let _ = write!(
                 o,
-                "<rect class=\"blocked\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+                "<rect class=\"{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+                if bar.queued { "blocked" } else { "blocked never-ready" },
                 b.x,
                 y + 7.0,
                 b.width,

@@ -8,7 +8,6 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::dialect::Dialect;
-use crate::sim::Policy;
 use crate::ui::gallery;
 use crate::ui::persist::Saved;
 use crate::ui::state::{Action, AppState};
@@ -259,15 +258,6 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
             on_action.emit(Action::SetDialect(select.value().parse::<Dialect>().ok()))
         })
     };
-    let on_policy = {
-        let on_action = on_action.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let policy =
-                if select.value() == "order" { Policy::DocumentOrder } else { Policy::Fifo };
-            on_action.emit(Action::SetPolicy(policy))
-        })
-    };
     let detected = s.current.dialect;
     let dialect_options = Dialect::ALL.iter().map(|d| {
         html! { <option value={d.name()} selected={s.dialect == Some(*d)}>{ d.name() }</option> }
@@ -311,8 +301,12 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     <button type="button" class="button" onclick={on_open}>{"Open…"}</button>
                     <input ref={file_input} type="file" class="visually-hidden" tabindex="-1" aria-hidden="true"
                            accept=".yaml,.yml,.sm,.txt,text/*,application/yaml" onchange={on_file_change} />
-                    <button type="button" class="button" onclick={on_download_yaml}>{"Download YAML"}</button>
-                    <button type="button" class="button" onclick={on_download_svg}>{"Download SVG"}</button>
+                    <button type="button" class="button" aria-label="Download YAML" title="Download the YAML" onclick={on_download_yaml}>
+                        <span class="wide-only">{"Download "}</span>{"YAML"}
+                    </button>
+                    <button type="button" class="button" aria-label="Download SVG" title="Download the timeline as SVG" onclick={on_download_svg}>
+                        <span class="wide-only">{"Download "}</span>{"SVG"}
+                    </button>
                 </nav>
             </header>
             <div class="slot">{ for notice }</div>
@@ -325,13 +319,6 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                             <select onchange={on_dialect}>
                                 <option value="auto" selected={s.dialect.is_none()}>{ format!("Detect ({})", detected.name()) }</option>
                                 { for dialect_options }
-                            </select>
-                        </label>
-                        <label class="field">
-                            <span>{"Queue order"}</span>
-                            <select onchange={on_policy}>
-                                <option value="fifo" selected={s.policy == Policy::Fifo}>{"First ready first"}</option>
-                                <option value="order" selected={s.policy == Policy::DocumentOrder}>{"File order"}</option>
                             </select>
                         </label>
                     </div>

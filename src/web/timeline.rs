@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
+use crate::sim::Policy;
 use crate::ui::describe;
 use crate::ui::layout::{self, Row};
 use crate::ui::state::{Action, AppState, Move, ROW_HEIGHT, View};
@@ -212,7 +213,16 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         },
     };
 
-    let title = s.shown.pipeline.name.clone().unwrap_or_else(|| "Timeline".into());
+    let on_policy = {
+        let on_action = on_action.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let policy =
+                if select.value() == "order" { Policy::DocumentOrder } else { Policy::Fifo };
+            on_action.emit(Action::SetPolicy(policy))
+        })
+    };
+    let name = s.shown.pipeline.name.clone().unwrap_or_default();
     html! {
         <section class="timeline panel" aria-label="Execution timeline">
             <svg class="defs" width="0" height="0" aria-hidden="true" focusable="false">
@@ -231,11 +241,20 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 </defs>
             </svg>
             <div class="panel-head">
-                <h2 class="panel-title">{ title }</h2>
+                <h2 class="panel-title">{"Timeline"}<span class="title-sub">{ name }</span></h2>
                 { tabs }
                 { tools }
             </div>
-            <Legend />
+            <div class="legend-row">
+                <Legend />
+                <label class="field" title="Which waiting task gets a resource first when it frees up">
+                    <span>{"Queue order"}</span>
+                    <select onchange={on_policy}>
+                        <option value="fifo" selected={s.policy == Policy::Fifo}>{"First ready first"}</option>
+                        <option value="order" selected={s.policy == Policy::DocumentOrder}>{"File order"}</option>
+                    </select>
+                </label>
+            </div>
             <div class="slot">{ for banner }</div>
             { content }
         </section>
@@ -328,6 +347,18 @@ fn chart(
         )
     });
 
+    // The end of the run, labelled on the axis unless a tick label is in the way.
+    let end_label = (sched.makespan.0 > 0
+        && end_x >= scale.x0
+        && end_x <= scale.x1 + 0.5
+        && ticks.iter().all(|t| (t.x - end_x).abs() > 46.0))
+    .then(|| {
+        html! {
+            <text class="end-label" x={fmt(end_x)} y={fmt(AXIS_HEIGHT - 10.0)} text-anchor="middle">
+                { ticks::label(sched.makespan) }
+            </text>
+        }
+    });
     let axis_labels = ticks.iter().map(|t| {
         html! {
             <g class="tick">
@@ -506,14 +537,24 @@ fn chart(
             <svg class="axis" width={fmt(width)} height={fmt(AXIS_HEIGHT)} aria-hidden="true">
                 <text class="axis-title" x="12" y={fmt(AXIS_HEIGHT - 10.0)}>{"Task"}</text>
                 { for axis_labels }
+                <g class="slot-g">{ for end_label }</g>
             </svg>
             <div class="chart-body" ref={body.clone()} {onscroll} {onwheel} {onpointerdown} {onpointermove}
                  onpointerup={onpointerup.clone()} onpointercancel={onpointerup}>
                 <svg ref={tree.clone()} class="rows" role="tree" aria-label="Tasks" width={fmt(width)} height={fmt(height)}
                      {onclick} {onfocusin} {onmouseover} {onmouseleave} {onkeydown}>
+                    <defs>
+                        // Bars and arrows outside a zoomed window are cut at the plot's edges.
+                        <clipPath id="clip-row">
+                            <rect x={fmt(scale.x0 - 1.0)} y="0" width={fmt(scale.x1 - scale.x0 + 2.0)} height={fmt(ROW_HEIGHT)} />
+                        </clipPath>
+                        <clipPath id="clip-plot">
+                            <rect x={fmt(scale.x0 - 1.0)} y="0" width={fmt(scale.x1 - scale.x0 + 8.0)} height={fmt(height)} />
+                        </clipPath>
+                    </defs>
                     <g class="grid-lines" aria-hidden="true">{ for grid }{ for end_line }</g>
                     <g class="row-list">{ for row_views }</g>
-                    <g class="arrows" aria-hidden="true">{ for arrows }</g>
+                    <g class="arrows" aria-hidden="true" clip-path="url(#clip-plot)">{ for arrows }</g>
                 </svg>
                 <div class="slot">{ for empty }</div>
             </div>
@@ -568,10 +609,14 @@ fn row_view(
         html! { <rect class={w.kind.class()} x={fmt(w.x)} y={fmt(mid - 8.0)} width={fmt(w.width)} height="16" /> }
     });
     let blocked = bar.blocked.map(|b| {
+        // A narrow marker (ready at the very end) gets its label on its left.
+        let (text_x, anchor) =
+            if b.width < 110.0 { (b.x - 6.0, "end") } else { (b.x + 6.0, "start") };
         html! {
             <>
-                <rect class="blocked" x={fmt(b.x)} y={fmt(mid - 8.0)} width={fmt(b.width)} height="16" />
-                <text class="blocked-label" x={fmt(b.x + 6.0)} y={fmt(mid + 4.5)}>{"never starts"}</text>
+                <rect class={if bar.queued { "blocked" } else { "blocked never-ready" }}
+                      x={fmt(b.x)} y={fmt(mid - 8.0)} width={fmt(b.width)} height="16" />
+                <text class="blocked-label" x={fmt(text_x)} y={fmt(mid + 4.5)} text-anchor={anchor}>{"never starts"}</text>
             </>
         }
     });
@@ -593,9 +638,11 @@ fn row_view(
             <rect class="row-bg" x="0" y="0" width={fmt(width)} height={fmt(ROW_HEIGHT)} />
             { for chevron }
             <text class="row-label" x={fmt(text_x)} y={fmt(mid + 5.0)}>{ name }</text>
-            { for waits }
-            { for blocked }
-            { for run }
+            <g clip-path="url(#clip-row)">
+                { for waits }
+                { for blocked }
+                { for run }
+            </g>
         </g>
     }
 }

@@ -4,7 +4,7 @@
 // Run: `make test-e2e` (or `node --test tests/browser/`) after `make dist`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serve, launch, watchErrors, ready, OUT } from "./harness.mjs";
 
@@ -14,7 +14,7 @@ before(async () => {
   mkdirSync(OUT, { recursive: true });
   server = await serve();
   browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", acceptDownloads: true });
   page = await context.newPage();
   errors = watchErrors(page);
 });
@@ -100,7 +100,7 @@ test("choosing a problem moves the editor's cursor to it", async () => {
 });
 
 test("the chart is one tab stop; arrows move, Enter shows details, Escape closes", async () => {
-  await page.getByRole("button", { name: "Fit" }).focus();
+  await page.getByRole("combobox", { name: "Queue order" }).focus();
   await page.keyboard.press("Tab");
   assert.match(await activeName(), /^build, 0:00 to 2:00/);
   await page.keyboard.press("ArrowDown");
@@ -165,6 +165,47 @@ test("a rule's code opens its documentation", async () => {
   assert.match(await dialog.textContent(), /What it does/);
   await page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });
+});
+
+test("files: open with the button or by dropping, download the YAML and the timeline", async () => {
+  const opened = "pipeline:\n  name: from a file\n  stages:\n    - stage: {id: only, duration: 42s}\n";
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Open…" }).click();
+  await (await chooser).setFiles({ name: "ci.yaml", mimeType: "text/yaml", buffer: Buffer.from(opened) });
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("from a file"));
+  assert.equal((await makespan().textContent()).trim(), "42s");
+  assert.match(await page.locator(".doc-title").textContent(), /ci\.yaml/);
+
+  // Dropping a file anywhere on the page opens it too.
+  const dropped = "pipeline:\n  name: dropped\n  stages:\n    - stage: {id: a, duration: 2m}\n    - stage: {id: b, duration: 1m}\n";
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], "dropped.yaml", { type: "text/yaml" }));
+    const target = document.querySelector(".workspace");
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+    }
+  }, dropped);
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("name: dropped"));
+  assert.equal((await makespan().textContent()).trim(), "3m");
+
+  const yaml = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download YAML" }).click();
+  const y = await yaml;
+  assert.equal(y.suggestedFilename(), "dropped.yaml");
+  const yPath = join(OUT, "download.yaml");
+  await y.saveAs(yPath);
+  assert.equal(readFileSync(yPath, "utf8"), dropped);
+
+  const svg = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download SVG" }).click();
+  const s = await svg;
+  assert.equal(s.suggestedFilename(), "dropped-timeline.svg");
+  const sPath = join(OUT, "download.svg");
+  await s.saveAs(sPath);
+  const content = readFileSync(sPath, "utf8");
+  assert.match(content, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(content, /Makespan 3m/);
 });
 
 test("no page errors or console errors", () => {
