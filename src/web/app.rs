@@ -40,6 +40,14 @@ pub fn App() -> Html {
     html! { <Workspace initial={start.0.clone()} example={start.1} persist=true /> }
 }
 
+fn download_icon() -> Html {
+    html! {
+        <svg class="button-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+            <path d="M8 2V10M4.5 6.5L8 10L11.5 6.5M3 13.5H13" />
+        </svg>
+    }
+}
+
 /// The action that opens an example.
 pub fn load_example(example: &gallery::Example) -> Action {
     Action::Load {
@@ -302,10 +310,10 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     <input ref={file_input} type="file" class="visually-hidden" tabindex="-1" aria-hidden="true"
                            accept=".yaml,.yml,.sm,.txt,text/*,application/yaml" onchange={on_file_change} />
                     <button type="button" class="button" aria-label="Download YAML" title="Download the YAML" onclick={on_download_yaml}>
-                        <span class="wide-only">{"Download "}</span>{"YAML"}
+                        { download_icon() }<span class="wide-only">{"Download "}</span>{"YAML"}
                     </button>
                     <button type="button" class="button" aria-label="Download SVG" title="Download the timeline as SVG" onclick={on_download_svg}>
-                        <span class="wide-only">{"Download "}</span>{"SVG"}
+                        { download_icon() }<span class="wide-only">{"Download "}</span>{"SVG"}
                     </button>
                 </nav>
             </header>

@@ -24,10 +24,15 @@ pub fn Summary(props: &SummaryProps) -> Html {
     {
         "start to finish".to_string()
     } else if cost > Millis::ZERO {
-        format!("{} without resource limits", short(*unconstrained))
+        format!("+{} from resources", short(cost))
     } else {
-        "resources cost no time".to_string()
+        "no resource delay".to_string()
     };
+    let makespan_title = format!(
+        "{} exactly. With unlimited resources the run would take {}.",
+        s.makespan,
+        short(*unconstrained)
+    );
     let kinds = {
         let p = &props.analysis.pipeline;
         let mut by_kind: Vec<(&str, usize)> = Vec::new();
@@ -62,7 +67,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 <div class="stat primary">
                     <dt id="stat-makespan">{"Makespan"}</dt>
                     <dd aria-labelledby="stat-makespan" class="big" title={s.makespan.to_string()}>{ short(s.makespan) }</dd>
-                    <dd class="sub">{ makespan_sub }</dd>
+                    <dd class="sub" title={makespan_title}>{ makespan_sub }</dd>
                 </div>
                 <div class="stat">
                     <dt id="stat-critical">{"Critical path"}</dt>

@@ -20,13 +20,18 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
     let rows = describe::table_rows(&props.analysis);
     let body = rows.into_iter().map(|r| {
         let focused = props.focused.as_deref() == Some(r.id.as_str());
+        let onclick = {
+            let on_action = props.on_action.clone();
+            let id = r.id.clone();
+            Callback::from(move |_: MouseEvent| on_action.emit(Action::Focus(Some(id.clone()))))
+        };
         let class = classes!(
             focused.then_some("focused"),
             r.critical.then_some("critical"),
             format!("depth-{}", r.depth.min(4))
         );
         html! {
-            <tr key={r.task.0} {class}>
+            <tr key={r.task.0} {class} {onclick}>
                 <th scope="row">
                     { &r.id }
                     if r.critical {

@@ -246,7 +246,11 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 { tools }
             </div>
             <div class="legend-row">
-                <Legend />
+                if s.view == View::Chart {
+                    <Legend />
+                } else {
+                    <p class="legend">{"◆ on the critical path · times are clock readings from the start"}</p>
+                }
                 <label class="field" title="Which waiting task gets a resource first when it frees up">
                     <span>{"Queue order"}</span>
                     <select onchange={on_policy}>
@@ -622,9 +626,21 @@ fn row_view(
     });
     let run = bar.run.map(|r| {
         let (top, h) = if bar.group { (mid - 5.0, 10.0) } else { (mid - 10.0, 20.0) };
+        // The duration inside the bar when it fits: readable from the back of a classroom.
+        let timing = sched.timing(row.task);
+        let ran = match (timing.start, timing.end) {
+            (Some(a), Some(b)) => describe::short(b - a),
+            _ => String::new(),
+        };
+        let text_fits = !bar.group && r.width >= ran.chars().count() as f64 * 8.0 + 14.0;
         html! {
-            <rect class={classes!("bar", bar.group.then_some("group"), critical.then_some("critical"))}
-                  x={fmt(r.x)} y={fmt(top)} width={fmt(r.width)} height={fmt(h)} rx="3" />
+            <>
+                <rect class={classes!("bar", bar.group.then_some("group"), critical.then_some("critical"))}
+                      x={fmt(r.x)} y={fmt(top)} width={fmt(r.width)} height={fmt(h)} rx="3" />
+                if text_fits {
+                    <text class="bar-text" x={fmt(r.x + 7.0)} y={fmt(mid + 4.5)}>{ ran }</text>
+                }
+            </>
         }
     });
     html! {
