@@ -255,6 +255,20 @@ impl AppState {
     }
 
     pub fn apply(mut self, action: Action) -> AppState {
+        // Actions that can change how many rows there are, or how many fit.
+        let rows_may_change = matches!(
+            action,
+            Action::Edit(_)
+                | Action::Load { .. }
+                | Action::UndoLoad
+                | Action::SetDialect(_)
+                | Action::SetPolicy(_)
+                | Action::SetDuration { .. }
+                | Action::ClearDurations
+                | Action::ToggleCollapse(_)
+                | Action::CollapseAll(_)
+                | Action::Resize { .. }
+        );
         match action {
             Action::Edit(text) => {
                 if text != *self.text {
@@ -390,6 +404,11 @@ impl AppState {
             }
             Action::ShowGallery(open) => self.gallery = open,
             Action::ShowRule(rule) => self.rule = rule,
+        }
+        if rows_may_change {
+            // A shorter timeline cannot stay scrolled past its end.
+            let max = (self.rows().len() as f64 * ROW_HEIGHT - self.viewport.height).max(0.0);
+            self.viewport.scroll_top = self.viewport.scroll_top.min(max);
         }
         self
     }
@@ -652,6 +671,22 @@ mod tests {
         let s = apply(s, [Action::Move(Move::Last)]);
         assert_eq!(s.viewport.scroll_top, 300.0 * ROW_HEIGHT - 340.0);
         let s = apply(s, [Action::Move(Move::First)]);
+        assert_eq!(s.viewport.scroll_top, 0.0);
+    }
+
+    #[test]
+    fn a_shorter_timeline_is_not_left_scrolled_past_its_end() {
+        let text = crate::synthetic::pipeline(300, 1);
+        let s = apply(
+            state(&text),
+            [
+                Action::Resize { width: 1000.0, height: 340.0 },
+                Action::Focus(Some("s1".into())),
+                Action::Move(Move::Last),
+            ],
+        );
+        assert!(s.viewport.scroll_top > 0.0);
+        let s = s.apply(Action::Edit(RELEASE.into()));
         assert_eq!(s.viewport.scroll_top, 0.0);
     }
 

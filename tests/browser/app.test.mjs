@@ -208,6 +208,33 @@ test("files: open with the button or by dropping, download the YAML and the time
   assert.match(content, /Makespan 3m/);
 });
 
+test("odd texts never break the page", async () => {
+  const texts = [
+    "",
+    "pipeline:\n  name: 😀 ünïcode\n  stages:\n    - stage: {id: 🚀-launch, duration: 1m}\n    - stage: {id: b, uses: [nöpe]}\n",
+    "pipeline:\n  stages:\n    - stage: {id: a, depends_on: [b]}\n    - stage: {id: b, depends_on: [a]}\n",
+    `pipeline:\n  stages:\n    - stage: {id: ${"x".repeat(300)}, duration: 0s}\n`,
+    "{{{{ ]]]",
+    "- a\n- b\n",
+  ];
+  for (const text of texts) {
+    await editor().evaluate((t, text) => {
+      t.value = text;
+      t.dispatchEvent(new InputEvent("input", { bubbles: true }));
+    }, text);
+    const tab = page.locator("[role=treeitem][tabindex='0']");
+    if (await tab.count()) {
+      await tab.focus();
+      for (const key of ["ArrowDown", "End", "Enter", "Escape", "ArrowLeft", "+", "-", "0"]) await page.keyboard.press(key);
+    }
+    const problem = page.locator(".problem-go").first();
+    if (await problem.count()) await problem.click();
+    await page.getByRole("tab", { name: "Table" }).click();
+    await page.getByRole("tab", { name: "Chart" }).click();
+  }
+  assert.equal(await bars().count(), 0, "the last text has no tasks");
+});
+
 test("no page errors or console errors", () => {
   assert.deepEqual(errors, []);
 });
