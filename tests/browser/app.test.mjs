@@ -142,6 +142,25 @@ test("reloading finds the text again", async () => {
   assert.equal((await makespan().textContent()).trim(), "6m 30s");
 });
 
+test("a what-if duration re-simulates without touching the text, and is saved", async () => {
+  const text = await editor().inputValue();
+  await timeline().getByRole("treeitem", { name: /^ship,/ }).click();
+  const details = page.getByRole("region", { name: "Details of ship" });
+  await details.waitFor();
+  const field = details.getByLabel("What if ship took");
+  await field.fill("3m");
+  await details.getByRole("button", { name: "Apply" }).click();
+  await page.getByLabel("Makespan", { exact: true }).filter({ hasText: "8m 30s" }).waitFor();
+  assert.equal(await editor().inputValue(), text, "the file is not edited");
+  await page.reload();
+  await ready(page);
+  assert.equal((await makespan().textContent()).trim(), "8m 30s", "saved with the text");
+  await timeline().getByRole("treeitem", { name: /^ship,/ }).click();
+  await page.getByRole("region", { name: "Details of ship" }).getByRole("button", { name: "Use the file's" }).click();
+  await page.getByLabel("Makespan", { exact: true }).filter({ hasText: "6m 30s" }).waitFor();
+  await page.keyboard.press("Escape");
+});
+
 test("the gallery opens examples, and loading one can be undone", async () => {
   await page.getByRole("button", { name: "Examples" }).click();
   const dialog = page.getByRole("dialog", { name: "Examples" });
