@@ -2,7 +2,8 @@
 # Python 3) these install whatever is missing first (scripts/install-tools.sh, idempotent):
 #
 #   make run     build the web bundle into dist/ and serve it on http://127.0.0.1:$(PORT)/
-#   make test    everything CI checks: fmt, clippy (native + wasm32), cargo test, the web bundle
+#   make test    everything CI checks: fmt, clippy (native + wasm32), cargo test, the web bundle,
+#                and the browser tests (components in headless Chromium, end-to-end with Playwright)
 #   make dist    the release web bundle only
 #
 # Tools come from package registries only: the wasm32 target and rustfmt/clippy from rustup,
@@ -31,11 +32,11 @@ WASM_OPT := node_modules/.bin/wasm-opt
 # defaults: bulk memory, reference types, multivalue, ...), so no --enable-* flags are needed.
 WASM_OPT_FLAGS := -Oz
 
-# The steps of `make test`, in order. When browser tests land, append `test-browser` here.
-TEST_STEPS := fmt-check clippy clippy-wasm test-native dist check-dist
+# The steps of `make test`, in order.
+TEST_STEPS := fmt-check clippy clippy-wasm test-native dist check-dist test-browser
 
 .PHONY: help tools tools-browser run serve dist check-dist test fmt fmt-check clippy clippy-wasm \
-	test-native test-browser clean
+	test-native test-browser test-wasm test-e2e measure screenshots clean
 
 help:
 	@echo "make run           build the web bundle and serve it on http://$(HOST):$(PORT)/ (PORT=...)"
@@ -43,7 +44,11 @@ help:
 	@echo "make dist          release web bundle into $(DIST)/"
 	@echo "make serve         serve the existing $(DIST)/ without rebuilding"
 	@echo "make tools         install missing tools (rust target/components, wasm-bindgen, npm deps)"
-	@echo "make test-browser  browser tests (installs Debian's chromium first; none yet)"
+	@echo "make test-browser  browser tests: test-wasm and test-e2e (installs Debian's chromium first)"
+	@echo "make test-wasm     component tests (wasm-bindgen-test) in headless Chromium"
+	@echo "make test-e2e      end-to-end tests (Playwright) against dist/, then the speed figures"
+	@echo "make measure       only the speed figures (test-results/measurements.json)"
+	@echo "make screenshots   screenshots of the app (test-results/screens/)"
 	@echo "make fmt           cargo fmt"
 	@echo "make clean         remove $(DIST)/"
 
@@ -64,7 +69,7 @@ clippy: tools
 	cargo clippy --all-targets -- -D warnings
 
 clippy-wasm: tools
-	cargo clippy --lib --target $(WASM_TARGET) -- -D warnings
+	cargo clippy --lib --test web --target $(WASM_TARGET) -- -D warnings
 
 test-native: tools
 	cargo test --no-fail-fast
@@ -89,15 +94,28 @@ check-dist:
 test: tools $(TEST_STEPS)
 	@echo "make test: all steps passed ($(TEST_STEPS))"
 
-# Hook for browser tests (wasm-bindgen-test in headless Chromium, Playwright via playwright-core
-# with executablePath /usr/bin/chromium). Not yet part of TEST_STEPS: there are no such tests yet.
-# When they land, run them here, e.g.
-#   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=60 \
-#     cargo test --target $(WASM_TARGET)   (with wasm-bindgen-test-runner as the cargo runner)
-#   node tests/browser/run.mjs             (Playwright against `make serve`)
-# and append test-browser to TEST_STEPS.
-test-browser: tools tools-browser dist
-	@echo "test-browser: no browser tests yet"
+# Browser tests. Components: wasm-bindgen-test in headless Chromium through chromedriver
+# (.cargo/config.toml makes wasm-bindgen-test-runner the wasm32 runner; only tests/web.rs is
+# built for wasm32, the other integration tests are native). End to end: Playwright
+# (playwright-core, Debian's /usr/bin/chromium) against dist/ served on 127.0.0.1, then the
+# speed figures (not timed assertions: they are reported).
+test-browser: test-wasm test-e2e
+
+test-wasm: tools tools-browser
+	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_TEST_TIMEOUT=$${WASM_BINDGEN_TEST_TIMEOUT:-120} \
+		cargo test --target $(WASM_TARGET) --test web
+
+test-e2e: tools tools-browser dist
+	mkdir -p test-results
+	node --test --test-reporter=spec tests/browser/app.test.mjs
+	node tests/browser/measure.mjs
+
+measure: tools tools-browser dist
+	node tests/browser/measure.mjs
+
+# Screenshots to look at: test-results/screens/*.png (1280×800 and 420×900, light and dark).
+screenshots: tools tools-browser dist
+	node tests/browser/screens.mjs
 
 run: dist
 	@echo "pipescope: serving $(DIST)/ at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"

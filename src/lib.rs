@@ -15,9 +15,10 @@ pub mod report;
 pub mod sim;
 pub mod span;
 pub mod synthetic;
+pub mod ui;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;
 
 pub use analysis::{Analysis, AnalyzeOptions, analyze};

@@ -1,0 +1,568 @@
+//! The words of the app: accessible names of bars, the one-line details shown on hover and
+//! focus, the summary figures, and the rows of the table view. Written once here, so that what a
+//! screen reader says, what the tooltip shows and what the table lists always agree.
+
+use crate::analysis::Analysis;
+use crate::duration::{Millis, clock};
+use crate::model::{Pipeline, Resource, ResourceKind, TaskIdx};
+use crate::sim::{Blocked, Schedule, StartCause, Wait, WaitReason};
+
+/// How many holders of a resource a sentence names before "and N more".
+const NAMED_HOLDERS: usize = 3;
+
+fn names(pipeline: &Pipeline, tasks: &[TaskIdx], total: usize) -> String {
+    let shown: Vec<&str> =
+        tasks.iter().take(NAMED_HOLDERS).map(|&t| pipeline.task(t).id.as_str()).collect();
+    let mut out = match shown.len() {
+        0 => String::new(),
+        1 => shown[0].to_string(),
+        n => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
+    };
+    let more = total.saturating_sub(shown.len());
+    if more > 0 {
+        if shown.len() > 1 {
+            out = shown.join(", ");
+        }
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
+}
+
+/// "3m for prod-cluster held by deploy-eu", "2m for build".
+pub fn wait_text(pipeline: &Pipeline, wait: &Wait) -> String {
+    let length = wait.to - wait.from;
+    match &wait.reason {
+        WaitReason::Dependency { on } => format!("{length} for {}", pipeline.task(*on).id),
+        WaitReason::Resource { resource, holders, holders_total } => {
+            let what = pipeline.resource(*resource).describe();
+            if holders.is_empty() {
+                format!("{length} for {what}")
+            } else {
+                format!("{length} for {what} held by {}", names(pipeline, holders, *holders_total))
+            }
+        }
+    }
+}
+
+/// Why a task never started, as a clause: "never starts: waits for build, which never ends".
+pub fn blocked_text(pipeline: &Pipeline, blocked: Option<&Blocked>) -> String {
+    match blocked {
+        Some(Blocked::Dependency { on }) => {
+            format!("never starts: waits for {}, which never ends", pipeline.task(*on).id)
+        }
+        Some(Blocked::Parent { parent }) => {
+            format!("never starts: its stage {} never starts", pipeline.task(*parent).id)
+        }
+        Some(Blocked::Resource { resource, holders }) => {
+            let what = pipeline.resource(*resource).describe();
+            if holders.is_empty() {
+                format!("never starts: needs more {what} than there is")
+            } else {
+                format!(
+                    "never starts: needs {what}, held by {}",
+                    names(pipeline, holders, holders.len())
+                )
+            }
+        }
+        None => "never starts".into(),
+    }
+}
+
+/// The accessible name of a bar, starting with the full id: "deploy-us, 4:00 to 7:00, waited
+/// 3m for prod-cluster held by deploy-eu, critical".
+pub fn task_label(
+    pipeline: &Pipeline,
+    schedule: &Schedule,
+    task: TaskIdx,
+    critical: bool,
+) -> String {
+    let t = pipeline.task(task);
+    let timing = schedule.timing(task);
+    let mut out = t.id.clone();
+    match (timing.start, timing.end) {
+        (Some(s), Some(e)) => out.push_str(&format!(", {} to {}", clock(s), clock(e))),
+        _ => {
+            out.push_str(", ");
+            out.push_str(&blocked_text(pipeline, timing.blocked.as_ref()));
+        }
+    }
+    for wait in &timing.waits {
+        out.push_str(", waited ");
+        out.push_str(&wait_text(pipeline, wait));
+    }
+    if t.is_group() {
+        let n = t.children.len();
+        out.push_str(&format!(
+            ", {} of {n} {}",
+            t.kind.as_str(),
+            if n == 1 { "item" } else { "items" }
+        ));
+    }
+    if critical {
+        out.push_str(", on the critical path");
+    }
+    out
+}
+
+/// The one line shown on hover and focus: "deploy-us — waited 3m for prod-cluster (held by
+/// deploy-eu), ran 4:00–7:00".
+pub fn task_line(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> String {
+    let t = pipeline.task(task);
+    let timing = schedule.timing(task);
+    let mut parts: Vec<String> = timing
+        .waits
+        .iter()
+        .map(|w| {
+            let text = wait_text(pipeline, w);
+            match text.split_once(" held by ") {
+                Some((head, holders)) => format!("waited {head} (held by {holders})"),
+                None => format!("waited {text}"),
+            }
+        })
+        .collect();
+    match (timing.start, timing.end) {
+        (Some(s), Some(e)) => {
+            parts.push(format!("ran {}–{} ({})", clock(s), clock(e), e - s));
+        }
+        _ => parts.push(blocked_text(pipeline, timing.blocked.as_ref())),
+    }
+    format!("{} — {}", t.id, parts.join(", "))
+}
+
+/// What let a task start when it did, as a sentence.
+pub fn cause_text(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> String {
+    let timing = schedule.timing(task);
+    match timing.cause {
+        Some(StartCause::Origin) => "Started at the beginning: nothing to wait for.".into(),
+        Some(StartCause::ParentStart(p)) => {
+            format!("Started as soon as its stage {} started.", pipeline.task(p).id)
+        }
+        Some(StartCause::Dependency(d)) => {
+            format!("Started as soon as {} finished.", pipeline.task(d).id)
+        }
+        Some(StartCause::Resource { resource, released_by }) => format!(
+            "Started when {} released {}.",
+            pipeline.task(released_by).id,
+            pipeline.resource(resource).describe()
+        ),
+        None => {
+            let mut s = blocked_text(pipeline, timing.blocked.as_ref());
+            if let Some(first) = s.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            s.push('.');
+            s
+        }
+    }
+}
+
+/// The short cause for the table's last column: "prod-cluster (deploy-eu)", "build", "—".
+pub fn cause_short(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> String {
+    let timing = schedule.timing(task);
+    if timing.start.is_none() {
+        return blocked_text(pipeline, timing.blocked.as_ref());
+    }
+    let longest = timing.waits.iter().max_by_key(|w| (w.to - w.from, std::cmp::Reverse(w.from)));
+    match longest {
+        Some(w) => match &w.reason {
+            WaitReason::Dependency { on } => format!("waited for {}", pipeline.task(*on).id),
+            WaitReason::Resource { resource, holders, holders_total } => {
+                let what = pipeline.resource(*resource).describe();
+                if holders.is_empty() {
+                    format!("waited for {what}")
+                } else {
+                    format!("waited for {what} ({})", names(pipeline, holders, *holders_total))
+                }
+            }
+        },
+        None => "—".into(),
+    }
+}
+
+/// One row of the table view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    pub task: TaskIdx,
+    pub id: String,
+    pub depth: u32,
+    pub ready: String,
+    pub start: String,
+    pub end: String,
+    pub waited: String,
+    pub cause: String,
+    pub critical: bool,
+}
+
+/// The schedule as table rows, in document order.
+pub fn table_rows(analysis: &Analysis) -> Vec<TableRow> {
+    let (p, s) = (&analysis.pipeline, &analysis.schedule);
+    let critical = super::layout::critical_set(s, p.tasks.len());
+    let show = |t: Option<Millis>| t.map_or_else(|| "—".to_string(), clock);
+    p.task_indices()
+        .map(|idx| {
+            let t = p.task(idx);
+            let timing = s.timing(idx);
+            let mut depth = 0;
+            let mut up = t.parent;
+            while let Some(parent) = up {
+                depth += 1;
+                up = p.task(parent).parent;
+                if depth > 64 {
+                    break;
+                }
+            }
+            let waited = timing.waited();
+            TableRow {
+                task: idx,
+                id: t.id.clone(),
+                depth,
+                ready: show(timing.ready),
+                start: show(timing.start),
+                end: show(timing.end),
+                waited: if waited == Millis::ZERO { "—".into() } else { waited.to_string() },
+                cause: cause_short(p, s, idx),
+                critical: critical[idx.index()],
+            }
+        })
+        .collect()
+}
+
+/// The figures of the summary panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub makespan: Millis,
+    pub tasks: usize,
+    /// Tasks on the critical path, and the time from its first start to its last end.
+    pub critical_tasks: usize,
+    pub critical_length: Millis,
+    /// The critical path's ids joined with arrows, shortened in the middle when long.
+    pub critical_ids: String,
+    /// "deploy-us waited 3m for prod-cluster held by deploy-eu", or `None` if nothing waited.
+    pub longest_wait: Option<String>,
+    pub resources: Vec<ResourcePeak>,
+    /// The sum of the running times of tasks that do the work (stages with steps excluded).
+    pub total_work: Millis,
+    /// Total work ÷ makespan: how many things ran at once on average.
+    pub parallelism: f64,
+    /// Tasks that never start.
+    pub never_started: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourcePeak {
+    pub name: String,
+    pub described: String,
+    pub capacity: u32,
+    pub peak_in_use: u32,
+    pub peak_queued: u32,
+}
+
+pub fn summary(analysis: &Analysis) -> Summary {
+    let (p, s) = (&analysis.pipeline, &analysis.schedule);
+    let span = |t: TaskIdx| {
+        let timing = s.timing(t);
+        match (timing.start, timing.end) {
+            (Some(a), Some(b)) => b - a,
+            _ => Millis::ZERO,
+        }
+    };
+    let total_work = p
+        .task_indices()
+        .filter(|&t| !p.task(t).is_group())
+        .map(span)
+        .fold(Millis::ZERO, |a, b| a + b);
+    let critical_start = s.critical_path.iter().filter_map(|&t| s.timing(t).start).min();
+    let critical_end = s.critical_path.iter().filter_map(|&t| s.timing(t).end).max();
+    let critical_length = match (critical_start, critical_end) {
+        (Some(a), Some(b)) => b - a,
+        _ => Millis::ZERO,
+    };
+    let ids: Vec<&str> = s.critical_path.iter().map(|&t| p.task(t).id.as_str()).collect();
+    let critical_ids = if ids.len() > 8 {
+        format!(
+            "{} → … {} more … → {}",
+            ids[..3].join(" → "),
+            ids.len() - 6,
+            ids[ids.len() - 3..].join(" → ")
+        )
+    } else {
+        ids.join(" → ")
+    };
+    let mut longest: Option<(Millis, TaskIdx, &Wait)> = None;
+    for t in p.task_indices() {
+        for w in &s.timing(t).waits {
+            let len = w.to - w.from;
+            if longest.is_none_or(|(l, _, _)| len > l) {
+                longest = Some((len, t, w));
+            }
+        }
+    }
+    let longest_wait =
+        longest.map(|(_, t, w)| format!("{} waited {}", p.task(t).id, wait_text(p, w)));
+    let resources = p
+        .resources
+        .iter()
+        .zip(&s.resources)
+        .map(|(r, u)| ResourcePeak {
+            name: r.name.clone(),
+            described: r.describe(),
+            capacity: r.capacity,
+            peak_in_use: u.peak_in_use,
+            peak_queued: u.peak_queued,
+        })
+        .collect();
+    let parallelism =
+        if s.makespan == Millis::ZERO { 0.0 } else { total_work.0 as f64 / s.makespan.0 as f64 };
+    Summary {
+        makespan: s.makespan,
+        tasks: p.tasks.len(),
+        critical_tasks: s.critical_path.len(),
+        critical_length,
+        critical_ids,
+        longest_wait,
+        resources,
+        total_work,
+        parallelism,
+        never_started: s.never_started().count(),
+    }
+}
+
+/// A duration to read at a glance: its two largest units, rounded ("12h 10m" for 12h 9m 49s);
+/// exact below a minute ("45.5s"). The exact value belongs in a tooltip next to it.
+pub fn short(t: Millis) -> String {
+    const S: u64 = 1000;
+    let grain = match t.0 {
+        ms if ms >= 86_400 * S => 3600 * S,
+        ms if ms >= 3600 * S => 60 * S,
+        ms if ms >= 60 * S => S,
+        _ => 1,
+    };
+    Millis((t.0 + grain / 2) / grain * grain).to_string()
+}
+
+/// A count with thousands separators: "1,000".
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// How long the run would take if no resource ever made a task wait: dependencies alone.
+/// The difference to the makespan is what the resources cost.
+pub fn unconstrained_makespan(analysis: &Analysis) -> Millis {
+    let mut pipeline = analysis.pipeline.clone();
+    for task in &mut pipeline.tasks {
+        task.demands.clear();
+    }
+    crate::sim::simulate(&pipeline, &crate::sim::SimOptions::default()).makespan
+}
+
+/// "2.3×", "1×", "12×".
+pub fn parallelism_text(p: f64) -> String {
+    if !p.is_finite() || p <= 0.0 {
+        return "—".into();
+    }
+    let rounded = (p * 10.0).round() / 10.0;
+    if rounded >= 10.0 || rounded.fract() == 0.0 {
+        format!("{}×", rounded.round() as u64)
+    } else {
+        format!("{rounded:.1}×")
+    }
+}
+
+/// What a resource is, in a few words: "3 units", "infrastructure lock".
+pub fn capacity_text(resource: &Resource) -> String {
+    let units = |n: u32| format!("{n} {}", if n == 1 { "unit" } else { "units" });
+    match resource.kind {
+        ResourceKind::Infrastructure if resource.capacity == 1 => "infrastructure lock".into(),
+        ResourceKind::Concurrency if resource.capacity == 1 => "one at a time".into(),
+        ResourceKind::Pool => format!("{} runners", resource.capacity),
+        _ => units(resource.capacity),
+    }
+}
+
+/// A line of a resource peak: "3 of 3 in use at peak, up to 5 waiting".
+pub fn peak_text(peak: &ResourcePeak) -> String {
+    let mut out = format!("{} of {} in use at peak", peak.peak_in_use, peak.capacity);
+    if peak.peak_queued > 0 {
+        out.push_str(&format!(", up to {} waiting", peak.peak_queued));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AnalyzeOptions, analyze};
+
+    const CONTENDED: &str = "pipeline:
+  resources:
+    prod-cluster: 1
+  stages:
+    - stage: {id: build, duration: 1m}
+    - parallel:
+        - stage: {id: deploy-eu, duration: 3m, uses: [prod-cluster]}
+        - stage: {id: deploy-us, duration: 3m, uses: [prod-cluster]}
+    - stage:
+        id: verify
+        steps:
+          - step: {id: smoke, duration: 30s}
+";
+
+    fn labels(text: &str) -> Vec<String> {
+        let a = analyze(text, &AnalyzeOptions::default());
+        let critical = crate::ui::layout::critical_set(&a.schedule, a.pipeline.tasks.len());
+        a.pipeline
+            .task_indices()
+            .map(|t| task_label(&a.pipeline, &a.schedule, t, critical[t.index()]))
+            .collect()
+    }
+
+    #[test]
+    fn bar_names_start_with_the_id_then_times_and_wait_cause() {
+        assert_eq!(
+            labels(CONTENDED),
+            [
+                "build, 0:00 to 1:00, on the critical path",
+                "deploy-eu, 1:00 to 4:00, on the critical path",
+                "deploy-us, 4:00 to 7:00, waited 3m for prod-cluster held by deploy-eu, on the critical path",
+                "verify, 7:00 to 7:30, waited 3m for deploy-us, stage of 1 item, on the critical path",
+                "verify/smoke, 7:00 to 7:30, on the critical path",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_hover_line_and_the_cause_say_the_same_thing() {
+        let a = analyze(CONTENDED, &AnalyzeOptions::default());
+        let us = a.pipeline.find_task("deploy-us").unwrap();
+        assert_eq!(
+            task_line(&a.pipeline, &a.schedule, us),
+            "deploy-us — waited 3m for prod-cluster (held by deploy-eu), ran 4:00–7:00 (3m)"
+        );
+        assert_eq!(
+            cause_text(&a.pipeline, &a.schedule, us),
+            "Started when deploy-eu released prod-cluster."
+        );
+        assert_eq!(
+            cause_short(&a.pipeline, &a.schedule, us),
+            "waited for prod-cluster (deploy-eu)"
+        );
+        let smoke = a.pipeline.find_task("verify/smoke").unwrap();
+        assert_eq!(
+            cause_text(&a.pipeline, &a.schedule, smoke),
+            "Started as soon as its stage verify started."
+        );
+    }
+
+    #[test]
+    fn dependency_waits_and_never_started_tasks() {
+        let text = include_str!("../../examples/diamond.yaml");
+        let l = labels(text);
+        assert_eq!(l[4], "publish, 9:00 to 10:00, waited 4m for e2e, on the critical path");
+        let stuck = "pipeline:\n  resources: {lock: 1}\n  stages:\n    - stage: {id: a, uses: {lock: 2}}\n    - stage: {id: b}\n";
+        assert_eq!(
+            labels(stuck),
+            [
+                "a, never starts: needs more lock than there is",
+                "b, never starts: waits for a, which never ends",
+            ]
+        );
+    }
+
+    #[test]
+    fn summary_figures() {
+        let a = analyze(CONTENDED, &AnalyzeOptions::default());
+        let s = summary(&a);
+        assert_eq!(s.makespan, Millis(450_000));
+        assert_eq!(s.tasks, 5);
+        assert_eq!((s.critical_tasks, s.critical_length), (5, Millis(450_000)));
+        assert_eq!(s.critical_ids, "build → deploy-eu → deploy-us → verify → verify/smoke");
+        assert_eq!(
+            s.longest_wait.as_deref(),
+            Some("deploy-us waited 3m for prod-cluster held by deploy-eu")
+        );
+        assert_eq!(s.total_work, Millis(60_000 + 180_000 * 2 + 30_000));
+        assert_eq!(parallelism_text(s.parallelism), "1×");
+        assert_eq!(peak_text(&s.resources[0]), "1 of 1 in use at peak, up to 1 waiting");
+
+        let pool =
+            analyze(include_str!("../../examples/runner-pool.yaml"), &AnalyzeOptions::default());
+        let s = summary(&pool);
+        assert_eq!(parallelism_text(s.parallelism), "2.1×");
+    }
+
+    #[test]
+    fn short_durations_keep_two_units() {
+        let cases = [
+            (43_789_000, "12h 10m"),
+            (570_000, "9m 30s"),
+            (45_500, "45.5s"),
+            (3_599_600, "1h"),
+            (90_061_000, "25h"),
+            (0, "0s"),
+        ];
+        for (ms, want) in cases {
+            assert_eq!(short(Millis(ms)), want, "{ms}");
+        }
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn resources_cost_the_difference_to_dependencies_alone() {
+        let a = analyze(CONTENDED, &AnalyzeOptions::default());
+        assert_eq!(unconstrained_makespan(&a), Millis(270_000));
+        assert_eq!(a.schedule.makespan, Millis(450_000));
+    }
+
+    #[test]
+    fn number_formats() {
+        assert_eq!(parallelism_text(2.345), "2.3×");
+        assert_eq!(parallelism_text(0.0), "—");
+        assert_eq!(parallelism_text(12.4), "12×");
+        assert_eq!(parallelism_text(1.96), "2×");
+    }
+
+    #[test]
+    fn table_rows_list_the_schedule() {
+        let a = analyze(CONTENDED, &AnalyzeOptions::default());
+        let rows = table_rows(&a);
+        let us = &rows[2];
+        assert_eq!(
+            (
+                us.id.as_str(),
+                us.ready.as_str(),
+                us.start.as_str(),
+                us.end.as_str(),
+                us.waited.as_str()
+            ),
+            ("deploy-us", "1:00", "4:00", "7:00", "3m")
+        );
+        assert_eq!(rows[4].depth, 1);
+        assert_eq!(rows[0].cause, "—");
+    }
+
+    #[test]
+    fn many_holders_are_counted_not_listed() {
+        let p = {
+            let mut p = Pipeline::default();
+            for id in ["a", "b", "c", "d", "e"] {
+                p.add_task(crate::model::Task { id: id.into(), ..Default::default() });
+            }
+            p
+        };
+        let t: Vec<TaskIdx> = p.task_indices().collect();
+        assert_eq!(names(&p, &t[..1], 1), "a");
+        assert_eq!(names(&p, &t[..2], 2), "a and b");
+        assert_eq!(names(&p, &t[..3], 3), "a, b and c");
+        assert_eq!(names(&p, &t[..5], 5), "a, b, c and 2 more");
+    }
+}

@@ -1,0 +1,141 @@
+//! The examples gallery: pipelines that each teach one thing, with a line on what to notice.
+//!
+//! This list is the one place to add an example: put the file under `examples/` and add an
+//! entry here (a test checks that every file in `examples/` is listed).
+
+/// One example of the gallery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Example {
+    /// A stable key, for storage and URLs: the file name without `.yaml`.
+    pub key: &'static str,
+    pub title: &'static str,
+    /// The file name offered when the example is downloaded.
+    pub file: &'static str,
+    /// One line on what to look at in the timeline.
+    pub notice: &'static str,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The text of a file under `examples/`.
+    Text(&'static str),
+    /// A generated pipeline of about this many tasks (`synthetic::pipeline`, seed 1).
+    Synthetic(usize),
+}
+
+impl Example {
+    pub fn text(&self) -> String {
+        match self.source {
+            Source::Text(text) => text.to_string(),
+            Source::Synthetic(tasks) => crate::synthetic::pipeline(tasks, 1),
+        }
+    }
+}
+
+/// The example a first visit opens.
+pub const FIRST: &Example = &EXAMPLES[0];
+
+pub static EXAMPLES: &[Example] = &[
+    Example {
+        key: "release",
+        title: "A release",
+        file: "release.yaml",
+        notice: "The two regional deploys overlap (different locks); in verify, report starts as \
+                 soon as smoke ends, without waiting for perf.",
+        source: Source::Text(include_str!("../../examples/release.yaml")),
+    },
+    Example {
+        key: "same-infrastructure",
+        title: "Harness: parallel stages on one infrastructure",
+        file: "same-infrastructure.yaml",
+        notice: "The “parallel” stages run one after the other: both lock k8s-prod, so \
+                 deploy-blue waits for deploy-green.",
+        source: Source::Text(include_str!("../../examples/same-infrastructure.yaml")),
+    },
+    Example {
+        key: "two-infrastructures",
+        title: "Harness: parallel stages on two infrastructures",
+        file: "two-infrastructures.yaml",
+        notice: "With one infrastructure each, the stages really overlap and the pipeline ends \
+                 4 minutes earlier.",
+        source: Source::Text(include_str!("../../examples/two-infrastructures.yaml")),
+    },
+    Example {
+        key: "start-with-previous",
+        title: "Octopus: start with the previous step",
+        file: "start-with-previous.yaml",
+        notice: "db, web and worker start together as one block; smoke-test waits for the \
+                 slowest of them (worker).",
+        source: Source::Text(include_str!("../../examples/start-with-previous.yaml")),
+    },
+    Example {
+        key: "runner-pool",
+        title: "A runner pool smaller than the fan-out",
+        file: "runner-pool.yaml",
+        notice: "Only 3 of the 8 shards run at a time; the runners lane shows the queue. Try \
+                 runners: 8.",
+        source: Source::Text(include_str!("../../examples/runner-pool.yaml")),
+    },
+    Example {
+        key: "diamond",
+        title: "A diamond of dependencies",
+        file: "diamond.yaml",
+        notice: "publish waits for the slower branch, e2e, which is on the critical path: \
+                 speeding up unit changes nothing.",
+        source: Source::Text(include_str!("../../examples/diamond.yaml")),
+    },
+    Example {
+        key: "mistakes",
+        title: "A pipeline full of mistakes",
+        file: "mistakes.yaml",
+        notice: "Every problem points at its place in the file; choose one in Problems to jump \
+                 there.",
+        source: Source::Text(include_str!("../../examples/mistakes.yaml")),
+    },
+    Example {
+        key: "synthetic-1000",
+        title: "1,000 generated tasks",
+        file: "synthetic-1000.yaml",
+        notice: "A large pipeline to feel the speed: every keystroke re-reads and re-simulates \
+                 all of it.",
+        source: Source::Synthetic(1000),
+    },
+];
+
+/// The example with this key.
+pub fn find(key: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::{AnalyzeOptions, analyze};
+
+    #[test]
+    fn every_example_file_is_in_the_gallery() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".yaml") || name.ends_with(".yml") {
+                assert!(EXAMPLES.iter().any(|e| e.file == name), "{name} is not in the gallery");
+            }
+        }
+    }
+
+    #[test]
+    fn examples_run_and_only_the_mistakes_have_errors() {
+        let mut keys = std::collections::HashSet::new();
+        for example in EXAMPLES {
+            assert!(keys.insert(example.key), "duplicate key {}", example.key);
+            assert_eq!(find(example.key), Some(example));
+            let a = analyze(&example.text(), &AnalyzeOptions::default());
+            assert!(a.schedule.makespan.0 > 0, "{}", example.key);
+            let errors = a.diagnostics.iter().any(|d| d.severity == Severity::Error);
+            assert_eq!(errors, example.key == "mistakes", "{}: {:?}", example.key, a.diagnostics);
+        }
+        assert!(EXAMPLES.len() >= 6);
+    }
+}

@@ -1,0 +1,734 @@
+//! The app's state and the one function that changes it: `AppState::apply(action)`.
+//!
+//! Components send [`Action`]s and display the state; every decision (what to analyse, which
+//! timeline to keep while the YAML is broken, where focus goes on an arrow key, how zoom clamps)
+//! is made here, in plain Rust tested without a browser. The browser shell wraps it in Yew's
+//! `Reducible` and adds only I/O (storage, files, focus, scrolling).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use crate::analysis::{Analysis, AnalyzeOptions, Inputs, analyze};
+use crate::diagnostic::Diagnostic;
+use crate::dialect::Dialect;
+use crate::duration::Millis;
+use crate::lint::rules::{malformed_file::MALFORMED_FILE, yaml_syntax::YAML_SYNTAX};
+use crate::sim::{Policy, SimOptions};
+
+use super::layout::{self, Row, Scale};
+use super::persist::Saved;
+
+/// Chart metrics shared by the reducer (scrolling to a row) and the drawing.
+pub const ROW_HEIGHT: f64 = 34.0;
+/// Space right of the time axis, so the last tick label fits.
+pub const RIGHT_PAD: f64 = 24.0;
+
+/// Chart or table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Chart,
+    Table,
+}
+
+/// A visible window of time, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub start: f64,
+    pub end: f64,
+}
+
+impl Window {
+    pub fn span(&self) -> f64 {
+        self.end - self.start
+    }
+}
+
+/// The size and vertical scroll of the chart's row area, in CSS pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub width: f64,
+    pub height: f64,
+    pub scroll_top: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Viewport {
+        Viewport { width: 800.0, height: 400.0, scroll_top: 0.0 }
+    }
+}
+
+/// A request to select a byte range in the editor; `seq` tells repeated requests apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    pub start: usize,
+    pub end: usize,
+    pub seq: u64,
+}
+
+/// The text before something replaced it, to undo that.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undo {
+    pub text: String,
+    pub file_name: Option<String>,
+}
+
+/// Keyboard moves inside the chart (a tree of rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Up,
+    Down,
+    First,
+    Last,
+    PageUp,
+    PageDown,
+    /// Collapse an open stage, else go to the parent stage.
+    Left,
+    /// Expand a collapsed stage, else go to its first step.
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The person edited the text in the editor.
+    Edit(String),
+    /// Replace the whole text (an example, an opened file); the old text can be restored.
+    Load {
+        text: String,
+        file_name: Option<String>,
+        notice: String,
+    },
+    UndoLoad,
+    DismissNotice,
+    SetDialect(Option<Dialect>),
+    SetPolicy(Policy),
+    /// A what-if duration for a task (by full id), or `None` to use the file's again.
+    SetDuration {
+        id: String,
+        duration: Option<Millis>,
+    },
+    ClearDurations,
+    SetView(View),
+    /// Zoom by `factor` (> 1 zooms in) keeping the time `anchor` (ms) in place; `None` keeps
+    /// the middle.
+    Zoom {
+        factor: f64,
+        anchor: Option<f64>,
+    },
+    /// Move the window by this many milliseconds (negative: earlier).
+    Pan(f64),
+    Fit,
+    Resize {
+        width: f64,
+        height: f64,
+    },
+    Scroll(f64),
+    /// Focus a task by full id (a click, or focus arriving on a bar).
+    Focus(Option<String>),
+    Move(Move),
+    Hover(Option<String>),
+    /// Open the details of a task (the focused one when `None`).
+    OpenDetails(Option<String>),
+    CloseDetails,
+    ToggleCollapse(String),
+    CollapseAll(bool),
+    /// Select this byte range in the editor (choosing a problem, "show in editor").
+    Reveal {
+        start: usize,
+        end: usize,
+    },
+    ShowGallery(bool),
+    /// Show a lint rule's documentation (by rule name), or close it.
+    ShowRule(Option<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Shared, so that copying the state for a reducer step does not copy the text.
+    pub text: Rc<String>,
+    /// Bumped when the text is replaced from outside the editor, so the editor takes it.
+    pub text_rev: u64,
+    /// Bumped whenever something that is saved changes.
+    pub saved_rev: u64,
+    pub file_name: Option<String>,
+    /// `None`: detect from the text.
+    pub dialect: Option<Dialect>,
+    pub policy: Policy,
+    pub durations: BTreeMap<String, Millis>,
+    /// The analysis of the current text.
+    pub current: Rc<Analysis>,
+    /// The analysis the timeline shows: the current one, or while the YAML is broken, the
+    /// last one that was not.
+    pub shown: Rc<Analysis>,
+    pub view: View,
+    /// `None`: fit the whole run.
+    pub window: Option<Window>,
+    pub viewport: Viewport,
+    pub focused: Option<String>,
+    pub hovered: Option<String>,
+    pub details: bool,
+    pub collapsed: BTreeSet<String>,
+    pub selection: Option<Selection>,
+    pub undo: Option<Undo>,
+    pub notice: Option<String>,
+    pub gallery: bool,
+    pub rule: Option<String>,
+}
+
+/// The text cannot be fully read (a YAML syntax error, a malformed file), so its timeline
+/// misses everything after the error.
+pub fn is_broken(analysis: &Analysis) -> bool {
+    analysis.diagnostics.iter().any(is_broken_diagnostic)
+}
+
+/// A diagnostic that means the text could not be read to its end.
+pub fn is_broken_diagnostic(d: &Diagnostic) -> bool {
+    d.rule == &YAML_SYNTAX || d.rule == &MALFORMED_FILE
+}
+
+impl AppState {
+    pub fn new(saved: Saved) -> AppState {
+        let options = options(saved.dialect, saved.policy, &saved.durations);
+        let analysis = Rc::new(analyze(&saved.text, &options));
+        AppState {
+            text: Rc::new(saved.text),
+            text_rev: 1,
+            saved_rev: 0,
+            file_name: saved.file_name,
+            dialect: saved.dialect,
+            policy: saved.policy,
+            durations: saved.durations,
+            current: analysis.clone(),
+            shown: analysis,
+            view: View::Chart,
+            window: None,
+            viewport: Viewport::default(),
+            focused: None,
+            hovered: None,
+            details: false,
+            collapsed: BTreeSet::new(),
+            selection: None,
+            undo: None,
+            notice: None,
+            gallery: false,
+            rule: None,
+        }
+    }
+
+    /// What is saved between visits.
+    pub fn saved(&self) -> Saved {
+        Saved {
+            text: (*self.text).clone(),
+            file_name: self.file_name.clone(),
+            dialect: self.dialect,
+            policy: self.policy,
+            durations: self.durations.clone(),
+        }
+    }
+
+    /// The timeline shows an older analysis than the text's, because the text is broken.
+    pub fn is_stale(&self) -> bool {
+        !Rc::ptr_eq(&self.current, &self.shown) || is_broken(&self.shown)
+    }
+
+    /// The time window drawn: the zoom window, or the whole run.
+    pub fn window(&self) -> Window {
+        self.window.unwrap_or_else(|| fit(&self.shown))
+    }
+
+    /// The chart's time scale for the current width and window.
+    pub fn scale(&self) -> Scale {
+        let w = self.window();
+        let x0 = label_width(self.viewport.width);
+        let x1 = (self.viewport.width - RIGHT_PAD).max(x0 + 40.0);
+        Scale { start: w.start, end: w.end, x0, x1 }
+    }
+
+    /// The rows of the shown timeline.
+    pub fn rows(&self) -> Vec<Row> {
+        layout::rows(&self.shown.pipeline, &self.collapsed)
+    }
+
+    /// The focused task, if it exists in the shown timeline.
+    pub fn focused_task(&self) -> Option<crate::model::TaskIdx> {
+        self.shown.pipeline.find_task(self.focused.as_deref()?)
+    }
+
+    pub fn apply(mut self, action: Action) -> AppState {
+        // Actions that can change how many rows there are, or how many fit.
+        let rows_may_change = matches!(
+            action,
+            Action::Edit(_)
+                | Action::Load { .. }
+                | Action::UndoLoad
+                | Action::SetDialect(_)
+                | Action::SetPolicy(_)
+                | Action::SetDuration { .. }
+                | Action::ClearDurations
+                | Action::ToggleCollapse(_)
+                | Action::CollapseAll(_)
+                | Action::Resize { .. }
+        );
+        match action {
+            Action::Edit(text) => {
+                if text != *self.text {
+                    self.text = Rc::new(text);
+                    self.saved_rev += 1;
+                    self.reanalyze();
+                }
+            }
+            Action::Load { text, file_name, notice } => {
+                let old = std::mem::replace(&mut self.text, Rc::new(text));
+                let old_name = std::mem::replace(&mut self.file_name, file_name);
+                if !old.trim().is_empty() && old != self.text {
+                    self.undo = Some(Undo { text: Rc::unwrap_or_clone(old), file_name: old_name });
+                }
+                self.notice = Some(notice);
+                self.text_rev += 1;
+                self.saved_rev += 1;
+                self.window = None;
+                self.focused = None;
+                self.hovered = None;
+                self.details = false;
+                self.collapsed.clear();
+                self.viewport.scroll_top = 0.0;
+                self.gallery = false;
+                // A new text starts with a clean slate: its last good timeline is its own.
+                self.reanalyze();
+                self.shown = self.current.clone();
+            }
+            Action::UndoLoad => {
+                if let Some(undo) = self.undo.take() {
+                    self.text = Rc::new(undo.text);
+                    self.file_name = undo.file_name;
+                    self.text_rev += 1;
+                    self.saved_rev += 1;
+                    self.window = None;
+                    self.notice = None;
+                    self.reanalyze();
+                    self.shown = self.current.clone();
+                }
+            }
+            Action::DismissNotice => {
+                self.notice = None;
+                self.undo = None;
+            }
+            Action::SetDialect(dialect) => {
+                if dialect != self.dialect {
+                    self.dialect = dialect;
+                    self.saved_rev += 1;
+                    self.reanalyze();
+                }
+            }
+            Action::SetPolicy(policy) => {
+                if policy != self.policy {
+                    self.policy = policy;
+                    self.saved_rev += 1;
+                    self.reanalyze();
+                }
+            }
+            Action::SetDuration { id, duration } => {
+                let changed = match duration {
+                    Some(d) => self.durations.insert(id, d) != Some(d),
+                    None => self.durations.remove(&id).is_some(),
+                };
+                if changed {
+                    self.saved_rev += 1;
+                    self.reanalyze();
+                }
+            }
+            Action::ClearDurations => {
+                if !self.durations.is_empty() {
+                    self.durations.clear();
+                    self.saved_rev += 1;
+                    self.reanalyze();
+                }
+            }
+            Action::SetView(view) => self.view = view,
+            Action::Zoom { factor, anchor } => self.zoom(factor, anchor),
+            Action::Pan(ms) => {
+                if let Some(w) = self.window {
+                    self.window = Some(clamp_window(w.start + ms, w.span(), fit(&self.shown)));
+                }
+            }
+            Action::Fit => self.window = None,
+            Action::Resize { width, height } => {
+                self.viewport.width = width.max(0.0);
+                self.viewport.height = height.max(0.0);
+            }
+            Action::Scroll(top) => self.viewport.scroll_top = top.max(0.0),
+            Action::Focus(id) => {
+                self.focused = id;
+                self.reveal_focused();
+            }
+            Action::Move(m) => self.move_focus(m),
+            Action::Hover(id) => self.hovered = id,
+            Action::OpenDetails(id) => {
+                if id.is_some() {
+                    self.focused = id;
+                }
+                self.details = self.focused.is_some();
+                self.reveal_focused();
+            }
+            Action::CloseDetails => self.details = false,
+            Action::ToggleCollapse(id) => {
+                if !self.collapsed.remove(&id) {
+                    self.collapsed.insert(id.clone());
+                    // Focus inside the stage moves up to the stage, which stays visible.
+                    if let Some(f) = &self.focused {
+                        if f.starts_with(&format!("{id}/")) {
+                            self.focused = Some(id);
+                        }
+                    }
+                }
+            }
+            Action::CollapseAll(collapse) => {
+                self.collapsed.clear();
+                if collapse {
+                    let p = &self.shown.pipeline;
+                    self.collapsed
+                        .extend(p.tasks.iter().filter(|t| t.is_group()).map(|t| t.id.clone()));
+                    if let Some(t) = self.focused_task() {
+                        let mut top = t;
+                        while let Some(parent) = self.shown.pipeline.task(top).parent {
+                            top = parent;
+                        }
+                        self.focused = Some(self.shown.pipeline.task(top).id.clone());
+                    }
+                }
+            }
+            Action::Reveal { start, end } => {
+                let len = self.text.len();
+                let seq = self.selection.map_or(1, |s| s.seq + 1);
+                self.selection = Some(Selection { start: start.min(len), end: end.min(len), seq });
+            }
+            Action::ShowGallery(open) => self.gallery = open,
+            Action::ShowRule(rule) => self.rule = rule,
+        }
+        if rows_may_change {
+            // A shorter timeline cannot stay scrolled past its end.
+            let max = (self.rows().len() as f64 * ROW_HEIGHT - self.viewport.height).max(0.0);
+            self.viewport.scroll_top = self.viewport.scroll_top.min(max);
+        }
+        self
+    }
+
+    fn reanalyze(&mut self) {
+        let options = options(self.dialect, self.policy, &self.durations);
+        let analysis = Rc::new(analyze(&self.text, &options));
+        self.current = analysis.clone();
+        if !is_broken(&analysis) || is_broken(&self.shown) {
+            self.shown = analysis;
+        }
+        // Keep a zoom window inside the new run.
+        if let Some(w) = self.window {
+            let all = fit(&self.shown);
+            self.window = if w.span() >= all.span() {
+                None
+            } else {
+                Some(clamp_window(w.start, w.span(), all))
+            };
+        }
+    }
+
+    fn zoom(&mut self, factor: f64, anchor: Option<f64>) {
+        if !(factor.is_finite() && factor > 0.0) {
+            return;
+        }
+        let all = fit(&self.shown);
+        let w = self.window();
+        let min_span = (all.span() / 2000.0).max(50.0).min(all.span());
+        let span = (w.span() / factor).clamp(min_span, all.span());
+        if span >= all.span() {
+            self.window = None;
+            return;
+        }
+        let anchor = anchor.unwrap_or(w.start + w.span() / 2.0).clamp(w.start, w.end);
+        let frac = (anchor - w.start) / w.span();
+        self.window = Some(clamp_window(anchor - frac * span, span, all));
+    }
+
+    fn move_focus(&mut self, m: Move) {
+        let rows = self.rows();
+        if rows.is_empty() {
+            return;
+        }
+        let p = &self.shown.pipeline;
+        let current = self.focused_task().and_then(|t| layout::row_of_task(p, &rows)[t.index()]);
+        let Some(i) = current else {
+            self.focused = Some(p.task(rows[0].task).id.clone());
+            self.reveal_focused();
+            return;
+        };
+        let page = ((self.viewport.height / ROW_HEIGHT).floor() as usize).max(1);
+        let row = rows[i];
+        let target = match m {
+            Move::Up => i.saturating_sub(1),
+            Move::Down => (i + 1).min(rows.len() - 1),
+            Move::First => 0,
+            Move::Last => rows.len() - 1,
+            Move::PageUp => i.saturating_sub(page),
+            Move::PageDown => (i + page).min(rows.len() - 1),
+            Move::Left => {
+                if row.group && !row.collapsed {
+                    self.collapsed.insert(p.task(row.task).id.clone());
+                    i
+                } else if let Some(parent) = p.task(row.task).parent {
+                    rows.iter().position(|r| r.task == parent).unwrap_or(i)
+                } else {
+                    i
+                }
+            }
+            Move::Right => {
+                if row.group && row.collapsed {
+                    self.collapsed.remove(&p.task(row.task).id);
+                    i
+                } else if row.group {
+                    (i + 1).min(rows.len() - 1)
+                } else {
+                    i
+                }
+            }
+        };
+        self.focused = Some(p.task(rows[target].task).id.clone());
+        self.reveal_focused();
+    }
+
+    /// Scrolls (and pans a zoomed window) so that the focused bar is in view.
+    fn reveal_focused(&mut self) {
+        let Some(task) = self.focused_task() else { return };
+        let rows = self.rows();
+        let p = &self.shown.pipeline;
+        if let Some(Some(i)) = layout::row_of_task(p, &rows).get(task.index()) {
+            self.viewport.scroll_top = layout::scroll_to_show(
+                *i,
+                ROW_HEIGHT,
+                self.viewport.scroll_top,
+                self.viewport.height,
+            );
+        }
+        if let Some(w) = self.window {
+            let timing = self.shown.schedule.timing(task);
+            if let (Some(s), Some(e)) = (timing.start, timing.end) {
+                let (s, e) = (s.0 as f64, e.0 as f64);
+                if e < w.start || s > w.end {
+                    let start = (s + e) / 2.0 - w.span() / 2.0;
+                    self.window = Some(clamp_window(start, w.span(), fit(&self.shown)));
+                }
+            }
+        }
+    }
+}
+
+fn options(
+    dialect: Option<Dialect>,
+    policy: Policy,
+    durations: &BTreeMap<String, Millis>,
+) -> AnalyzeOptions {
+    AnalyzeOptions {
+        dialect,
+        inputs: Inputs { durations: durations.clone(), ..Inputs::default() },
+        sim: SimOptions { policy, durations: None },
+    }
+}
+
+/// The window that shows the whole run (at least one second, so an empty run has an axis).
+pub fn fit(analysis: &Analysis) -> Window {
+    Window { start: 0.0, end: (analysis.schedule.makespan.0 as f64).max(1000.0) }
+}
+
+fn clamp_window(start: f64, span: f64, all: Window) -> Window {
+    let start = start.clamp(all.start, (all.end - span).max(all.start));
+    Window { start, end: start + span }
+}
+
+/// The width of the task-name column for a chart `width` pixels wide.
+pub fn label_width(width: f64) -> f64 {
+    (width * 0.3).clamp(110.0, 240.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RELEASE: &str = include_str!("../../examples/release.yaml");
+
+    fn state(text: &str) -> AppState {
+        AppState::new(Saved { text: text.into(), ..Saved::default() })
+    }
+
+    fn apply(s: AppState, actions: impl IntoIterator<Item = Action>) -> AppState {
+        actions.into_iter().fold(s, AppState::apply)
+    }
+
+    #[test]
+    fn edits_reanalyse_and_a_broken_text_keeps_the_last_good_timeline() {
+        let s = state(RELEASE);
+        assert_eq!(s.shown.schedule.makespan, Millis(540_000));
+        assert!(!s.is_stale());
+        // Make build take 5 minutes.
+        let s = s.apply(Action::Edit(RELEASE.replace("duration: 4m", "duration: 5m")));
+        assert_eq!(s.shown.schedule.makespan, Millis(600_000));
+        let rev = s.saved_rev;
+        // Break the YAML: the problems are the new text's, the timeline the last good one.
+        let broken = format!("{RELEASE}    - stage: {{id: x\n");
+        let s = s.apply(Action::Edit(broken));
+        assert!(is_broken(&s.current));
+        assert!(s.is_stale());
+        assert_eq!(s.shown.schedule.makespan, Millis(600_000));
+        assert!(s.saved_rev > rev, "a broken text is still saved");
+        // Fix it again.
+        let s = s.apply(Action::Edit(RELEASE.into()));
+        assert!(!s.is_stale());
+        assert_eq!(s.shown.schedule.makespan, Millis(540_000));
+    }
+
+    #[test]
+    fn a_broken_first_text_shows_what_could_be_read() {
+        let s = state("pipeline:\n  stages:\n    - stage: {id: a, duration: 1m}\n    - stage: [\n");
+        assert!(s.is_stale());
+        assert!(Rc::ptr_eq(&s.shown, &s.current));
+        assert_eq!(s.shown.pipeline.tasks[0].id, "a");
+    }
+
+    #[test]
+    fn loading_replaces_the_text_and_can_be_undone() {
+        let s = state(RELEASE);
+        let s = s.apply(Action::Focus(Some("build".into())));
+        let s = s.apply(Action::Load {
+            text: "pipeline:\n  stages:\n    - stage: {id: only}\n".into(),
+            file_name: Some("x.yaml".into()),
+            notice: "Opened x.yaml".into(),
+        });
+        assert_eq!(s.text_rev, 2);
+        assert_eq!(s.focused, None);
+        assert_eq!(s.shown.pipeline.tasks.len(), 1);
+        assert_eq!(s.notice.as_deref(), Some("Opened x.yaml"));
+        let s = s.apply(Action::UndoLoad);
+        assert_eq!(*s.text, RELEASE);
+        assert_eq!(s.file_name, None);
+        assert_eq!(s.text_rev, 3);
+        assert!(s.undo.is_none());
+    }
+
+    #[test]
+    fn what_if_durations_change_the_timeline_and_are_saved() {
+        let s = state(RELEASE);
+        let s = s.apply(Action::SetDuration { id: "build".into(), duration: Some(Millis(60_000)) });
+        assert_eq!(s.shown.schedule.makespan, Millis(360_000));
+        assert_eq!(s.saved().durations.get("build"), Some(&Millis(60_000)));
+        let s = s.apply(Action::SetDuration { id: "build".into(), duration: None });
+        assert_eq!(s.shown.schedule.makespan, Millis(540_000));
+        let s = s.apply(Action::SetPolicy(Policy::DocumentOrder));
+        assert_eq!(s.saved().policy, Policy::DocumentOrder);
+    }
+
+    #[test]
+    fn arrow_keys_walk_the_rows_and_left_right_fold_stages() {
+        let s = state(RELEASE);
+        let s = s.apply(Action::Move(Move::Down));
+        assert_eq!(s.focused.as_deref(), Some("build"), "the first move focuses the first row");
+        let s = apply(s, [Action::Move(Move::Last)]);
+        assert_eq!(s.focused.as_deref(), Some("verify/report"));
+        let s = apply(s, [Action::Move(Move::Left)]);
+        assert_eq!(s.focused.as_deref(), Some("verify"));
+        let s = apply(s, [Action::Move(Move::Left)]);
+        assert!(s.collapsed.contains("verify"));
+        assert_eq!(s.rows().len(), 4);
+        let s = apply(s, [Action::Move(Move::Down)]);
+        assert_eq!(s.focused.as_deref(), Some("verify"), "the last row stays");
+        let s = apply(s, [Action::Move(Move::Right), Action::Move(Move::Right)]);
+        assert_eq!(s.focused.as_deref(), Some("verify/smoke"));
+        let s = apply(s, [Action::Move(Move::Up), Action::Move(Move::First)]);
+        assert_eq!(s.focused.as_deref(), Some("build"));
+        let s = apply(s, [Action::OpenDetails(None)]);
+        assert!(s.details);
+        let s = apply(s, [Action::CloseDetails]);
+        assert!(!s.details);
+    }
+
+    #[test]
+    fn collapsing_a_stage_moves_focus_from_its_steps_to_it() {
+        let s = apply(
+            state(RELEASE),
+            [Action::Focus(Some("verify/perf".into())), Action::ToggleCollapse("verify".into())],
+        );
+        assert_eq!(s.focused.as_deref(), Some("verify"));
+        let s = apply(s, [Action::ToggleCollapse("verify".into())]);
+        assert!(s.collapsed.is_empty());
+        let s = apply(s, [Action::Focus(Some("verify/perf".into())), Action::CollapseAll(true)]);
+        assert_eq!(s.focused.as_deref(), Some("verify"));
+        assert_eq!(s.rows().len(), 4);
+    }
+
+    #[test]
+    fn focus_scrolls_its_row_into_view() {
+        let text = crate::synthetic::pipeline(300, 1);
+        let s = apply(state(&text), [Action::Resize { width: 1000.0, height: 340.0 }]);
+        let s = apply(s, [Action::Move(Move::Down), Action::Move(Move::PageDown)]);
+        // Ten rows fit; a page down from row 0 lands on row 10, the 11th, just below the fold.
+        assert_eq!(s.viewport.scroll_top, ROW_HEIGHT);
+        let s = apply(s, [Action::Move(Move::Last)]);
+        assert_eq!(s.viewport.scroll_top, 300.0 * ROW_HEIGHT - 340.0);
+        let s = apply(s, [Action::Move(Move::First)]);
+        assert_eq!(s.viewport.scroll_top, 0.0);
+    }
+
+    #[test]
+    fn a_shorter_timeline_is_not_left_scrolled_past_its_end() {
+        let text = crate::synthetic::pipeline(300, 1);
+        let s = apply(
+            state(&text),
+            [
+                Action::Resize { width: 1000.0, height: 340.0 },
+                Action::Focus(Some("s1".into())),
+                Action::Move(Move::Last),
+            ],
+        );
+        assert!(s.viewport.scroll_top > 0.0);
+        let s = s.apply(Action::Edit(RELEASE.into()));
+        assert_eq!(s.viewport.scroll_top, 0.0);
+    }
+
+    #[test]
+    fn zoom_keeps_the_anchor_and_clamps_to_the_run() {
+        let s = apply(state(RELEASE), [Action::Resize { width: 1000.0, height: 400.0 }]);
+        assert_eq!(s.window(), Window { start: 0.0, end: 540_000.0 });
+        // Zoom in ×2 around 4:00: 4:00 stays at the same fraction (4/9) of the width.
+        let s = s.apply(Action::Zoom { factor: 2.0, anchor: Some(240_000.0) });
+        let w = s.window();
+        assert_eq!(w.span(), 270_000.0);
+        assert!(((240_000.0 - w.start) / w.span() - 240.0 / 540.0).abs() < 1e-9);
+        // Pan far right: clamped to the end of the run.
+        let s = s.apply(Action::Pan(10_000_000.0));
+        assert_eq!(s.window(), Window { start: 270_000.0, end: 540_000.0 });
+        // Zooming out past the run fits it again.
+        let s = s.apply(Action::Zoom { factor: 0.1, anchor: None });
+        assert_eq!(s.window, None);
+        // Zooming in a lot stops at a minimum span.
+        let s = (0..40).fold(s, |s, _| s.apply(Action::Zoom { factor: 2.0, anchor: None }));
+        assert!(s.window().span() >= 270.0 - 1e-9);
+        let s = s.apply(Action::Fit);
+        assert_eq!(s.window, None);
+        let scale = s.scale();
+        assert_eq!((scale.x0, scale.x1), (240.0, 976.0));
+    }
+
+    #[test]
+    fn a_shorter_run_pulls_the_zoom_window_back_inside() {
+        let s = apply(state(RELEASE), [Action::Zoom { factor: 4.0, anchor: Some(500_000.0) }]);
+        assert!(s.window().end > 400_000.0);
+        let s = s.apply(Action::Edit(RELEASE.replace("duration: 4m", "duration: 10s")));
+        let w = s.window();
+        assert!(w.end <= fit(&s.shown).end + 1e-9);
+    }
+
+    #[test]
+    fn reveal_clamps_to_the_text_and_counts_requests() {
+        let s = state("abc");
+        let s = s.apply(Action::Reveal { start: 1, end: 99 });
+        assert_eq!(s.selection, Some(Selection { start: 1, end: 3, seq: 1 }));
+        let s = s.apply(Action::Reveal { start: 1, end: 2 });
+        assert_eq!(s.selection.unwrap().seq, 2);
+    }
+}

@@ -1,0 +1,100 @@
+//! Modal dialogs (the native `<dialog>`: focus trap, Escape and backdrop for free), the
+//! examples gallery and the rule documentation are shown in.
+
+use yew::prelude::*;
+
+use crate::ui::gallery::EXAMPLES;
+use crate::ui::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct ModalProps {
+    pub title: AttrValue,
+    pub on_close: Callback<()>,
+    #[prop_or_default]
+    pub class: Classes,
+    pub children: Html,
+}
+
+/// A modal dialog, open while it is rendered.
+#[component]
+pub fn Modal(props: &ModalProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with((), move |_| {
+            if let Some(dialog) = node.cast::<web_sys::HtmlDialogElement>() {
+                let _ = dialog.show_modal();
+            }
+            move || {
+                if let Some(dialog) = node.cast::<web_sys::HtmlDialogElement>() {
+                    dialog.close();
+                }
+            }
+        });
+    }
+    let onclose = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: Event| on_close.emit(()))
+    };
+    let on_button = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    // A click on the backdrop lands on the dialog element itself.
+    let onclick = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.target() == e.current_target() {
+                on_close.emit(());
+            }
+        })
+    };
+    html! {
+        <dialog ref={node} class={classes!("modal", props.class.clone())} aria-labelledby="modal-title" {onclose} {onclick}>
+            <div class="modal-inner">
+                <header class="modal-head">
+                    <h2 id="modal-title">{ props.title.clone() }</h2>
+                    <button type="button" class="icon-button" aria-label="Close" onclick={on_button}>{"×"}</button>
+                </header>
+                { props.children.clone() }
+            </div>
+        </dialog>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GalleryProps {
+    /// The text in the editor, to mark the example it is.
+    pub current_text: AttrValue,
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn Gallery(props: &GalleryProps) -> Html {
+    let on_close = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |_| on_action.emit(Action::ShowGallery(false)))
+    };
+    let cards = EXAMPLES.iter().map(|example| {
+        let on_action = props.on_action.clone();
+        let onclick =
+            Callback::from(move |_: MouseEvent| on_action.emit(super::app::load_example(example)));
+        let current = matches!(example.source, crate::ui::gallery::Source::Text(t) if t == props.current_text.as_str());
+        html! {
+            <li>
+                <button type="button" class={classes!("example-card", current.then_some("current"))} {onclick}
+                        aria-current={current.then_some("true")}>
+                    <span class="example-title">{ example.title }</span>
+                    <span class="example-notice">{ example.notice }</span>
+                    <span class="example-file">{ example.file }</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <Modal title="Examples" {on_close} class="gallery">
+            <p class="modal-lead">{"Each one teaches something about how pipelines run. Opening one replaces the editor's text (you can undo it)."}</p>
+            <ul class="example-grid">{ for cards }</ul>
+        </Modal>
+    }
+}

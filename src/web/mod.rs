@@ -1,0 +1,69 @@
+//! The browser shell (wasm32 only): Yew components that draw what `ui` computes, and the I/O
+//! the core never does: the editor, local storage, files, downloads, focus and scrolling.
+//!
+//! `start` mounts the app into `#app` when the page has one, so that the same bundle can be
+//! loaded by tests (which mount components themselves) and by Node (the dist smoke check).
+
+mod app;
+mod details;
+mod dom;
+mod editor;
+mod gallery;
+mod lanes;
+mod problems;
+mod rule_doc;
+mod store;
+mod summary;
+mod table;
+mod timeline;
+
+use wasm_bindgen::prelude::*;
+
+pub use app::{App, Workspace, WorkspaceProps};
+pub use store::{Shared, Store};
+
+/// Mounts the app into the page's `#app` element, if there is one.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Some(root) = document.get_element_by_id("app") {
+        root.set_inner_html("");
+        yew::Renderer::<App>::with_root(root).render();
+    }
+}
+
+/// Analyses a text and returns a short JSON summary. The dist smoke check calls it under Node
+/// to prove that the bundle's core runs.
+#[wasm_bindgen]
+pub fn analyze_summary(text: &str) -> String {
+    let analysis = crate::analyze(text, &crate::AnalyzeOptions::default());
+    let diagnostics: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} [{}] {}", d.severity.as_str(), d.code(), d.message))
+        .collect();
+    serde_json::json!({
+        "dialect": analysis.dialect.name(),
+        "tasks": analysis.pipeline.tasks.len(),
+        "makespan": analysis.schedule.makespan.as_secs_f64(),
+        "diagnostics": diagnostics,
+    })
+    .to_string()
+}
+
+/// How long one analysis of `text` takes in this browser, in milliseconds (the median of
+/// `runs`), for the speed figures in the README.
+#[wasm_bindgen]
+pub fn time_analyze(text: &str, runs: u32) -> f64 {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return -1.0 };
+    let mut times: Vec<f64> = (0..runs.max(1))
+        .map(|_| {
+            let t0 = performance.now();
+            let analysis = crate::analyze(text, &crate::AnalyzeOptions::default());
+            std::hint::black_box(&analysis);
+            performance.now() - t0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}

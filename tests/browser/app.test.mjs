@@ -1,0 +1,259 @@
+// End-to-end tests of the built bundle (dist/) in headless Chromium, through the roles and
+// names a person with a screen reader meets: the "Pipeline YAML" text box, the "Execution
+// timeline" region and its bars, the element labelled "Makespan", the "Problems" region.
+// Run: `make test-e2e` (or `node --test tests/browser/`) after `make dist`.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serve, launch, watchErrors, ready, OUT } from "./harness.mjs";
+
+let server, browser, context, page, errors;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  server = await serve();
+  browser = await launch();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", acceptDownloads: true });
+  page = await context.newPage();
+  errors = watchErrors(page);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const editor = () => page.getByRole("textbox", { name: "Pipeline YAML" });
+const timeline = () => page.getByRole("region", { name: "Execution timeline" });
+const bars = () => timeline().getByRole("treeitem");
+const makespan = () => page.getByLabel("Makespan", { exact: true });
+const problems = () => page.getByRole("region", { name: "Problems" });
+const activeName = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.tagName);
+
+const TYPED = `pipeline:
+  name: typed
+  stages:
+    - stage: {id: build, duration: 2m}
+    - parallel:
+        - stage: {id: test, duration: 3m}
+        - stage: {id: lint, duration: 1m}
+    - stage: {id: ship, duration: 1m}
+`;
+
+test("a first visit opens an example and draws its timeline", async () => {
+  await page.goto(server.url);
+  await ready(page);
+  await assert.doesNotReject(editor().waitFor());
+  assert.match(await editor().inputValue(), /name: release/);
+  assert.equal(await bars().count(), 7);
+  assert.equal((await makespan().textContent()).trim(), "9m");
+  assert.match(await bars().first().getAttribute("aria-label"), /^build, 0:00 to 4:00/);
+  await page.screenshot({ path: join(OUT, "app-main.png") });
+});
+
+test("typing a pipeline draws its bars and changes the makespan", async () => {
+  await editor().click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type(TYPED);
+  await page.waitForFunction(() => document.querySelectorAll("[role=treeitem]").length === 4);
+  assert.equal((await makespan().textContent()).trim(), "6m");
+  assert.match(await timeline().getByRole("treeitem", { name: /^ship,/ }).getAttribute("aria-label"), /^ship, 5:00 to 6:00/);
+  // One more stage: the makespan follows as it is typed.
+  await page.keyboard.type("    - stage: {id: notify, duration: 30s}\n");
+  await assert.doesNotReject(page.getByLabel("Makespan", { exact: true }).filter({ hasText: "6m 30s" }).waitFor());
+  assert.equal(await bars().count(), 5);
+});
+
+test("broken YAML shows the problem with its line and dims the last good timeline", async () => {
+  // Pasted in one go: typed key by key, "    - stage:" alone would be a valid (new) stage.
+  await page.keyboard.insertText("    - stage: {id: oops\n");
+  const item = problems().getByRole("listitem").filter({ hasText: "PS001" });
+  await item.first().waitFor();
+  const text = await item.first().textContent();
+  const [, line] = /(\d+):(\d+)/.exec(text);
+  assert.ok(Number(line) >= 10, `the problem is on line ${line}: ${text}`);
+  assert.match(await page.locator("#chart-panel").getAttribute("class"), /stale/);
+  assert.equal((await makespan().textContent()).trim(), "6m 30s", "the last good timeline stays");
+  assert.ok(await page.locator(".gutter .ln.error").count() >= 1, "the line is marked in the gutter");
+});
+
+test("choosing a problem moves the editor's cursor to it", async () => {
+  const item = problems().getByRole("listitem").filter({ hasText: "PS001" }).first();
+  const where = /(\d+):(\d+)/.exec(await item.textContent());
+  await item.getByRole("button").click();
+  const at = await editor().evaluate((t) => {
+    const before = t.value.slice(0, t.selectionStart);
+    const lines = before.split("\n");
+    return { focused: document.activeElement === t, line: lines.length, column: lines.at(-1).length + 1 };
+  });
+  assert.ok(at.focused, "the editor has focus");
+  assert.deepEqual([at.line, at.column], [Number(where[1]), Number(where[2])]);
+  // Remove the broken line: the timeline is live again.
+  await editor().evaluate((t) => {
+    t.value = t.value.replace("    - stage: {id: oops\n", "");
+    t.dispatchEvent(new InputEvent("input", { bubbles: true }));
+  });
+  await page.waitForFunction(() => !document.querySelector("#chart-panel").classList.contains("stale"));
+  assert.equal(await problems().getByRole("listitem").count(), 0);
+});
+
+test("the chart is one tab stop; arrows move, Enter shows details, Escape closes", async () => {
+  await page.getByRole("combobox", { name: "Queue order" }).focus();
+  await page.keyboard.press("Tab");
+  assert.match(await activeName(), /^build, 0:00 to 2:00/);
+  await page.keyboard.press("ArrowDown");
+  assert.match(await activeName(), /^test, 2:00 to 5:00/);
+  await page.keyboard.press("ArrowDown");
+  assert.match(await activeName(), /^lint,/);
+  await page.keyboard.press("Enter");
+  const details = page.getByRole("region", { name: "Details of lint" });
+  await details.waitFor();
+  assert.match(await details.textContent(), /Started/);
+  await page.keyboard.press("Escape");
+  await details.waitFor({ state: "detached" });
+  assert.match(await activeName(), /^lint,/);
+  // Hover shows the same one-line details as focus.
+  await timeline().getByRole("treeitem", { name: /^ship,/ }).hover();
+  assert.match(await page.locator(".info-line").textContent(), /^ship — .*ran 5:00–6:00/);
+  // Tab leaves the chart rather than walking every bar.
+  await page.keyboard.press("Tab");
+  assert.doesNotMatch(String(await activeName()), /^(build|test|lint|ship|notify),/);
+});
+
+test("the Table view lists the same schedule", async () => {
+  await page.getByRole("tab", { name: "Table" }).click();
+  const table = timeline().getByRole("table");
+  await table.waitFor();
+  const headers = await table.getByRole("columnheader").allTextContents();
+  assert.deepEqual(headers, ["Task", "Ready", "Start", "End", "Waited", "Cause"]);
+  assert.equal(await table.locator("tbody tr").count(), 5);
+  const ship = table.getByRole("row", { name: /ship/ });
+  assert.match(await ship.textContent(), /5:00.*6:00/);
+  await page.getByRole("tab", { name: "Chart" }).click();
+  await bars().first().waitFor();
+});
+
+test("reloading finds the text again", async () => {
+  await page.reload();
+  await ready(page);
+  assert.match(await editor().inputValue(), /id: notify, duration: 30s/);
+  assert.equal((await makespan().textContent()).trim(), "6m 30s");
+});
+
+test("a what-if duration re-simulates without touching the text, and is saved", async () => {
+  const text = await editor().inputValue();
+  await timeline().getByRole("treeitem", { name: /^ship,/ }).click();
+  const details = page.getByRole("region", { name: "Details of ship" });
+  await details.waitFor();
+  const field = details.getByLabel("What if ship took");
+  await field.fill("3m");
+  await details.getByRole("button", { name: "Apply" }).click();
+  await page.getByLabel("Makespan", { exact: true }).filter({ hasText: "8m 30s" }).waitFor();
+  assert.equal(await editor().inputValue(), text, "the file is not edited");
+  await page.reload();
+  await ready(page);
+  assert.equal((await makespan().textContent()).trim(), "8m 30s", "saved with the text");
+  await timeline().getByRole("treeitem", { name: /^ship,/ }).click();
+  await page.getByRole("region", { name: "Details of ship" }).getByRole("button", { name: "Use the file's" }).click();
+  await page.getByLabel("Makespan", { exact: true }).filter({ hasText: "6m 30s" }).waitFor();
+  await page.keyboard.press("Escape");
+});
+
+test("the gallery opens examples, and loading one can be undone", async () => {
+  await page.getByRole("button", { name: "Examples" }).click();
+  const dialog = page.getByRole("dialog", { name: "Examples" });
+  await dialog.waitFor();
+  await dialog.getByRole("button", { name: /runner pool smaller than the fan-out/i }).click();
+  await dialog.waitFor({ state: "detached" });
+  assert.match(await editor().inputValue(), /name: runner pool/);
+  assert.ok((await page.locator("rect.wait-res").count()) > 0, "resource waits are drawn");
+  await page.getByRole("button", { name: "Undo" }).click();
+  assert.match(await editor().inputValue(), /name: typed/);
+});
+
+test("a rule's code opens its documentation", async () => {
+  await page.goto(`${server.url}#example=mistakes`);
+  await ready(page);
+  const link = problems().getByRole("link").first();
+  const [, code, rule] = /^(PS\d+) ([a-z-]+)/.exec(await link.getAttribute("aria-label"));
+  await link.click();
+  const dialog = page.getByRole("dialog", { name: `${rule} · ${code}` });
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /What it does/);
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+});
+
+test("files: open with the button or by dropping, download the YAML and the timeline", async () => {
+  const opened = "pipeline:\n  name: from a file\n  stages:\n    - stage: {id: only, duration: 42s}\n";
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Open…" }).click();
+  await (await chooser).setFiles({ name: "ci.yaml", mimeType: "text/yaml", buffer: Buffer.from(opened) });
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("from a file"));
+  assert.equal((await makespan().textContent()).trim(), "42s");
+  assert.match(await page.locator(".doc-title").textContent(), /ci\.yaml/);
+
+  // Dropping a file anywhere on the page opens it too.
+  const dropped = "pipeline:\n  name: dropped\n  stages:\n    - stage: {id: a, duration: 2m}\n    - stage: {id: b, duration: 1m}\n";
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], "dropped.yaml", { type: "text/yaml" }));
+    const target = document.querySelector(".workspace");
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+    }
+  }, dropped);
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("name: dropped"));
+  assert.equal((await makespan().textContent()).trim(), "3m");
+
+  const yaml = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download YAML" }).click();
+  const y = await yaml;
+  assert.equal(y.suggestedFilename(), "dropped.yaml");
+  const yPath = join(OUT, "download.yaml");
+  await y.saveAs(yPath);
+  assert.equal(readFileSync(yPath, "utf8"), dropped);
+
+  const svg = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download SVG" }).click();
+  const s = await svg;
+  assert.equal(s.suggestedFilename(), "dropped-timeline.svg");
+  const sPath = join(OUT, "download.svg");
+  await s.saveAs(sPath);
+  const content = readFileSync(sPath, "utf8");
+  assert.match(content, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(content, /Makespan 3m/);
+});
+
+test("odd texts never break the page", async () => {
+  const texts = [
+    "",
+    "pipeline:\n  name: 😀 ünïcode\n  stages:\n    - stage: {id: 🚀-launch, duration: 1m}\n    - stage: {id: b, uses: [nöpe]}\n",
+    "pipeline:\n  stages:\n    - stage: {id: a, depends_on: [b]}\n    - stage: {id: b, depends_on: [a]}\n",
+    `pipeline:\n  stages:\n    - stage: {id: ${"x".repeat(300)}, duration: 0s}\n`,
+    "{{{{ ]]]",
+    "- a\n- b\n",
+  ];
+  for (const text of texts) {
+    await editor().evaluate((t, text) => {
+      t.value = text;
+      t.dispatchEvent(new InputEvent("input", { bubbles: true }));
+    }, text);
+    const tab = page.locator("[role=treeitem][tabindex='0']");
+    if (await tab.count()) {
+      await tab.focus();
+      for (const key of ["ArrowDown", "End", "Enter", "Escape", "ArrowLeft", "+", "-", "0"]) await page.keyboard.press(key);
+    }
+    const problem = page.locator(".problem-go").first();
+    if (await problem.count()) await problem.click();
+    await page.getByRole("tab", { name: "Table" }).click();
+    await page.getByRole("tab", { name: "Chart" }).click();
+  }
+  assert.equal(await bars().count(), 0, "the last text has no tasks");
+});
+
+test("no page errors or console errors", () => {
+  assert.deepEqual(errors, []);
+});
