@@ -6,7 +6,7 @@
 /// One example of the gallery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Example {
-    /// A stable key, for storage and URLs: the file name without `.yaml`.
+    /// A stable key, for storage and URLs: the file name without its extension.
     pub key: &'static str,
     pub title: &'static str,
     /// The file name offered when the example is downloaded.
@@ -86,6 +86,46 @@ pub static EXAMPLES: &[Example] = &[
         source: Source::Text(include_str!("../../examples/diamond.yaml")),
     },
     Example {
+        key: "harness-dag-pipeline",
+        title: "Real Harness: a DAG pipeline with dependsOn",
+        file: "harness-dag-pipeline.yaml",
+        notice: "Stages follow dependsOn, not the file: they run in the seven waves Harness's \
+                 documentation publishes. Durations are estimates; set your own per task.",
+        source: Source::Text(include_str!("../../examples/harness-dag-pipeline.yaml")),
+    },
+    Example {
+        key: "harness-ecs-blue-green",
+        title: "Real Harness: ECS blue-green with traffic shifting",
+        file: "harness-ecs-blue-green.yaml",
+        notice: "Each step group loops over the weights 50 and 100 with maxConcurrency: 1, so \
+                 its instances wait for each other (the parallelism limit).",
+        source: Source::Text(include_str!("../../examples/harness-ecs-blue-green.yaml")),
+    },
+    Example {
+        key: "octopus-trident",
+        title: "Real Octopus: a deployment process in OCL",
+        file: "octopus-trident.ocl",
+        notice: "A manual review runs in parallel with the previous step (the lint warns), and \
+                 the Kubernetes steps fan out to every target of their role.",
+        source: Source::Text(include_str!("../../examples/octopus-trident.ocl")),
+    },
+    Example {
+        key: "github-ingress-nginx-ci",
+        title: "Real GitHub Actions: ingress-nginx CI",
+        file: "github-ingress-nginx-ci.yml",
+        notice: "changes gates everything; the end-to-end matrices fan out over five Kubernetes \
+                 versions, each waiting for every job it needs.",
+        source: Source::Text(include_str!("../../examples/github-ingress-nginx-ci.yml")),
+    },
+    Example {
+        key: "gitlab-gitlab-shell",
+        title: "Real GitLab CI: gitlab-shell",
+        file: "gitlab-gitlab-shell.yml",
+        notice: "parallel: matrix makes one job per Go version; with one runner assumed for the \
+                 gitlab-org tag, jobs queue for it (see the runner pool lane).",
+        source: Source::Text(include_str!("../../examples/gitlab-gitlab-shell.yml")),
+    },
+    Example {
         key: "mistakes",
         title: "A pipeline full of mistakes",
         file: "mistakes.yaml",
@@ -119,7 +159,7 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
         for entry in std::fs::read_dir(dir).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
-            if name.ends_with(".yaml") || name.ends_with(".yml") {
+            if [".yaml", ".yml", ".ocl"].iter().any(|ext| name.ends_with(ext)) {
                 assert!(EXAMPLES.iter().any(|e| e.file == name), "{name} is not in the gallery");
             }
         }
