@@ -122,6 +122,29 @@ test("the chart is one tab stop; arrows move, Enter shows details, Escape closes
   assert.doesNotMatch(String(await activeName()), /^(build|test|lint|ship|notify),/);
 });
 
+test("zoom with Ctrl+wheel, pan by dragging, fit again", async () => {
+  const fit = page.getByRole("button", { name: "Fit" });
+  const ticks = () => page.locator(".axis .tick text").allTextContents();
+  assert.equal(await fit.getAttribute("aria-pressed"), "true");
+  const before = await ticks();
+  const box = await page.locator(".chart-body").boundingBox();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + 20);
+  await page.keyboard.down("Control");
+  await page.mouse.wheel(0, -400);
+  await page.keyboard.up("Control");
+  await page.waitForFunction(() => document.querySelector("button[aria-pressed=false]"));
+  const zoomed = await ticks();
+  assert.notDeepEqual(zoomed, before, "zooming in changes the ticks");
+  // Drag right: earlier times come into view.
+  await page.mouse.move(box.x + box.width * 0.6, box.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + 20, { steps: 5 });
+  await page.mouse.up();
+  assert.notDeepEqual(await ticks(), zoomed, "dragging pans the window");
+  await fit.click();
+  assert.deepEqual(await ticks(), before);
+});
+
 test("the Table view lists the same schedule", async () => {
   await page.getByRole("tab", { name: "Table" }).click();
   const table = timeline().getByRole("table");
