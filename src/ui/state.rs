@@ -69,7 +69,7 @@ pub struct Selection {
 /// The text before something replaced it, to undo that.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undo {
-    pub text: String,
+    pub text: Rc<String>,
     pub file_name: Option<String>,
 }
 
@@ -281,7 +281,7 @@ impl AppState {
                 let old = std::mem::replace(&mut self.text, Rc::new(text));
                 let old_name = std::mem::replace(&mut self.file_name, file_name);
                 if !old.trim().is_empty() && old != self.text {
-                    self.undo = Some(Undo { text: Rc::unwrap_or_clone(old), file_name: old_name });
+                    self.undo = Some(Undo { text: old, file_name: old_name });
                 }
                 self.notice = Some(notice);
                 self.text_rev += 1;
@@ -299,7 +299,7 @@ impl AppState {
             }
             Action::UndoLoad => {
                 if let Some(undo) = self.undo.take() {
-                    self.text = Rc::new(undo.text);
+                    self.text = undo.text;
                     self.file_name = undo.file_name;
                     self.text_rev += 1;
                     self.saved_rev += 1;
