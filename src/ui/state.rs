@@ -532,9 +532,12 @@ fn options(
     }
 }
 
-/// The window that shows the whole run (at least one second, so an empty run has an axis).
+/// The window that shows the whole run (at least one second, so an empty run has an axis),
+/// with room after the end when some tasks never start, for their markers.
 pub fn fit(analysis: &Analysis) -> Window {
-    Window { start: 0.0, end: (analysis.schedule.makespan.0 as f64).max(1000.0) }
+    let end = (analysis.schedule.makespan.0 as f64).max(1000.0);
+    let stuck = analysis.schedule.never_started().next().is_some();
+    Window { start: 0.0, end: if stuck { end * 1.15 } else { end } }
 }
 
 fn clamp_window(start: f64, span: f64, all: Window) -> Window {
@@ -721,6 +724,12 @@ mod tests {
         let s = s.apply(Action::Edit(RELEASE.replace("duration: 4m", "duration: 10s")));
         let w = s.window();
         assert!(w.end <= fit(&s.shown).end + 1e-9);
+    }
+
+    #[test]
+    fn tasks_that_never_start_get_room_after_the_end() {
+        let s = state(include_str!("../../examples/mistakes.yaml"));
+        assert_eq!(s.window(), Window { start: 0.0, end: 60_000.0 * 1.15 });
     }
 
     #[test]
