@@ -199,6 +199,8 @@ test("the gallery opens examples, and loading one can be undone", async () => {
 test("a rule's code opens its documentation", async () => {
   await page.goto(`${server.url}#example=mistakes`);
   await ready(page);
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("name: mistakes"));
+  assert.ok(!page.url().includes("#example"), "the example link is consumed, so a reload keeps edits");
   const link = problems().getByRole("link").first();
   const [, code, rule] = /^(PS\d+) ([a-z-]+)/.exec(await link.getAttribute("aria-label"));
   await link.click();
