@@ -450,14 +450,16 @@ fn chart(
         })
     };
 
+    // Yew delegates events from its root (so `current_target` is the root): compare the
+    // target with the element itself, since scroll events of nested scrollers bubble here too.
     let onscroll = {
         let on_action = on_action.clone();
+        let body = body.clone();
         Callback::from(move |e: Event| {
-            let (Some(target), Some(current)) = (e.target(), e.current_target()) else { return };
-            if target != current {
+            let Some(el) = body.cast::<web_sys::Element>() else { return };
+            if e.target().as_ref() != Some(el.as_ref()) {
                 return;
             }
-            let el: web_sys::Element = target.unchecked_into();
             on_action.emit(Action::Scroll(f64::from(el.scroll_top())));
         })
     };
@@ -495,6 +497,7 @@ fn chart(
     let onpointermove = {
         let on_action = on_action.clone();
         let drag = drag.clone();
+        let body = body.clone();
         Callback::from(move |e: PointerEvent| {
             let mut d = drag.borrow_mut();
             if d.pointer != Some(e.pointer_id()) {
@@ -506,9 +509,7 @@ fn chart(
             }
             if !d.moved {
                 d.moved = true;
-                if let Some(el) =
-                    e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                {
+                if let Some(el) = body.cast::<web_sys::Element>() {
                     let _ = el.set_pointer_capture(e.pointer_id());
                 }
             }

@@ -151,7 +151,7 @@ test("the Table view lists the same schedule", async () => {
   await table.waitFor();
   const headers = await table.getByRole("columnheader").allTextContents();
   assert.deepEqual(headers, ["Task", "Ready", "Start", "End", "Waited", "Cause"]);
-  assert.equal(await table.locator("tbody tr").count(), 5);
+  assert.equal(await table.locator("tbody tr:not(.spacer)").count(), 5);
   const ship = table.getByRole("row", { name: /ship/ });
   assert.match(await ship.textContent(), /5:00.*6:00/);
   await page.getByRole("tab", { name: "Chart" }).click();
@@ -250,6 +250,36 @@ test("files: open with the button or by dropping, download the YAML and the time
   const content = readFileSync(sPath, "utf8");
   assert.match(content, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(content, /Makespan 3m/);
+});
+
+test("a long pipeline scrolls: the chart and the table draw the rows in view", async () => {
+  await page.goto(`${server.url}#example=synthetic-1000`);
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("name: synthetic"));
+  const inPage = await bars().count();
+  assert.ok(inPage > 10 && inPage < 80, `only the rows in view are in the page (${inPage})`);
+  const lastId = await page.evaluate(() => {
+    const ids = [...document.querySelector("textarea").value.matchAll(/id: (s\d+)|\{id: (t\d+)/g)];
+    return ids.at(-1)[2];
+  });
+  await page.locator(".chart-body").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await timeline().getByRole("treeitem", { name: new RegExp(`/${lastId},`) }).last().waitFor();
+  assert.ok((await bars().count()) < 80);
+
+  await page.getByRole("tab", { name: "Table" }).click();
+  const rows = page.locator("table tbody tr:not(.spacer)");
+  await rows.first().waitFor();
+  assert.ok((await rows.count()) < 80, "the table draws the rows in view too");
+  assert.equal(await page.locator("table").getAttribute("aria-rowcount"), "1001");
+  await page.locator(".table-scroll").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction(() => document.querySelector("table tbody tr:not(.spacer):last-of-type, table tbody tr:nth-last-child(2)")?.getAttribute("aria-rowindex") === "1001");
+  await page.getByRole("tab", { name: "Chart" }).click();
+
+  // A click outside a dialog (on its backdrop) closes it.
+  await page.getByRole("button", { name: "Examples" }).click();
+  const dialog = page.getByRole("dialog", { name: "Examples" });
+  await dialog.waitFor();
+  await page.mouse.click(5, 5);
+  await dialog.waitFor({ state: "detached" });
 });
 
 test("odd texts never break the page", async () => {
