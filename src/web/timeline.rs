@@ -184,7 +184,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 if s.view == View::Chart {
                     <Legend />
                 } else {
-                    <p class="legend">{"◆ on the critical path · times are clock readings from the start"}</p>
+                    <p class="legend">{"◆ on the critical path · times from the start of the run"}</p>
                 }
                 <label class="field" title="Which waiting task gets a resource first when it frees up">
                     <span>{"Queue order"}</span>
