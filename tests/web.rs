@@ -207,7 +207,7 @@ async fn the_table_view_lists_the_schedule() {
     assert_eq!(tab.text_content().as_deref(), Some("Table"));
     tab.click();
     settle().await;
-    let rows = all(&root, "table tbody tr");
+    let rows = all(&root, "table tbody tr:not(.spacer)");
     assert_eq!(rows.len(), 7);
     let heads: Vec<String> =
         all(&root, "table thead th").iter().map(|h| h.text_content().unwrap()).collect();

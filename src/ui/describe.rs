@@ -195,36 +195,37 @@ pub struct TableRow {
 
 /// The schedule as table rows, in document order.
 pub fn table_rows(analysis: &Analysis) -> Vec<TableRow> {
+    let critical = super::layout::critical_set(&analysis.schedule, analysis.pipeline.tasks.len());
+    analysis.pipeline.task_indices().map(|idx| table_row(analysis, &critical, idx)).collect()
+}
+
+/// One row of the table view; `critical` is [`super::layout::critical_set`] of the schedule.
+pub fn table_row(analysis: &Analysis, critical: &[bool], idx: TaskIdx) -> TableRow {
     let (p, s) = (&analysis.pipeline, &analysis.schedule);
-    let critical = super::layout::critical_set(s, p.tasks.len());
     let show = |t: Option<Millis>| t.map_or_else(|| "—".to_string(), clock);
-    p.task_indices()
-        .map(|idx| {
-            let t = p.task(idx);
-            let timing = s.timing(idx);
-            let mut depth = 0;
-            let mut up = t.parent;
-            while let Some(parent) = up {
-                depth += 1;
-                up = p.task(parent).parent;
-                if depth > 64 {
-                    break;
-                }
-            }
-            let waited = timing.waited();
-            TableRow {
-                task: idx,
-                id: t.id.clone(),
-                depth,
-                ready: show(timing.ready),
-                start: show(timing.start),
-                end: show(timing.end),
-                waited: if waited == Millis::ZERO { "—".into() } else { waited.to_string() },
-                cause: cause_short(p, s, idx),
-                critical: critical[idx.index()],
-            }
-        })
-        .collect()
+    let t = p.task(idx);
+    let timing = s.timing(idx);
+    let mut depth = 0;
+    let mut up = t.parent;
+    while let Some(parent) = up {
+        depth += 1;
+        up = p.task(parent).parent;
+        if depth > 64 {
+            break;
+        }
+    }
+    let waited = timing.waited();
+    TableRow {
+        task: idx,
+        id: t.id.clone(),
+        depth,
+        ready: show(timing.ready),
+        start: show(timing.start),
+        end: show(timing.end),
+        waited: if waited == Millis::ZERO { "—".into() } else { waited.to_string() },
+        cause: cause_short(p, s, idx),
+        critical: critical.get(idx.index()).copied().unwrap_or(false),
+    }
 }
 
 /// The figures of the summary panel.

@@ -69,7 +69,7 @@ pub struct Selection {
 /// The text before something replaced it, to undo that.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undo {
-    pub text: String,
+    pub text: Rc<String>,
     pub file_name: Option<String>,
 }
 
@@ -281,7 +281,7 @@ impl AppState {
                 let old = std::mem::replace(&mut self.text, Rc::new(text));
                 let old_name = std::mem::replace(&mut self.file_name, file_name);
                 if !old.trim().is_empty() && old != self.text {
-                    self.undo = Some(Undo { text: Rc::unwrap_or_clone(old), file_name: old_name });
+                    self.undo = Some(Undo { text: old, file_name: old_name });
                 }
                 self.notice = Some(notice);
                 self.text_rev += 1;
@@ -299,7 +299,7 @@ impl AppState {
             }
             Action::UndoLoad => {
                 if let Some(undo) = self.undo.take() {
-                    self.text = Rc::new(undo.text);
+                    self.text = undo.text;
                     self.file_name = undo.file_name;
                     self.text_rev += 1;
                     self.saved_rev += 1;
@@ -532,9 +532,12 @@ fn options(
     }
 }
 
-/// The window that shows the whole run (at least one second, so an empty run has an axis).
+/// The window that shows the whole run (at least one second, so an empty run has an axis),
+/// with room after the end when some tasks never start, for their markers.
 pub fn fit(analysis: &Analysis) -> Window {
-    Window { start: 0.0, end: (analysis.schedule.makespan.0 as f64).max(1000.0) }
+    let end = (analysis.schedule.makespan.0 as f64).max(1000.0);
+    let stuck = analysis.schedule.never_started().next().is_some();
+    Window { start: 0.0, end: if stuck { end * 1.15 } else { end } }
 }
 
 fn clamp_window(start: f64, span: f64, all: Window) -> Window {
@@ -721,6 +724,12 @@ mod tests {
         let s = s.apply(Action::Edit(RELEASE.replace("duration: 4m", "duration: 10s")));
         let w = s.window();
         assert!(w.end <= fit(&s.shown).end + 1e-9);
+    }
+
+    #[test]
+    fn tasks_that_never_start_get_room_after_the_end() {
+        let s = state(include_str!("../../examples/mistakes.yaml"));
+        assert_eq!(s.window(), Window { start: 0.0, end: 60_000.0 * 1.15 });
     }
 
     #[test]

@@ -54,7 +54,7 @@ text { font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-se
 .grid { stroke: #d8dde3; stroke-width: 1; }
 .run { fill: #2f6fb0; }
 .run.group { fill: #8aa9c8; }
-.critical { stroke: #111; stroke-width: 2.5; }
+rect.critical { stroke: #111; stroke-width: 2.5; }
 .wait-dep { fill: url(#hatch-dep); stroke: #b07200; stroke-width: 1; }
 .wait-res { fill: url(#hatch-res); stroke: #a03f83; stroke-width: 1; }
 .blocked { fill: url(#hatch-res); stroke: #a03f83; stroke-dasharray: 4 3; }
@@ -241,6 +241,8 @@ mod tests {
         assert!(svg.contains("class=\"wait-res\""));
         assert!(svg.contains("class=\"queue\""));
         assert!(svg.contains("Makespan "));
+        // Outlines are for bars: a stroke on text would blot the critical tasks' names.
+        assert!(STYLE.contains("rect.critical {") && !STYLE.contains("\n.critical {"));
         // Balanced tags, roughly: every <g> closes.
         assert_eq!(svg.matches("<g>").count(), svg.matches("</g>").count());
     }

@@ -40,6 +40,20 @@ pub fn App() -> Html {
     html! { <Workspace initial={start.0.clone()} example={start.1} persist=true /> }
 }
 
+/// Removes the `#...` part of the address without adding a history entry.
+fn clear_hash() {
+    let Some(window) = web_sys::window() else { return };
+    let path = window.location().pathname().unwrap_or_else(|_| "/".into());
+    let search = window.location().search().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{search}")),
+        );
+    }
+}
+
 fn download_icon() -> Html {
     html! {
         <svg class="button-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
@@ -131,10 +145,12 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
                 if let Some(rule) = hash.strip_prefix("#rule/") {
                     on_action.emit(Action::ShowRule(Some(rule.to_string())));
-                } else if let Some(example) =
-                    hash.strip_prefix("#example=").and_then(gallery::find).filter(|_| changed)
-                {
-                    on_action.emit(load_example(example));
+                } else if let Some(key) = hash.strip_prefix("#example=") {
+                    if let Some(example) = gallery::find(key).filter(|_| changed) {
+                        on_action.emit(load_example(example));
+                    }
+                    // Consumed: a reload must restore the person's text, not the example again.
+                    clear_hash();
                 }
             };
             read(false);

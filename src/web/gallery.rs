@@ -43,8 +43,10 @@ pub fn Modal(props: &ModalProps) -> Html {
     // A click on the backdrop lands on the dialog element itself.
     let onclick = {
         let on_close = props.on_close.clone();
+        let node = node.clone();
         Callback::from(move |e: MouseEvent| {
-            if e.target() == e.current_target() {
+            let dialog = node.cast::<web_sys::Element>();
+            if dialog.is_some() && e.target().as_ref() == dialog.as_ref().map(|d| d.as_ref()) {
                 on_close.emit(());
             }
         })

@@ -1,12 +1,24 @@
 //! The same schedule as a table: task, ready, start, end, waited, cause.
+//!
+//! Like the chart, it puts only the rows in view in the page (with `aria-rowcount` and
+//! `aria-rowindex` so assistive technology knows the whole size), so a thousand tasks cost what
+//! thirty cost. Its scroll position is the component's own: nothing else depends on it.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::analysis::Analysis;
+use crate::model::TaskIdx;
 use crate::ui::describe;
+use crate::ui::layout;
 use crate::ui::state::Action;
 
 use super::store::Shared;
+
+/// The height of a table row in CSS pixels as `style.css` sets it; the rendered height is
+/// measured once shown (borders and fonts may add a pixel), so that spacers stay exact.
+const ROW: f64 = 38.0;
+const OVERSCAN: usize = 12;
 
 #[derive(Properties, PartialEq)]
 pub struct ScheduleTableProps {
@@ -17,8 +29,49 @@ pub struct ScheduleTableProps {
 
 #[component]
 pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
-    let rows = describe::table_rows(&props.analysis);
-    let body = rows.into_iter().map(|r| {
+    let container = use_node_ref();
+    // (scroll top, visible height)
+    let view = use_state(|| (0.0f64, 800.0f64));
+    let row_height = use_state(|| ROW);
+    {
+        let container = container.clone();
+        let view = view.clone();
+        let row_height = row_height.clone();
+        use_effect(move || {
+            if let Some(el) = container.cast::<web_sys::Element>() {
+                let now = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+                if now != *view {
+                    view.set(now);
+                }
+                let row = el.query_selector("tbody tr:not(.spacer)").ok().flatten();
+                if let Some(row) = row.and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let h = row.get_bounding_client_rect().height();
+                    if h > 0.0 && (h - *row_height).abs() > 0.01 {
+                        row_height.set(h);
+                    }
+                }
+            }
+        });
+    }
+    let onscroll = {
+        let view = view.clone();
+        let container = container.clone();
+        Callback::from(move |e: Event| {
+            let Some(el) = container.cast::<web_sys::Element>() else { return };
+            if e.target().as_ref() == Some(el.as_ref()) {
+                view.set((f64::from(el.scroll_top()), f64::from(el.client_height())));
+            }
+        })
+    };
+
+    let analysis = &props.analysis;
+    let n = analysis.pipeline.tasks.len();
+    let critical = layout::critical_set(&analysis.schedule, n);
+    let row = *row_height;
+    let range = layout::visible_range(n, row, view.0, view.1, OVERSCAN);
+    let (before, after) = (range.start as f64 * row, (n - range.end) as f64 * row);
+    let body = range.map(|i| {
+        let r = describe::table_row(analysis, &critical, TaskIdx(i as u32));
         let focused = props.focused.as_deref() == Some(r.id.as_str());
         let onclick = {
             let on_action = props.on_action.clone();
@@ -31,8 +84,8 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
             format!("depth-{}", r.depth.min(4))
         );
         html! {
-            <tr key={r.task.0} {class} {onclick}>
-                <th scope="row">
+            <tr {class} {onclick} aria-rowindex={(i + 2).to_string()}>
+                <th scope="row" title={r.id.clone()}>
                     { &r.id }
                     if r.critical {
                         <span class="crit-mark" title="On the critical path">
@@ -45,16 +98,23 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
                 <td>{ r.start }</td>
                 <td>{ r.end }</td>
                 <td>{ r.waited }</td>
-                <td class="cause">{ r.cause }</td>
+                <td class="cause" title={r.cause.clone()}>{ r.cause }</td>
             </tr>
         }
     });
+    // Spacers stand for the rows not in the page (always present, so that the rows between
+    // them are matched in place); `height` is an attribute, which the CSP allows.
+    let spacer = |px: f64| {
+        html! {
+            <tr class="spacer" aria-hidden="true"><td colspan="6" height={format!("{px:.2}")}></td></tr>
+        }
+    };
     html! {
-        <div class="table-scroll">
-            <table class="schedule">
+        <div class="table-scroll" ref={container} {onscroll}>
+            <table class="schedule" aria-rowcount={(n + 1).to_string()}>
                 <caption class="visually-hidden">{"Schedule: when each task was ready, started and ended, and why it waited"}</caption>
                 <thead>
-                    <tr>
+                    <tr aria-rowindex="1">
                         <th scope="col">{"Task"}</th>
                         <th scope="col">{"Ready"}</th>
                         <th scope="col">{"Start"}</th>
@@ -63,7 +123,11 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
                         <th scope="col">{"Cause"}</th>
                     </tr>
                 </thead>
-                <tbody>{ for body }</tbody>
+                <tbody>
+                    { spacer(before) }
+                    { for body }
+                    { spacer(after) }
+                </tbody>
             </table>
         </div>
     }

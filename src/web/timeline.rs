@@ -47,73 +47,6 @@ struct Drag {
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let s = &*props.state;
-    let body = use_node_ref();
-    let tree = use_node_ref();
-    let drag = use_mut_ref(Drag::default);
-
-    // Report the chart's size: its width sets the time scale, its height which rows to draw.
-    {
-        let body = body.clone();
-        let on_action = props.on_action.clone();
-        use_effect_with(s.view, move |view| {
-            let mut cleanup: Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)> = None;
-            if *view == View::Chart {
-                if let Some(el) = body.cast::<web_sys::Element>() {
-                    let measure = {
-                        let el = el.clone();
-                        move || {
-                            on_action.emit(Action::Resize {
-                                width: f64::from(el.client_width()),
-                                height: f64::from(el.client_height()),
-                            })
-                        }
-                    };
-                    measure();
-                    let closure = Closure::<dyn FnMut()>::new(measure);
-                    if let Ok(observer) =
-                        web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref())
-                    {
-                        observer.observe(&el);
-                        cleanup = Some((observer, closure));
-                    }
-                }
-            }
-            move || {
-                if let Some((observer, _closure)) = cleanup {
-                    observer.disconnect();
-                }
-            }
-        });
-    }
-
-    // Follow the state's scroll position (set when focus moves to a row out of view).
-    {
-        let body = body.clone();
-        use_effect_with(s.viewport.scroll_top as i64, move |top| {
-            if let Some(el) = body.cast::<web_sys::Element>() {
-                if (i64::from(el.scroll_top()) - *top).abs() > 1 {
-                    el.set_scroll_top(*top as i32);
-                }
-            }
-        });
-    }
-
-    // Keep keyboard focus on the focused bar while the keyboard is in the chart.
-    {
-        let tree = tree.clone();
-        use_effect_with(s.focused.clone(), move |focused| {
-            let (Some(tree), Some(id)) = (tree.cast::<web_sys::Element>(), focused) else { return };
-            if !dom::focus_within(&tree) {
-                return;
-            }
-            let selector =
-                format!("[data-id=\"{}\"]", id.replace('\\', "\\\\").replace('"', "\\\""));
-            if let Ok(Some(el)) = tree.query_selector(&selector) {
-                dom::focus(&el);
-            }
-        });
-    }
-
     let on_action = props.on_action.clone();
     let tabs = {
         let tab = |view: View, label: &'static str, panel: &'static str| {
@@ -205,7 +138,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     });
 
     let content = match s.view {
-        View::Chart => chart(s, &props.on_action, &body, &tree, &drag),
+        View::Chart => {
+            html! { <Chart state={props.state.clone()} on_action={props.on_action.clone()} /> }
+        }
         View::Table => html! {
             <div id="table-panel" role="tabpanel" aria-labelledby="tab-table-panel" class={classes!("table-panel", stale.then_some("stale"))}>
                 <ScheduleTable analysis={Shared(s.shown.clone())} focused={s.focused.clone()} on_action={props.on_action.clone()} />
@@ -249,7 +184,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 if s.view == View::Chart {
                     <Legend />
                 } else {
-                    <p class="legend">{"◆ on the critical path · times are clock readings from the start"}</p>
+                    <p class="legend">{"◆ on the critical path · times from the start of the run"}</p>
                 }
                 <label class="field" title="Which waiting task gets a resource first when it frees up">
                     <span>{"Queue order"}</span>
@@ -275,6 +210,78 @@ fn Legend() -> Html {
             <li><svg width="28" height="14" aria-hidden="true"><rect class="bar critical" x="2" y="2" width="24" height="10" rx="2" /></svg>{"critical path (outlined)"}</li>
         </ul>
     }
+}
+
+/// The chart view: the axis, the rows (only those in view), the details and the lanes. It owns
+/// the effects that tie the chart to the page: its size, its scroll position and keyboard focus.
+#[component]
+fn Chart(props: &TimelineProps) -> Html {
+    let s = &*props.state;
+    let body = use_node_ref();
+    let tree = use_node_ref();
+    let drag = use_mut_ref(Drag::default);
+
+    // Report the chart's size: its width sets the time scale, its height which rows to draw.
+    {
+        let body = body.clone();
+        let on_action = props.on_action.clone();
+        use_effect_with((), move |_| {
+            let mut cleanup: Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)> = None;
+            if let Some(el) = body.cast::<web_sys::Element>() {
+                let measure = {
+                    let el = el.clone();
+                    move || {
+                        on_action.emit(Action::Resize {
+                            width: f64::from(el.client_width()),
+                            height: f64::from(el.client_height()),
+                        })
+                    }
+                };
+                measure();
+                let closure = Closure::<dyn FnMut()>::new(measure);
+                if let Ok(observer) = web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref())
+                {
+                    observer.observe(&el);
+                    cleanup = Some((observer, closure));
+                }
+            }
+            move || {
+                if let Some((observer, _closure)) = cleanup {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+
+    // Follow the state's scroll position (set when focus moves to a row out of view).
+    {
+        let body = body.clone();
+        use_effect_with(s.viewport.scroll_top as i64, move |top| {
+            if let Some(el) = body.cast::<web_sys::Element>() {
+                if (i64::from(el.scroll_top()) - *top).abs() > 1 {
+                    el.set_scroll_top(*top as i32);
+                }
+            }
+        });
+    }
+
+    // Keep keyboard focus on the focused bar while the keyboard is in the chart.
+    {
+        let tree = tree.clone();
+        use_effect_with(s.focused.clone(), move |focused| {
+            let (Some(tree), Some(id)) = (tree.cast::<web_sys::Element>(), focused) else { return };
+            if !dom::focus_within(&tree) {
+                return;
+            }
+            let selector =
+                format!("[data-id=\"{}\"]", id.replace('\\', "\\\\").replace('"', "\\\""));
+            if let Ok(Some(el)) = tree.query_selector(&selector) {
+                dom::focus(&el);
+            }
+        });
+    }
+
+    chart(s, &props.on_action, &body, &tree, &drag)
 }
 
 /// The id on the closest row around an event's target.
@@ -443,14 +450,16 @@ fn chart(
         })
     };
 
+    // Yew delegates events from its root (so `current_target` is the root): compare the
+    // target with the element itself, since scroll events of nested scrollers bubble here too.
     let onscroll = {
         let on_action = on_action.clone();
+        let body = body.clone();
         Callback::from(move |e: Event| {
-            let (Some(target), Some(current)) = (e.target(), e.current_target()) else { return };
-            if target != current {
+            let Some(el) = body.cast::<web_sys::Element>() else { return };
+            if e.target().as_ref() != Some(el.as_ref()) {
                 return;
             }
-            let el: web_sys::Element = target.unchecked_into();
             on_action.emit(Action::Scroll(f64::from(el.scroll_top())));
         })
     };
@@ -488,6 +497,7 @@ fn chart(
     let onpointermove = {
         let on_action = on_action.clone();
         let drag = drag.clone();
+        let body = body.clone();
         Callback::from(move |e: PointerEvent| {
             let mut d = drag.borrow_mut();
             if d.pointer != Some(e.pointer_id()) {
@@ -499,9 +509,7 @@ fn chart(
             }
             if !d.moved {
                 d.moved = true;
-                if let Some(el) =
-                    e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                {
+                if let Some(el) = body.cast::<web_sys::Element>() {
                     let _ = el.set_pointer_capture(e.pointer_id());
                 }
             }

@@ -122,13 +122,36 @@ test("the chart is one tab stop; arrows move, Enter shows details, Escape closes
   assert.doesNotMatch(String(await activeName()), /^(build|test|lint|ship|notify),/);
 });
 
+test("zoom with Ctrl+wheel, pan by dragging, fit again", async () => {
+  const fit = page.getByRole("button", { name: "Fit" });
+  const ticks = () => page.locator(".axis .tick text").allTextContents();
+  assert.equal(await fit.getAttribute("aria-pressed"), "true");
+  const before = await ticks();
+  const box = await page.locator(".chart-body").boundingBox();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + 20);
+  await page.keyboard.down("Control");
+  await page.mouse.wheel(0, -400);
+  await page.keyboard.up("Control");
+  await page.waitForFunction(() => document.querySelector("button[aria-pressed=false]"));
+  const zoomed = await ticks();
+  assert.notDeepEqual(zoomed, before, "zooming in changes the ticks");
+  // Drag right: earlier times come into view.
+  await page.mouse.move(box.x + box.width * 0.6, box.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + 20, { steps: 5 });
+  await page.mouse.up();
+  assert.notDeepEqual(await ticks(), zoomed, "dragging pans the window");
+  await fit.click();
+  assert.deepEqual(await ticks(), before);
+});
+
 test("the Table view lists the same schedule", async () => {
   await page.getByRole("tab", { name: "Table" }).click();
   const table = timeline().getByRole("table");
   await table.waitFor();
   const headers = await table.getByRole("columnheader").allTextContents();
   assert.deepEqual(headers, ["Task", "Ready", "Start", "End", "Waited", "Cause"]);
-  assert.equal(await table.locator("tbody tr").count(), 5);
+  assert.equal(await table.locator("tbody tr:not(.spacer)").count(), 5);
   const ship = table.getByRole("row", { name: /ship/ });
   assert.match(await ship.textContent(), /5:00.*6:00/);
   await page.getByRole("tab", { name: "Chart" }).click();
@@ -176,6 +199,8 @@ test("the gallery opens examples, and loading one can be undone", async () => {
 test("a rule's code opens its documentation", async () => {
   await page.goto(`${server.url}#example=mistakes`);
   await ready(page);
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("name: mistakes"));
+  assert.ok(!page.url().includes("#example"), "the example link is consumed, so a reload keeps edits");
   const link = problems().getByRole("link").first();
   const [, code, rule] = /^(PS\d+) ([a-z-]+)/.exec(await link.getAttribute("aria-label"));
   await link.click();
@@ -225,6 +250,36 @@ test("files: open with the button or by dropping, download the YAML and the time
   const content = readFileSync(sPath, "utf8");
   assert.match(content, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(content, /Makespan 3m/);
+});
+
+test("a long pipeline scrolls: the chart and the table draw the rows in view", async () => {
+  await page.goto(`${server.url}#example=synthetic-1000`);
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("name: synthetic"));
+  const inPage = await bars().count();
+  assert.ok(inPage > 10 && inPage < 80, `only the rows in view are in the page (${inPage})`);
+  const lastId = await page.evaluate(() => {
+    const ids = [...document.querySelector("textarea").value.matchAll(/id: (s\d+)|\{id: (t\d+)/g)];
+    return ids.at(-1)[2];
+  });
+  await page.locator(".chart-body").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await timeline().getByRole("treeitem", { name: new RegExp(`/${lastId},`) }).last().waitFor();
+  assert.ok((await bars().count()) < 80);
+
+  await page.getByRole("tab", { name: "Table" }).click();
+  const rows = page.locator("table tbody tr:not(.spacer)");
+  await rows.first().waitFor();
+  assert.ok((await rows.count()) < 80, "the table draws the rows in view too");
+  assert.equal(await page.locator("table").getAttribute("aria-rowcount"), "1001");
+  await page.locator(".table-scroll").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction(() => document.querySelector("table tbody tr:not(.spacer):last-of-type, table tbody tr:nth-last-child(2)")?.getAttribute("aria-rowindex") === "1001");
+  await page.getByRole("tab", { name: "Chart" }).click();
+
+  // A click outside a dialog (on its backdrop) closes it.
+  await page.getByRole("button", { name: "Examples" }).click();
+  const dialog = page.getByRole("dialog", { name: "Examples" });
+  await dialog.waitFor();
+  await page.mouse.click(5, 5);
+  await dialog.waitFor({ state: "detached" });
 });
 
 test("odd texts never break the page", async () => {
