@@ -35,6 +35,29 @@ pub struct Pipeline {
     pub resources: Vec<Resource>,
     /// The `parallel:` groups as written, for lint; scheduling is already in the tasks' deps.
     pub parallel_groups: Vec<ParallelGroup>,
+    /// Counts the file does not give (runners per label, targets per role), with the value
+    /// used and whether it was assumed, so that a shell can show them and let the user set them.
+    pub sizes: Vec<Size>,
+}
+
+/// A count the simulation needed that the file does not say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Size {
+    pub kind: SizeKind,
+    /// The runner pool's name, or the role.
+    pub key: String,
+    pub count: u32,
+    /// `true` when nobody said it: the dialect's default is used.
+    pub assumed: bool,
+}
+
+/// Which of [`crate::analysis::Inputs`]'s maps a [`Size`] is set through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeKind {
+    /// `Inputs::runners`: runners carrying a label or tag.
+    Runners,
+    /// `Inputs::targets`: deployment targets having a role.
+    Targets,
 }
 
 impl Pipeline {

@@ -76,3 +76,21 @@ fn the_mistakes_show_the_lint() {
         assert!(found.contains(code), "mistakes.yaml lacks {code}: {found:?}");
     }
 }
+
+#[test]
+fn assumed_counts_are_listed_for_the_shells_to_offer() {
+    use pipescope::model::SizeKind;
+    let octopus = example("octopus-trident.ocl");
+    let roles: Vec<_> =
+        octopus.pipeline.sizes.iter().filter(|s| s.kind == SizeKind::Targets).collect();
+    assert!(!roles.is_empty() && roles.iter().all(|s| s.assumed && s.count == 2), "{roles:?}");
+
+    let path = format!("{}/examples/gitlab-gitlab-shell.yml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("example");
+    let mut options = AnalyzeOptions::default();
+    options.inputs.runners.insert("gitlab-org".into(), 5);
+    let gitlab = analyze(&text, &options);
+    let pool =
+        gitlab.pipeline.sizes.iter().find(|s| s.key == "gitlab-org").expect("the gitlab-org pool");
+    assert_eq!((pool.kind, pool.count, pool.assumed), (SizeKind::Runners, 5, false));
+}

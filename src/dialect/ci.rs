@@ -8,7 +8,9 @@ use crate::analysis::Inputs;
 use crate::diagnostic::Diagnostic;
 use crate::duration::Millis;
 use crate::lint::rules::runner_capacity_assumed::RUNNER_CAPACITY_ASSUMED;
-use crate::model::{Demand, Note, Pipeline, Resource, ResourceIdx, ResourceKind, TaskIdx};
+use crate::model::{
+    Demand, Note, Pipeline, Resource, ResourceIdx, ResourceKind, Size, SizeKind, TaskIdx,
+};
 use crate::span::Span;
 use crate::yaml::{Node, Value};
 
@@ -156,7 +158,8 @@ impl<'i> Pools<'i> {
         let resource = match self.by_name.get(&name) {
             Some(&r) => r,
             None => {
-                let capacity = match Pools::capacity(self.inputs, &name, labels) {
+                let given = Pools::capacity(self.inputs, &name, labels);
+                let capacity = match given {
                     Some(n) => n,
                     None => {
                         out.push(
@@ -182,6 +185,12 @@ impl<'i> Pools<'i> {
                     capacity,
                     kind: ResourceKind::Pool,
                     span,
+                });
+                pipeline.sizes.push(Size {
+                    kind: SizeKind::Runners,
+                    key: name.clone(),
+                    count: capacity,
+                    assumed: given.is_none(),
                 });
                 self.by_name.insert(name.clone(), r);
                 r

@@ -36,7 +36,7 @@ use crate::lint::rules::{
 };
 use crate::model::{
     Demand, DepKind, Dependency, DurationSource, Note, ParallelGroup, Pipeline, Resource,
-    ResourceIdx, ResourceKind, Task, TaskIdx, TaskKind,
+    ResourceIdx, ResourceKind, Size, SizeKind, Task, TaskIdx, TaskKind,
 };
 use crate::span::Span;
 use crate::yaml::{self, Node, Value as YamlValue};
@@ -766,6 +766,12 @@ impl Lowering<'_> {
             return r.clone();
         }
         let count = self.role_count(role);
+        self.pipeline.sizes.push(Size {
+            kind: SizeKind::Targets,
+            key: role.to_string(),
+            count,
+            assumed: !self.inputs.targets.contains_key(role),
+        });
         let resources: Vec<ResourceIdx> = (1..=count)
             .map(|n| {
                 self.pipeline.add_resource(Resource {
