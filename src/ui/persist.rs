@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::Inputs;
 use crate::dialect::Dialect;
 use crate::duration::Millis;
 use crate::sim::Policy;
@@ -19,6 +20,40 @@ pub struct Saved {
     pub policy: Policy,
     /// What-if durations by full task id.
     pub durations: BTreeMap<String, Millis>,
+    /// Runner label or tag → how many runners carry it.
+    pub runners: BTreeMap<String, u32>,
+    /// Deployment target role → how many targets have it.
+    pub targets: BTreeMap<String, u32>,
+}
+
+impl Saved {
+    /// What the user told pipescope that the file does not say.
+    pub fn inputs(&self) -> Inputs {
+        Inputs {
+            durations: self.durations.clone(),
+            runners: self.runners.clone(),
+            targets: self.targets.clone(),
+        }
+    }
+}
+
+fn counts_to_json(counts: &BTreeMap<String, u32>) -> serde_json::Value {
+    counts.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(*v))).collect()
+}
+
+/// A map of positive counts; anything else in it is skipped.
+fn counts_from_json(value: Option<&serde_json::Value>) -> BTreeMap<String, u32> {
+    value
+        .and_then(|d| d.as_object())
+        .map(|d| {
+            d.iter()
+                .filter_map(|(k, v)| {
+                    let n = u32::try_from(v.as_u64()?).ok().filter(|n| *n > 0)?;
+                    Some((k.clone(), n))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub fn to_json(saved: &Saved) -> String {
@@ -30,6 +65,8 @@ pub fn to_json(saved: &Saved) -> String {
         "dialect": saved.dialect.map(|d| d.name()),
         "policy": saved.policy.name(),
         "durations": durations,
+        "runners": counts_to_json(&saved.runners),
+        "targets": counts_to_json(&saved.targets),
     })
     .to_string()
 }
@@ -52,6 +89,8 @@ pub fn from_json(text: &str) -> Option<Saved> {
             .and_then(|d| d.as_object())
             .map(|d| d.iter().filter_map(|(k, v)| Some((k.clone(), Millis(v.as_u64()?)))).collect())
             .unwrap_or_default(),
+        runners: counts_from_json(json.get("runners")),
+        targets: counts_from_json(json.get("targets")),
     })
 }
 
@@ -67,6 +106,8 @@ mod tests {
             dialect: Some(Dialect::Native),
             policy: Policy::DocumentOrder,
             durations: BTreeMap::from([("build".to_string(), Millis(90_000))]),
+            runners: BTreeMap::from([("linux+self-hosted".to_string(), 4)]),
+            targets: BTreeMap::from([("web".to_string(), 3)]),
         };
         assert_eq!(from_json(&to_json(&saved)), Some(saved));
     }
@@ -80,6 +121,11 @@ mod tests {
         assert_eq!(s.dialect, None);
         assert_eq!(s.policy, Policy::Fifo);
         assert_eq!(s.durations, BTreeMap::from([("b".to_string(), Millis(5))]));
+        assert!(s.runners.is_empty() && s.targets.is_empty(), "older saves have no counts");
+        let s = from_json(r#"{"text":"x","runners":{"a":0,"b":"3","c":2},"targets":[1]}"#);
+        let s = s.unwrap();
+        assert_eq!(s.runners, BTreeMap::from([("c".to_string(), 2)]));
+        assert!(s.targets.is_empty());
         assert_eq!(from_json("not json"), None);
         assert_eq!(from_json("{}"), None);
     }

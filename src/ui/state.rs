@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::Dialect;
 use crate::duration::Millis;
 use crate::lint::rules::{malformed_file::MALFORMED_FILE, yaml_syntax::YAML_SYNTAX};
+use crate::model::SizeKind;
 use crate::sim::{Policy, SimOptions};
 
 use super::layout::{self, Row, Scale};
@@ -22,6 +23,8 @@ use super::persist::Saved;
 pub const ROW_HEIGHT: f64 = 34.0;
 /// Space right of the time axis, so the last tick label fits.
 pub const RIGHT_PAD: f64 = 24.0;
+/// The runner and target counts the app accepts.
+pub const SIZE_RANGE: std::ops::RangeInclusive<u32> = 1..=100;
 
 /// Chart or table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -108,6 +111,13 @@ pub enum Action {
         duration: Option<Millis>,
     },
     ClearDurations,
+    /// How many runners carry a label or how many targets have a role (by `Size::key`), or
+    /// `None` to assume the dialect's default again. Clamped to `SIZE_RANGE`.
+    SetSize {
+        kind: SizeKind,
+        key: String,
+        count: Option<u32>,
+    },
     SetView(View),
     /// Zoom by `factor` (> 1 zooms in) keeping the time `anchor` (ms) in place; `None` keeps
     /// the middle.
@@ -155,6 +165,10 @@ pub struct AppState {
     pub dialect: Option<Dialect>,
     pub policy: Policy,
     pub durations: BTreeMap<String, Millis>,
+    /// Runner label or tag → how many runners carry it (what the file does not say).
+    pub runners: BTreeMap<String, u32>,
+    /// Deployment target role → how many targets have it.
+    pub targets: BTreeMap<String, u32>,
     /// The analysis of the current text.
     pub current: Rc<Analysis>,
     /// The analysis the timeline shows: the current one, or while the YAML is broken, the
@@ -188,7 +202,7 @@ pub fn is_broken_diagnostic(d: &Diagnostic) -> bool {
 
 impl AppState {
     pub fn new(saved: Saved) -> AppState {
-        let options = options(saved.dialect, saved.policy, &saved.durations);
+        let options = options(saved.dialect, saved.policy, &saved.inputs());
         let analysis = Rc::new(analyze(&saved.text, &options));
         AppState {
             text: Rc::new(saved.text),
@@ -198,6 +212,8 @@ impl AppState {
             dialect: saved.dialect,
             policy: saved.policy,
             durations: saved.durations,
+            runners: saved.runners,
+            targets: saved.targets,
             current: analysis.clone(),
             shown: analysis,
             view: View::Chart,
@@ -223,6 +239,16 @@ impl AppState {
             dialect: self.dialect,
             policy: self.policy,
             durations: self.durations.clone(),
+            runners: self.runners.clone(),
+            targets: self.targets.clone(),
+        }
+    }
+
+    /// The count the user set for a runner pool or target role, if any.
+    pub fn size(&self, kind: SizeKind, key: &str) -> Option<u32> {
+        match kind {
+            SizeKind::Runners => self.runners.get(key).copied(),
+            SizeKind::Targets => self.targets.get(key).copied(),
         }
     }
 
@@ -265,6 +291,7 @@ impl AppState {
                 | Action::SetPolicy(_)
                 | Action::SetDuration { .. }
                 | Action::ClearDurations
+                | Action::SetSize { .. }
                 | Action::ToggleCollapse(_)
                 | Action::CollapseAll(_)
                 | Action::Resize { .. }
@@ -344,6 +371,23 @@ impl AppState {
                     self.reanalyze();
                 }
             }
+            Action::SetSize { kind, key, count } => {
+                let map = match kind {
+                    SizeKind::Runners => &mut self.runners,
+                    SizeKind::Targets => &mut self.targets,
+                };
+                let changed = match count {
+                    Some(n) => {
+                        let n = n.clamp(*SIZE_RANGE.start(), *SIZE_RANGE.end());
+                        map.insert(key, n) != Some(n)
+                    }
+                    None => map.remove(&key).is_some(),
+                };
+                if changed {
+                    self.saved_rev += 1;
+                    self.reanalyze();
+                }
+            }
             Action::SetView(view) => self.view = view,
             Action::Zoom { factor, anchor } => self.zoom(factor, anchor),
             Action::Pan(ms) => {
@@ -414,7 +458,12 @@ impl AppState {
     }
 
     fn reanalyze(&mut self) {
-        let options = options(self.dialect, self.policy, &self.durations);
+        let inputs = Inputs {
+            durations: self.durations.clone(),
+            runners: self.runners.clone(),
+            targets: self.targets.clone(),
+        };
+        let options = options(self.dialect, self.policy, &inputs);
         let analysis = Rc::new(analyze(&self.text, &options));
         self.current = analysis.clone();
         if !is_broken(&analysis) || is_broken(&self.shown) {
@@ -520,16 +569,8 @@ impl AppState {
     }
 }
 
-fn options(
-    dialect: Option<Dialect>,
-    policy: Policy,
-    durations: &BTreeMap<String, Millis>,
-) -> AnalyzeOptions {
-    AnalyzeOptions {
-        dialect,
-        inputs: Inputs { durations: durations.clone(), ..Inputs::default() },
-        sim: SimOptions { policy, durations: None },
-    }
+fn options(dialect: Option<Dialect>, policy: Policy, inputs: &Inputs) -> AnalyzeOptions {
+    AnalyzeOptions { dialect, inputs: inputs.clone(), sim: SimOptions { policy, durations: None } }
 }
 
 /// The window that shows the whole run (at least one second, so an empty run has an axis),
@@ -624,6 +665,83 @@ mod tests {
         assert_eq!(s.shown.schedule.makespan, Millis(540_000));
         let s = s.apply(Action::SetPolicy(Policy::DocumentOrder));
         assert_eq!(s.saved().policy, Policy::DocumentOrder);
+    }
+
+    #[test]
+    fn runner_counts_change_the_timeline_and_are_saved() {
+        let gitlab = include_str!("../../examples/gitlab-gitlab-shell.yml");
+        let s = state(gitlab);
+        let pool = |s: &AppState| {
+            s.shown.pipeline.sizes.iter().find(|z| z.key == "gitlab-org").cloned().unwrap()
+        };
+        assert!(pool(&s).assumed);
+        assert_eq!(pool(&s).count, 1);
+        let before = s.shown.schedule.makespan;
+        let rev = s.saved_rev;
+        let set =
+            |count| Action::SetSize { kind: SizeKind::Runners, key: "gitlab-org".into(), count };
+        let s = s.apply(set(Some(5)));
+        assert!(s.shown.schedule.makespan < before);
+        assert_eq!((pool(&s).count, pool(&s).assumed), (5, false));
+        assert_eq!(s.size(SizeKind::Runners, "gitlab-org"), Some(5));
+        assert!(s.saved_rev > rev);
+        // Saved, and restored on the next visit.
+        let saved = s.saved();
+        assert_eq!(saved.runners.get("gitlab-org"), Some(&5));
+        let restored = AppState::new(
+            super::super::persist::from_json(&super::super::persist::to_json(&saved)).unwrap(),
+        );
+        assert_eq!(restored.shown.schedule.makespan, s.shown.schedule.makespan);
+        assert_eq!(restored.runners, s.runners);
+        // Setting the same count again changes nothing; out of range is clamped.
+        let rev = s.saved_rev;
+        let s = s.apply(set(Some(5)));
+        assert_eq!(s.saved_rev, rev);
+        let s = s.apply(set(Some(0)));
+        assert_eq!(pool(&s).count, 1);
+        assert!(!pool(&s).assumed);
+        let s = s.apply(set(Some(1000)));
+        assert_eq!(pool(&s).count, *SIZE_RANGE.end());
+        // Reset: assumed again, and the first timeline.
+        let s = s.apply(set(None));
+        assert!(pool(&s).assumed);
+        assert_eq!(s.shown.schedule.makespan, before);
+        assert!(s.saved().runners.is_empty());
+    }
+
+    #[test]
+    fn target_counts_change_an_octopus_timeline() {
+        let octopus = include_str!("../../examples/octopus-trident.ocl");
+        let s = state(octopus);
+        let role = s
+            .shown
+            .pipeline
+            .sizes
+            .iter()
+            .find(|z| z.kind == SizeKind::Targets)
+            .cloned()
+            .expect("the example deploys to a role");
+        assert!(role.assumed);
+        let targets = |s: &AppState| {
+            let prefix = format!("{}-", role.key);
+            s.shown.pipeline.resources.iter().filter(|r| r.name.starts_with(&prefix)).count()
+        };
+        assert_eq!(targets(&s), role.count as usize);
+        let s = s.apply(Action::SetSize {
+            kind: SizeKind::Targets,
+            key: role.key.clone(),
+            count: Some(role.count + 8),
+        });
+        assert_eq!(s.saved().targets.get(&role.key), Some(&(role.count + 8)));
+        let size = s.shown.pipeline.sizes.iter().find(|z| z.key == role.key).unwrap();
+        assert_eq!((size.count, size.assumed), (role.count + 8, false));
+        assert_eq!(targets(&s), role.count as usize + 8, "one resource per target");
+        let s = s.apply(Action::SetSize {
+            kind: SizeKind::Targets,
+            key: role.key.clone(),
+            count: None,
+        });
+        assert_eq!(targets(&s), role.count as usize);
     }
 
     #[test]

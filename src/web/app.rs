@@ -13,6 +13,7 @@ use crate::ui::persist::Saved;
 use crate::ui::state::{Action, AppState};
 use crate::ui::svg;
 
+use super::capacities::Capacities;
 use super::dom;
 use super::editor::{self, Editor};
 use super::gallery::Gallery;
@@ -352,6 +353,8 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                 </section>
                 <section class="pane results-pane" aria-label="Results">
                     <Summary analysis={Shared(s.shown.clone())} stale={s.is_stale()} />
+                    <Capacities analysis={Shared(s.shown.clone())} runners={s.runners.clone()} targets={s.targets.clone()}
+                                on_action={on_action.clone()} />
                     <Timeline state={s.clone()} on_action={on_action.clone()} />
                 </section>
             </main>

@@ -5,6 +5,7 @@
 //! loaded by tests (which mount components themselves) and by Node (the dist smoke check).
 
 mod app;
+mod capacities;
 mod details;
 mod dom;
 mod editor;

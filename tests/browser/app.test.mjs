@@ -196,6 +196,33 @@ test("the gallery opens examples, and loading one can be undone", async () => {
   assert.match(await editor().inputValue(), /name: typed/);
 });
 
+test("the Capacities section sets a self-hosted runner pool's size, and it is saved", async () => {
+  await page.goto(`${server.url}#example=gitlab-gitlab-shell`);
+  const capacities = page.getByRole("region", { name: "Capacities" });
+  await capacities.waitFor();
+  const field = capacities.getByLabel("Runners in pool gitlab-org", { exact: true });
+  assert.equal(await field.inputValue(), "1");
+  assert.equal(await capacities.getByRole("listitem").filter({ has: page.getByText("runner pool gitlab-org", { exact: true }) }).filter({ hasText: "assumed" }).count(), 1);
+  const before = (await makespan().textContent()).trim();
+  assert.equal(before, "20m");
+  await field.fill("5");
+  await field.press("Tab");
+  await makespan().filter({ hasNotText: before }).waitFor();
+  assert.equal((await makespan().textContent()).trim(), "5m", "five runners: the fan-out runs at once");
+  const pool = capacities.getByRole("listitem").filter({ has: page.getByText("runner pool gitlab-org", { exact: true }) });
+  assert.equal(await pool.getByText("assumed", { exact: true }).count(), 0, "set, no longer assumed");
+  await capacities.screenshot({ path: join(OUT, "app-capacities.png") });
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.getByRole("region", { name: "Capacities" }).getByLabel("Runners in pool gitlab-org", { exact: true }).inputValue(), "5");
+  assert.equal((await makespan().textContent()).trim(), "5m", "saved with the text");
+  await page.getByRole("button", { name: "Reset Runners in pool gitlab-org" }).click();
+  await makespan().filter({ hasText: before }).waitFor();
+  // A pipeline that names no runner pool has no Capacities section.
+  await page.goto(`${server.url}#example=release`);
+  await page.getByRole("region", { name: "Capacities" }).waitFor({ state: "detached" });
+});
+
 test("a rule's code opens its documentation", async () => {
   await page.goto(`${server.url}#example=mistakes`);
   await ready(page);
