@@ -312,6 +312,37 @@ pub fn independent_pairs(pipeline: &Pipeline, members: &[TaskIdx]) -> Vec<(usize
     pairs
 }
 
+/// Members of one exclusion group that nothing orders, so that the group serialises them.
+pub struct Serialised {
+    /// Indices into the members of the first independent pair: the finding points at the
+    /// second and relates the first.
+    pub first: usize,
+    pub second: usize,
+    /// How many members are involved in some independent pair.
+    pub involved: usize,
+    /// Up to four of them, named by `name`, then "and N more".
+    pub listed: String,
+}
+
+/// Which members of a group would overlap but for the group, if any.
+pub fn serialised(
+    pipeline: &Pipeline,
+    members: &[TaskIdx],
+    name: impl Fn(TaskIdx) -> String,
+) -> Option<Serialised> {
+    let pairs = independent_pairs(pipeline, members);
+    let &(first, second) = pairs.first()?;
+    let mut involved: Vec<usize> = pairs.iter().flat_map(|&(i, j)| [i, j]).collect();
+    involved.sort_unstable();
+    involved.dedup();
+    let names: Vec<String> =
+        involved.iter().take(4).map(|&i| format!("`{}`", name(members[i]))).collect();
+    let more = involved.len().saturating_sub(4);
+    let listed =
+        if more > 0 { format!("{} and {more} more", names.join(", ")) } else { names.join(", ") };
+    Some(Serialised { first, second, involved: involved.len(), listed })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -796,32 +796,26 @@ impl Reader<'_> {
                 continue;
             }
             let tasks: Vec<TaskIdx> = members.iter().map(|&(t, _)| t).collect();
-            let pairs = ci::independent_pairs(&self.pipeline, &tasks);
-            let Some(&(a, b)) = pairs.first() else { continue };
-            let mut involved: Vec<usize> = pairs.iter().flat_map(|&(i, j)| [i, j]).collect();
-            involved.sort_unstable();
-            involved.dedup();
-            let names: Vec<String> = involved
-                .iter()
-                .take(4)
-                .map(|&i| format!("`{}`", self.pipeline.task(tasks[i]).id))
-                .collect();
-            let more = involved.len().saturating_sub(4);
+            let pipeline = &self.pipeline;
+            let Some(found) = ci::serialised(pipeline, &tasks, |t| pipeline.task(t).id.clone())
+            else {
+                continue;
+            };
+            let (a, b) = (found.first, found.second);
             let mut d = Diagnostic::new(
                 &SERIALIZED_GROUP,
                 members[b].1,
                 format!(
-                    "{}{} share the concurrency group `{group}` and nothing orders them: they run \
+                    "{} share the concurrency group `{group}` and nothing orders them: they run \
                      one at a time",
-                    names.join(", "),
-                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                    found.listed
                 ),
             )
             .with_related(
                 members[a].1,
                 format!("`{}` is in the same group", self.pipeline.task(tasks[a]).id),
             );
-            d = if involved.len() >= 3 {
+            d = if found.involved >= 3 {
                 d.with_help(
                     "GitHub keeps one job running and one pending per group and cancels an older \
                      pending job when a newer one queues, so some of these may never run; give \

@@ -1047,17 +1047,13 @@ impl Reader<'_> {
                 continue;
             }
             let tasks: Vec<TaskIdx> = members.iter().map(|m| m.0).collect();
-            let pairs = ci::independent_pairs(&self.pipeline, &tasks);
-            let Some(&(a, b)) = pairs.first() else { continue };
-            let mut involved: Vec<usize> = pairs.iter().flat_map(|&(i, j)| [i, j]).collect();
-            involved.sort_unstable();
-            involved.dedup();
-            let names: Vec<String> = involved
-                .iter()
-                .take(4)
-                .map(|&i| format!("`{}`", self.pipeline.task(tasks[i]).label()))
-                .collect();
-            let more = involved.len().saturating_sub(4);
+            let pipeline = &self.pipeline;
+            let Some(found) =
+                ci::serialised(pipeline, &tasks, |t| pipeline.task(t).label().to_string())
+            else {
+                continue;
+            };
+            let (a, b) = (found.first, found.second);
             let (ja, jb) = (&self.jobs[members[a].1], &self.jobs[members[b].1]);
             let same_stage = if ja.stage == jb.stage {
                 format!(" are in the stage `{}`,", self.stages[ja.stage].0)
@@ -1069,9 +1065,8 @@ impl Reader<'_> {
                     &SERIALIZED_GROUP,
                     members[b].2,
                     format!(
-                        "{}{}{same_stage} share `resource_group: {group}` and neither needs the other: they run one at a time",
-                        names.join(", "),
-                        if more > 0 { format!(" and {more} more") } else { String::new() }
+                        "{}{same_stage} share `resource_group: {group}` and neither needs the other: they run one at a time",
+                        found.listed
                     ),
                 )
                 .with_related(members[a].2, format!("`{}` is in the same group", self.pipeline.task(tasks[a]).label()))
