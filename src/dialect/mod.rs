@@ -92,6 +92,11 @@ impl Dialect {
 /// `include`, `default` or `workflow`, or a `spec:` header document. When a syntax error
 /// leaves no mapping to look at, the top-level keys of the lines decide.
 fn detect_yaml(text: &str) -> Option<Dialect> {
+    // The app re-detects on every keystroke, and the reader parses the text anyway: a top-level
+    // `pipeline:` line decides the most frequent case without parsing it twice.
+    if text.lines().any(|l| l.starts_with("pipeline:")) {
+        return Some(Dialect::Native);
+    }
     let documents = crate::yaml::parse(text);
     let docs: Vec<&crate::yaml::Node> = documents.docs.iter().filter(|d| !d.is_null()).collect();
     if let Some(root) = docs.first().filter(|r| r.as_map().is_some_and(|m| !m.is_empty())) {
