@@ -41,20 +41,6 @@ fn defined_jobs(text: &str, dialect: Dialect) -> Vec<String> {
                 [first, ..] => Some(*first),
                 [] => None,
             };
-            let globals = [
-                "default",
-                "include",
-                "stages",
-                "types",
-                "variables",
-                "workflow",
-                "image",
-                "services",
-                "cache",
-                "before_script",
-                "after_script",
-                "spec",
-            ];
             config
                 .and_then(|c| c.as_map())
                 .map(|entries| {
@@ -62,7 +48,10 @@ fn defined_jobs(text: &str, dialect: Dialect) -> Vec<String> {
                         .iter()
                         .filter(|(_, v)| v.as_map().is_some())
                         .filter_map(|(k, _)| k.as_str())
-                        .filter(|k| !k.starts_with('.') && !globals.contains(k))
+                        .filter(|k| {
+                            !k.starts_with('.')
+                                && !pipescope::dialect::gitlab::GLOBAL_KEYS.contains(k)
+                        })
                         .map(str::to_string)
                         .collect()
                 })

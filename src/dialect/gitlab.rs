@@ -35,7 +35,7 @@ pub use extends::{DEFAULT_KEYS, MAX_EXTENDS_DEPTH, MAX_REFERENCE_DEPTH};
 pub use parallel::{Instance, MAX_INSTANCES};
 
 /// Top-level keys that are not jobs.
-const GLOBAL_KEYS: &[&str] = &[
+pub const GLOBAL_KEYS: &[&str] = &[
     "default",
     "include",
     "stages",

@@ -1,5 +1,6 @@
-//! Keeps `docs/dialects/*.md` true: every YAML example followed by a `<!-- timeline: ... -->`
-//! comment must be detected as its page's dialect and simulate to exactly that timeline.
+//! Keeps `docs/FORMAT.md` and `docs/dialects/*.md` true: every YAML example followed by a
+//! `<!-- timeline: ... -->` comment must be detected as its page's dialect and simulate to
+//! exactly that timeline.
 
 use pipescope::dialect::Dialect;
 use pipescope::duration::clock;
@@ -31,6 +32,12 @@ fn check_page(doc: &str, dialect: Dialect) -> usize {
         checked += 1;
     }
     checked
+}
+
+#[test]
+fn the_format_page_simulates_as_documented() {
+    let checked = check_page(include_str!("../docs/FORMAT.md"), Dialect::Native);
+    assert!(checked >= 10, "only {checked} documented timelines found");
 }
 
 #[test]
