@@ -393,6 +393,7 @@ mod tests {
             span: Span::default(),
             id_span: Span::default(),
             notes: Vec::new(),
+            ..Task::default()
         }
     }
 

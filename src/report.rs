@@ -194,7 +194,7 @@ pub fn analysis_report<'a>(
                     WaitReason::Dependency { on } => {
                         WaitReport::Dependency { from: w.from, to: w.to, on: id(*on) }
                     }
-                    WaitReason::Resource { resource, holders, holders_total } => {
+                    WaitReason::Resource { resource, holders, holders_total, .. } => {
                         WaitReport::Resource {
                             from: w.from,
                             to: w.to,

@@ -176,6 +176,7 @@ fn task(id: &str, parent: Option<TaskIdx>, deps: &[u32]) -> Task {
         span: Span::default(),
         id_span: Span::default(),
         notes: Vec::new(),
+        ..Task::default()
     }
 }
 

@@ -300,7 +300,7 @@ fn explain(pipeline: &Pipeline, timing: &TaskTiming) -> String {
             let waited = w.to - w.from;
             match &w.reason {
                 WaitReason::Dependency { on } => format!("waited {waited} for {}", id(*on)),
-                WaitReason::Resource { resource, holders, holders_total } => {
+                WaitReason::Resource { resource, holders, holders_total, .. } => {
                     // The holders are those of when the wait began; when the unit it finally
                     // got came from someone else, say so, or the sentence blames the wrong task.
                     let mut then = String::new();

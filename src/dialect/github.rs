@@ -425,6 +425,7 @@ impl Reader<'_> {
                 span: key.span.cover(body.span),
                 id_span: key.span,
                 notes,
+                ..Task::default()
             });
             if uses.is_none() {
                 self.steps(body, idx, &id, timeout, instances.is_empty());
@@ -564,6 +565,7 @@ impl Reader<'_> {
                 span: step.span,
                 id_span,
                 notes,
+                ..Task::default()
             });
             created.push(idx);
             previous = Some(idx);

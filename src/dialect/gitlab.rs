@@ -763,6 +763,7 @@ impl Reader<'_> {
                 span: key.span.cover(raw.span),
                 id_span: key.span,
                 notes: task_notes,
+                ..Task::default()
             });
             tasks.push((idx, instance));
         }

@@ -378,6 +378,7 @@ impl Lowering {
             span: key.span.cover(body.span),
             id_span,
             notes: Vec::new(),
+            ..Task::default()
         });
         if let Some(depends_on) = body.get("depends_on") {
             let names = fields::list(depends_on, "`depends_on`", &mut self.diagnostics)

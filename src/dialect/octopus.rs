@@ -856,6 +856,7 @@ impl Lowering<'_> {
             span: step.span,
             id_span: step.id_span,
             notes,
+            ..Task::default()
         });
         if single_leaf {
             return idx;
@@ -930,6 +931,7 @@ impl Lowering<'_> {
                 span: step.span,
                 id_span: step.id_span,
                 notes,
+                ..Task::default()
             });
             if !leaf {
                 self.actions(step, t, &path);
@@ -965,6 +967,7 @@ impl Lowering<'_> {
                 span: action.span,
                 id_span: action.id_span,
                 notes,
+                ..Task::default()
             });
             previous = vec![t];
         }

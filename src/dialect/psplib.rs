@@ -220,6 +220,7 @@ pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
             span: job.line_span,
             id_span: job.number_span,
             notes: Vec::new(),
+            ..Task::default()
         });
     }
     (pipeline, diagnostics)

@@ -382,7 +382,7 @@ impl<'p> Engine<'p> {
         waits.push(Wait {
             from: self.now,
             to: self.now,
-            reason: WaitReason::Resource { resource: res, holders, holders_total },
+            reason: WaitReason::Resource { resource: res, holders, holders_total, released_by: None },
         });
         self.trace(task, TraceKind::Queued(res));
     }
@@ -402,6 +402,13 @@ impl<'p> Engine<'p> {
         let cause = match self.queued_on[i].take() {
             Some(res) => {
                 self.queues[res.index()].remove(&(key, task));
+                if let Some(open) = self.open_wait[i] {
+                    if let WaitReason::Resource { released_by, .. } =
+                        &mut self.out.tasks[i].waits[open].reason
+                    {
+                        *released_by = self.last_releaser[res.index()];
+                    }
+                }
                 self.close_wait(task);
                 match self.last_releaser[res.index()] {
                     Some(by) => StartCause::Resource { resource: res, released_by: by },

@@ -68,8 +68,15 @@ pub enum WaitReason {
     /// Some of its dependencies had finished, and it waited for the rest; `on` finished last.
     Dependency { on: TaskIdx },
     /// It was ready, but the resource had too few free units; `holders` held it when the wait
-    /// began (at most [`MAX_HOLDERS`] of them, `holders_total` in all).
-    Resource { resource: ResourceIdx, holders: Vec<TaskIdx>, holders_total: usize },
+    /// began (at most [`MAX_HOLDERS`] of them, `holders_total` in all), and `released_by` gave
+    /// back the units that ended the wait (`None` while it never ended, or when the wait moved
+    /// on to another resource).
+    Resource {
+        resource: ResourceIdx,
+        holders: Vec<TaskIdx>,
+        holders_total: usize,
+        released_by: Option<TaskIdx>,
+    },
 }
 
 /// How many holders a wait names; a pool of hundreds would drown the message.

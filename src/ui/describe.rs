@@ -33,7 +33,7 @@ pub fn wait_text(pipeline: &Pipeline, wait: &Wait) -> String {
     let length = wait.to - wait.from;
     match &wait.reason {
         WaitReason::Dependency { on } => format!("{length} for {}", pipeline.task(*on).id),
-        WaitReason::Resource { resource, holders, holders_total } => {
+        WaitReason::Resource { resource, holders, holders_total, .. } => {
             let what = pipeline.resource(*resource).describe();
             if holders.is_empty() {
                 format!("{length} for {what}")
@@ -166,7 +166,7 @@ pub fn cause_short(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> S
     match longest {
         Some(w) => match &w.reason {
             WaitReason::Dependency { on } => format!("waited for {}", pipeline.task(*on).id),
-            WaitReason::Resource { resource, holders, holders_total } => {
+            WaitReason::Resource { resource, holders, holders_total, .. } => {
                 let what = pipeline.resource(*resource).describe();
                 if holders.is_empty() {
                     format!("waited for {what}")

@@ -799,6 +799,7 @@ impl Reader {
                 span: Span::new(key.start as usize, body.span.end as usize),
                 id_span: identity.span,
                 notes: task_notes,
+                ..Task::default()
             });
             self.queues_held.clear();
             if let Some(steps) = steps {
@@ -932,6 +933,7 @@ impl Reader {
                 span: Span::new(key.start as usize, body.span.end as usize),
                 id_span: identity.span,
                 notes: task_notes,
+                ..Task::default()
             });
             if let Some((reference, span)) = barrier {
                 self.record_barrier(reference, span, idx);
@@ -1011,6 +1013,7 @@ impl Reader {
                 span: Span::new(key.start as usize, body.span.end as usize),
                 id_span: identity.span,
                 notes: task_notes,
+                ..Task::default()
             });
             if let Some(steps) = steps {
                 let items = fields::list(steps, "`steps`", self.out());

@@ -5,8 +5,11 @@
 //! span it lives in. References keep the name and position the user wrote, resolved or not, so
 //! that lint can point at an unknown dependency and the simulation can skip it.
 
-use crate::duration::DurationSpec;
+pub mod semantics;
+
+use crate::duration::{DurationSpec, Millis};
 use crate::span::Span;
+pub use semantics::*;
 
 /// Index of a task in [`Pipeline::tasks`] (document order, parents before children).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -38,6 +41,11 @@ pub struct Pipeline {
     /// Counts the file does not give (runners per label, targets per role), with the value
     /// used and whether it was assumed, so that a shell can show them and let the user set them.
     pub sizes: Vec<Size>,
+    /// The instances expanded from one matrix (GitHub `strategy.matrix`, GitLab `parallel`,
+    /// Harness matrix and parallelism loops), for fail-fast cancellation.
+    pub matrices: Vec<MatrixGroup>,
+    /// Whether the pipeline runs at all (GitLab `workflow: rules`), unevaluated.
+    pub conditions: Vec<Condition>,
 }
 
 /// A count the simulation needed that the file does not say.
@@ -167,8 +175,18 @@ pub struct Task {
     pub span: Span,
     /// The id (or the item's header when it has no id).
     pub id_span: Span,
-    /// What the file says about the task that the simulation does not evaluate (conditions,
-    /// failure strategies), kept so that it is shown and reported rather than dropped.
+    /// Which outcomes of what it waits for let it run.
+    pub when: RunWhen,
+    /// What its failure means and what is done about it.
+    pub failure: FailurePolicy,
+    /// Conditions on whether it runs at all, unevaluated (all must hold).
+    pub conditions: Vec<Condition>,
+    /// A person must start or approve it.
+    pub gate: Option<ManualGate>,
+    /// It starts this long after it could (GitLab `when: delayed` with `start_in`).
+    pub start_delay: Option<Millis>,
+    /// What the file says about the task that the simulation does not evaluate, for display,
+    /// so that it is shown and reported rather than dropped.
     pub notes: Vec<Note>,
 }
 
@@ -183,6 +201,12 @@ pub struct Note {
 }
 
 impl Task {
+    /// A task with these ids and kind and nothing else yet: readers fill the rest with struct
+    /// update syntax (`Task { duration, ..Task::new(id, local_id, TaskKind::Step) }`).
+    pub fn new(id: impl Into<String>, local_id: impl Into<String>, kind: TaskKind) -> Task {
+        Task { id: id.into(), local_id: local_id.into(), kind, ..Task::default() }
+    }
+
     pub fn is_group(&self) -> bool {
         !self.children.is_empty()
     }
@@ -278,6 +302,16 @@ impl Resource {
             ResourceKind::Parallelism => format!("parallelism limit {}", self.name),
         }
     }
+}
+
+/// The instances one matrix expanded into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixGroup {
+    pub members: Vec<TaskIdx>,
+    /// When one instance fails, the others are cancelled (GitHub `fail-fast`, on by default).
+    pub fail_fast: bool,
+    /// The matrix as written.
+    pub span: Span,
 }
 
 /// A `parallel:` group as written.
