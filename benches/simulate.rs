@@ -96,7 +96,7 @@ fn main() {
         });
         let measured = median(21, || {
             for p in &instances {
-                black_box(simulate(black_box(p), &options));
+                let _ = black_box(simulate(black_box(p), &options));
             }
         });
         report("PSPLIB J120 (600 instances)", tasks, baseline, measured);
@@ -113,7 +113,7 @@ fn main() {
             black_box(critical_path_method(black_box(p)));
         });
         let measured = median(21, || {
-            black_box(simulate(black_box(p), &options));
+            let _ = black_box(simulate(black_box(p), &options));
         });
         report(&format!("synthetic {size}: simulate"), p.tasks.len(), baseline, measured);
         let whole = median(11, || {

@@ -6,8 +6,11 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
 use crate::lint;
+use crate::lint::rules::ignored_setting::IGNORED_SETTING;
+use crate::lint::rules::invalid_value::INVALID_VALUE;
 use crate::model::{DurationSource, Pipeline, TaskIdx};
-use crate::sim::{self, Schedule, SimOptions};
+use crate::sim::{Detail, Plan, Policy, RunInput, Schedule, SimOptions, Simulator};
+use crate::span::Span;
 
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzeOptions {
@@ -50,19 +53,48 @@ impl Analysis {
 pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
     let dialect = options.dialect.unwrap_or_else(|| Dialect::detect(text));
     let (mut pipeline, mut diagnostics) = dialect.read(text, &options.inputs);
-    let unmatched_durations = apply_durations(&mut pipeline, &options.inputs.durations);
+    let mut policy = options.sim.policy.clone();
+    if let Policy::Priority(p) = &policy {
+        if p.len() != pipeline.tasks.len() {
+            diagnostics.push(Diagnostic::new(
+                &INVALID_VALUE,
+                Span::default(),
+                format!(
+                    "{} priorities given for {} tasks; tasks start first ready, first started",
+                    p.len(),
+                    pipeline.tasks.len()
+                ),
+            ));
+            policy = Policy::Fifo;
+        }
+    }
+    let unmatched_durations =
+        apply_durations(&mut pipeline, &options.inputs.durations, &policy, &mut diagnostics);
     diagnostics.extend(lint::lint(&pipeline));
-    let schedule = sim::simulate(&pipeline, &options.sim);
+    let plan = Plan::new(&pipeline, policy).expect("the policy fits the pipeline, checked above");
+    let schedule = Simulator::new(&plan)
+        .run(&RunInput::default(), Detail::Full)
+        .expect("no override is given");
     diagnostics.extend(lint::rules::never_starts::report(&pipeline, &schedule));
     diagnostic::sort(&mut diagnostics);
     Analysis { dialect, pipeline, diagnostics, schedule, unmatched_durations }
 }
 
-/// Sets the durations the user gave by full id. A duration given for a stage or job with steps
-/// (people know how long a CI job takes, rarely each of its steps) stretches or shrinks the
-/// steps it contains that have no duration of their own from the user, in proportion, so that
-/// the stage lasts about that long. Returns the ids that matched no task.
-fn apply_durations(pipeline: &mut Pipeline, durations: &BTreeMap<String, Millis>) -> Vec<String> {
+/// Sets the durations the user gave by full id, and returns the ids that matched no task.
+///
+/// A duration given for a stage or job with steps (people know how long a CI job takes, rarely
+/// each of its steps) scales the steps it contains that have no duration of their own from the
+/// user, so that the stage lasts that long: by (target − fixed) / (span − fixed), where span is
+/// the stage's span now and fixed the part of it the user's own step durations set (the span
+/// with the scalable steps taking no time). Both come from runs of one plan under the chosen
+/// policy. When the target or the span is no longer than the fixed part, nothing can be
+/// scaled: a diagnostic says so and the steps keep their durations.
+fn apply_durations(
+    pipeline: &mut Pipeline,
+    durations: &BTreeMap<String, Millis>,
+    policy: &Policy,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let mut unmatched = Vec::new();
     let mut groups = Vec::new();
     for (id, &duration) in durations {
@@ -84,24 +116,56 @@ fn apply_durations(pipeline: &mut Pipeline, durations: &BTreeMap<String, Millis>
     if groups.is_empty() {
         return unmatched;
     }
-    // The span each group has now, steps' own overrides included, is the baseline to scale.
-    let baseline = sim::simulate(pipeline, &SimOptions::default());
-    for (group, target) in groups {
-        let timing = baseline.timing(group);
-        let span = match (timing.start, timing.end) {
-            (Some(start), Some(end)) if end > start => end - start,
-            _ => continue,
+    let mut scaled: Vec<(TaskIdx, Millis)> = Vec::new();
+    {
+        let Ok(plan) = Plan::new(pipeline, policy.clone()) else { return unmatched };
+        let mut sim = Simulator::new(&plan);
+        let Ok(baseline) = sim.run(&RunInput::default(), Detail::Timings) else {
+            return unmatched;
         };
-        for leaf in leaves_of(pipeline, group) {
-            let task = &mut pipeline.tasks[leaf.index()];
-            if task.duration_source == DurationSource::Override {
+        let span_of = |s: &Schedule, t: TaskIdx| match (s.timing(t).start, s.timing(t).end) {
+            (Some(start), Some(end)) => Some(end - start),
+            _ => None,
+        };
+        for (group, target) in groups {
+            let leaves: Vec<TaskIdx> = leaves_of(pipeline, group)
+                .into_iter()
+                .filter(|&l| pipeline.task(l).duration_source != DurationSource::Override)
+                .collect();
+            let Some(span) = span_of(&baseline, group) else { continue };
+            let mut without = plan.nominal_durations().to_vec();
+            for &l in &leaves {
+                without[l.index()] = Millis::ZERO;
+            }
+            let input = RunInput { durations: Some(&without), failures: None };
+            let fixed = sim.run(&input, Detail::Timings).ok().and_then(|s| span_of(&s, group));
+            let fixed = fixed.unwrap_or(Millis::ZERO);
+            let task = pipeline.task(group);
+            if leaves.is_empty() || target <= fixed || span <= fixed {
+                diagnostics.push(Diagnostic::new(
+                    &IGNORED_SETTING,
+                    task.id_span,
+                    format!(
+                        "the duration {target} given for `{}` cannot be reached by scaling its \
+                         steps: {fixed} of its {span} come from durations given for its steps; \
+                         its steps keep their durations",
+                        task.id
+                    ),
+                ));
                 continue;
             }
-            let scaled =
-                u128::from(task.duration.nominal().0) * u128::from(target.0) / u128::from(span.0);
-            task.duration = DurationSpec::Fixed(Millis(u64::try_from(scaled).unwrap_or(u64::MAX)));
-            task.duration_source = DurationSource::Override;
+            let (num, den) = (u128::from((target - fixed).0), u128::from((span - fixed).0));
+            for leaf in leaves {
+                let nominal = u128::from(plan.nominal_durations()[leaf.index()].0);
+                let ms = u64::try_from(nominal * num / den).unwrap_or(u64::MAX);
+                scaled.push((leaf, Millis(ms)));
+            }
         }
+    }
+    for (leaf, duration) in scaled {
+        let task = &mut pipeline.tasks[leaf.index()];
+        task.duration = DurationSpec::Fixed(duration);
+        task.duration_source = DurationSource::Override;
     }
     unmatched
 }
@@ -146,13 +210,55 @@ mod tests {
         options.inputs.durations.insert("job".into(), Millis(10 * 60_000));
         options.inputs.durations.insert("job/c".into(), Millis(2 * 60_000));
         let analysis = analyze(text, &options);
-        // Baseline span 1+3+2 = 6m; a and b scale by 10/6, c keeps the user's 2m.
+        // Span 1+3+2 = 6m, of which the user's 2m for c are fixed: a and b scale by
+        // (10 − 2) / (6 − 2) = 2, so that the job lasts the 10m asked for.
         let d = |id: &str| {
             analysis.pipeline.task(analysis.pipeline.find_task(id).unwrap()).duration.nominal()
         };
-        assert_eq!(d("job/a"), Millis(100_000));
-        assert_eq!(d("job/b"), Millis(300_000));
+        assert_eq!(d("job/a"), Millis(120_000));
+        assert_eq!(d("job/b"), Millis(360_000));
         assert_eq!(d("job/c"), Millis(120_000));
-        assert_eq!(analysis.schedule.makespan, Millis(520_000));
+        assert_eq!(analysis.schedule.makespan, Millis(600_000));
+    }
+
+    #[test]
+    fn a_stage_duration_below_what_its_steps_fix_is_reported_not_scaled() {
+        let text = "pipeline:\n  stages:\n    - stage:\n        id: job\n        steps:\n          - step: {id: a, duration: 1m}\n          - step: {id: c, duration: 1m}\n";
+        let mut options = AnalyzeOptions::default();
+        options.inputs.durations.insert("job".into(), Millis(60_000));
+        options.inputs.durations.insert("job/c".into(), Millis(2 * 60_000));
+        let analysis = analyze(text, &options);
+        assert_eq!(analysis.schedule.makespan, Millis(180_000));
+        let d = analysis.diagnostics.iter().find(|d| d.name() == "ignored-setting").unwrap();
+        assert_eq!(
+            d.message,
+            "the duration 1m given for `job` cannot be reached by scaling its steps: 2m of its \
+             3m come from durations given for its steps; its steps keep their durations"
+        );
+    }
+
+    #[test]
+    fn the_baseline_of_a_stage_duration_follows_the_policy() {
+        // `early` and `late` queue for the lock `hold` has until 3m; first-ready order gives it
+        // to `early` (then `after` ends at 14m), file order to `late` (19m).
+        let text = "pipeline:
+  resources: {lock: 1}
+  stages:
+    - stage:
+        id: job
+        steps:
+          - parallel:
+              - step: {id: hold, duration: 3m, uses: [lock]}
+              - step: {id: pre, duration: 1m}
+              - step: {id: late, duration: 5m, uses: [lock], depends_on: [pre]}
+              - step: {id: early, duration: 1m, uses: [lock]}
+              - step: {id: after, duration: 10m, depends_on: [early]}
+";
+        for (policy, span) in [(Policy::Fifo, 14), (Policy::DocumentOrder, 19)] {
+            let mut options = AnalyzeOptions { sim: SimOptions { policy }, ..Default::default() };
+            assert_eq!(analyze(text, &options).schedule.makespan, Millis(span * 60_000));
+            options.inputs.durations.insert("job".into(), Millis(2 * span * 60_000));
+            assert_eq!(analyze(text, &options).schedule.makespan, Millis(2 * span * 60_000));
+        }
     }
 }

@@ -58,6 +58,13 @@ pub struct TaskReport<'a> {
     pub ready: Option<Millis>,
     pub start: Option<Millis>,
     pub end: Option<Millis>,
+    /// `succeeded`, `failed`, `skipped`, `cancelled` or `never started`.
+    pub outcome: &'static str,
+    /// How many times it started (more than once after retries).
+    pub attempts: u32,
+    /// How much later it could have ended without delaying the end of the pipeline; `null`
+    /// when it did not run. Zero on the critical path (and on any other chain as long).
+    pub slack: Option<Millis>,
     pub waits: Vec<WaitReport<'a>>,
     /// Full ids of the tasks it waits for (resolved dependencies only: an unresolved name is a
     /// diagnostic, and the simulation ignores it).
@@ -80,13 +87,15 @@ pub enum WaitReport<'a> {
     /// It waited for the last of its dependencies, `on`, to finish.
     Dependency { from: Millis, to: Millis, on: &'a str },
     /// It was ready but `resource` had too few free units; `holders` (at most
-    /// [`crate::sim::MAX_HOLDERS`] of them, `holders_total` in all) held it when the wait began.
+    /// [`crate::sim::MAX_HOLDERS`] of them, `holders_total` in all) held it when the wait began,
+    /// and `released_by` gave back the units that ended it (`null` if it never ended).
     Resource {
         from: Millis,
         to: Millis,
         resource: &'a str,
         holders: Vec<&'a str>,
         holders_total: usize,
+        released_by: Option<&'a str>,
     },
 }
 
@@ -158,7 +167,7 @@ pub fn analysis_report<'a>(
     analysis: &'a Analysis,
     text: &str,
     file: &'a str,
-    policy: Policy,
+    policy: &Policy,
 ) -> AnalysisReport<'a> {
     let index = LineIndex::new(text);
     let pipeline = &analysis.pipeline;
@@ -194,13 +203,14 @@ pub fn analysis_report<'a>(
                     WaitReason::Dependency { on } => {
                         WaitReport::Dependency { from: w.from, to: w.to, on: id(*on) }
                     }
-                    WaitReason::Resource { resource, holders, holders_total, .. } => {
+                    WaitReason::Resource { resource, holders, holders_total, released_by } => {
                         WaitReport::Resource {
                             from: w.from,
                             to: w.to,
                             resource: resource_name(*resource),
                             holders: holders.iter().map(|&h| id(h)).collect(),
                             holders_total: *holders_total,
+                            released_by: released_by.map(id),
                         }
                     }
                 })
@@ -241,6 +251,9 @@ pub fn analysis_report<'a>(
                 ready: timing.ready,
                 start: timing.start,
                 end: timing.end,
+                outcome: timing.outcome.name(),
+                attempts: timing.attempts,
+                slack: timing.slack,
                 waits,
                 depends_on,
                 uses,
@@ -327,7 +340,7 @@ pub fn analysis_json(
     analysis: &Analysis,
     text: &str,
     file: &str,
-    policy: Policy,
+    policy: &Policy,
 ) -> serde_json::Value {
     to_value(&analysis_report(analysis, text, file, policy))
 }
@@ -410,7 +423,7 @@ pipeline:
 
     fn json_of(text: &str) -> Value {
         let analysis = crate::analyze(text, &AnalyzeOptions::default());
-        analysis_json(&analysis, text, "pipeline.yaml", Policy::Fifo)
+        analysis_json(&analysis, text, "pipeline.yaml", &Policy::Fifo)
     }
 
     fn task<'v>(report: &'v Value, id: &str) -> &'v Value {
@@ -437,7 +450,8 @@ pipeline:
             json!({
                 "id": "build", "name": null, "kind": "stage", "parent": null,
                 "duration": 240.0, "duration_source": "explicit",
-                "ready": 0.0, "start": 0.0, "end": 240.0, "waits": [],
+                "ready": 0.0, "start": 0.0, "end": 240.0, "outcome": "succeeded",
+                "attempts": 1, "slack": 0.0, "waits": [],
                 "depends_on": [], "uses": [{"resource": "runners", "amount": 1}],
                 "critical": true, "blocked": null, "line": 9, "column": 7,
             })
@@ -452,6 +466,8 @@ pipeline:
         assert_eq!(report_step["depends_on"], json!(["verify/smoke"]));
         assert_eq!((&report_step["start"], &report_step["end"]), (&json!(465.0), &json!(475.0)));
         assert_eq!(report_step["critical"], false);
+        // perf ends verify at 9:00; report could end that late too.
+        assert_eq!(report_step["slack"], 540.0 - 475.0);
         assert_eq!(
             task(&report, "deploy-eu")["uses"],
             json!([{"resource": "prod-eu", "amount": 1}])
@@ -491,7 +507,7 @@ pipeline:
             task(&report, "deploy-b")["waits"],
             json!([{
                 "reason": "resource", "from": 120.0, "to": 300.0, "resource": "prod-eu",
-                "holders": ["deploy-a"], "holders_total": 1,
+                "holders": ["deploy-a"], "holders_total": 1, "released_by": "deploy-a",
             }])
         );
         assert_eq!(

@@ -183,7 +183,7 @@ fn parallel_stages_on_one_infrastructure_run_one_after_the_other() {
         task(&report, "deploy-b")["waits"],
         json!([{
             "reason": "resource", "from": 120.0, "to": 300.0, "resource": "prod-eu",
-            "holders": ["deploy-a"], "holders_total": 1,
+            "holders": ["deploy-a"], "holders_total": 1, "released_by": "deploy-a",
         }])
     );
     // done had one of its two dependencies at 5:00 and waited for the other until 8:00.
@@ -467,8 +467,8 @@ fn psplib_instances_are_read_with_the_psplib_dialect() {
         assert_eq!(report["dialect"], "psplib");
         assert_eq!(report["diagnostics"], json!([]));
         // The CLI shows exactly what the library computes.
-        let options = pipescope::sim::SimOptions { policy, durations: None };
-        let schedule = pipescope::sim::simulate(&pipeline, &options);
+        let options = pipescope::sim::SimOptions { policy: policy.clone() };
+        let schedule = pipescope::sim::simulate(&pipeline, &options).expect("no override");
         assert_eq!(report["makespan"], schedule.makespan.as_secs_f64());
         // j301_1's optimum is 43 periods (PSPLIB); a greedy schedule cannot beat it.
         assert!(report["makespan"].as_f64().unwrap_or(0.0) >= 43.0);

@@ -258,7 +258,8 @@ fn no_prefix_of_any_corpus_file_makes_a_reader_panic() {
                 let piece = &text[..end];
                 for dialect in [Dialect::Github, Dialect::Gitlab] {
                     let (pipeline, _) = dialect.read(piece, &inputs);
-                    let schedule = pipescope::sim::simulate(&pipeline, &Default::default());
+                    let schedule = pipescope::sim::simulate(&pipeline, &Default::default())
+                        .expect("no override");
                     assert_eq!(schedule.tasks.len(), pipeline.tasks.len());
                 }
                 let analysis = analyze(piece, &AnalyzeOptions::default());

@@ -66,10 +66,10 @@ fn assert_feasible(name: &str, pipeline: &Pipeline, schedule: &Schedule) {
 }
 
 fn makespan_sum(set: &[(String, Pipeline)], policy: Policy) -> u64 {
-    let options = SimOptions { policy, durations: None };
+    let options = SimOptions { policy };
     set.iter()
         .map(|(name, pipeline)| {
-            let schedule = simulate(pipeline, &options);
+            let schedule = simulate(pipeline, &options).expect("no override");
             assert_feasible(name, pipeline, &schedule);
             schedule.makespan.0 / 1000
         })

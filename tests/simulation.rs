@@ -4,13 +4,14 @@
 
 use expect_test::{Expect, expect};
 use pipescope::duration::{Millis, clock};
-use pipescope::sim::{Policy, SimOptions, StartCause, WaitReason};
+use pipescope::sim::{
+    Detail, Plan, Policy, RunInput, SimOptions, Simulator, StartCause, WaitReason,
+};
 use pipescope::{AnalyzeOptions, analyze};
 
 /// One line per task: `id  start–end  (waits)`, then the makespan and the critical path.
 fn timeline(yaml: &str, policy: Policy) -> String {
-    let options =
-        AnalyzeOptions { sim: SimOptions { policy, durations: None }, ..Default::default() };
+    let options = AnalyzeOptions { sim: SimOptions { policy }, ..Default::default() };
     let analysis = analyze(yaml, &options);
     let p = &analysis.pipeline;
     let s = &analysis.schedule;
@@ -440,10 +441,8 @@ fn what_if_durations_override_the_model() {
     let mut durations: Vec<Millis> =
         base.pipeline.tasks.iter().map(|t| t.duration.nominal()).collect();
     durations[0] = Millis(60_000); // build: 4m → 1m
-    let options = AnalyzeOptions {
-        sim: SimOptions { policy: Policy::Fifo, durations: Some(durations) },
-        ..Default::default()
-    };
-    let faster = analyze(RELEASE, &options);
-    assert_eq!(base.schedule.makespan.0 - faster.schedule.makespan.0, 180_000);
+    let plan = Plan::new(&base.pipeline, Policy::Fifo).unwrap();
+    let input = RunInput { durations: Some(&durations), failures: None };
+    let faster = Simulator::new(&plan).run(&input, Detail::Full).unwrap();
+    assert_eq!(base.schedule.makespan.0 - faster.makespan.0, 180_000);
 }

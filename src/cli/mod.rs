@@ -56,8 +56,8 @@ struct SimulateArgs {
     format: Format,
     /// Which ready task gets a resource first: the one ready longest (fifo), or the first in
     /// the file (order).
-    #[arg(long, value_enum, default_value_t = PolicyArg::Fifo)]
-    policy: PolicyArg,
+    #[arg(long, default_value = "fifo", value_parser = policy_parser())]
+    policy: Policy,
     /// The file's format; `auto` guesses it from the text.
     #[arg(long, default_value = "auto", value_parser = dialect_parser())]
     dialect: DialectArg,
@@ -92,19 +92,13 @@ enum Format {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum PolicyArg {
-    Fifo,
-    Order,
-}
-
-impl From<PolicyArg> for Policy {
-    fn from(p: PolicyArg) -> Policy {
-        match p {
-            PolicyArg::Fifo => Policy::Fifo,
-            PolicyArg::Order => Policy::DocumentOrder,
-        }
-    }
+/// `--policy`: the names the core parses and prints ([`Policy::NAMED`]).
+fn policy_parser() -> impl TypedValueParser<Value = Policy> {
+    let names = Policy::NAMED
+        .iter()
+        .map(|p| clap::builder::PossibleValue::new(p.name()).help(p.description()));
+    // The value has been checked against the names, so it parses.
+    PossibleValuesParser::new(names).map(|name| name.parse::<Policy>().unwrap_or_default())
 }
 
 /// `--dialect`: `None` for `auto` (detect from the text). A newtype because clap reads a bare
@@ -154,7 +148,7 @@ fn simulate(args: &SimulateArgs) -> (String, Outcome) {
             return (String::new(), Outcome::Unreadable);
         }
     };
-    let policy = Policy::from(args.policy);
+    let policy = args.policy.clone();
     let inputs = match args.inputs.load() {
         Ok(inputs) => inputs,
         Err(e) => {
@@ -165,18 +159,18 @@ fn simulate(args: &SimulateArgs) -> (String, Outcome) {
     let options = AnalyzeOptions {
         dialect: args.dialect.0,
         inputs,
-        sim: SimOptions { policy, durations: None },
+        sim: SimOptions { policy: policy.clone() },
     };
     let analysis = analyze(&input.text, &options);
     warn_unmatched(&analysis);
     let outcome = if analysis.has_errors() { Outcome::Errors } else { Outcome::Clean };
     let output = match args.format {
         Format::Json => {
-            let report = report::analysis_report(&analysis, &input.text, &input.name, policy);
+            let report = report::analysis_report(&analysis, &input.text, &input.name, &policy);
             to_json(&report)
         }
         Format::Text => {
-            timeline::render(&analysis, &input.text, &input.name, policy, Style::for_stdout())
+            timeline::render(&analysis, &input.text, &input.name, &policy, Style::for_stdout())
         }
     };
     (output, outcome)

@@ -27,7 +27,13 @@ const DEPENDENCY_WAIT: char = '·';
 const INSTANT: char = '|';
 
 /// The whole `simulate` text output for one analysis.
-pub fn render(analysis: &Analysis, text: &str, file: &str, policy: Policy, style: Style) -> String {
+pub fn render(
+    analysis: &Analysis,
+    text: &str,
+    file: &str,
+    policy: &Policy,
+    style: Style,
+) -> String {
     let pipeline = &analysis.pipeline;
     let schedule = &analysis.schedule;
     let mut out = String::new();

@@ -12,7 +12,7 @@ use crate::span::Span;
 pub use semantics::*;
 
 /// Index of a task in [`Pipeline::tasks`] (document order, parents before children).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct TaskIdx(pub u32);
 
 impl TaskIdx {

@@ -19,6 +19,8 @@ pub struct Schedule {
     pub resources: Vec<ResourceUsage>,
     /// The scheduler's events in the order it handled them.
     pub trace: Vec<TraceEvent>,
+    /// Whether a failure that is not allowed happened (or a task was cancelled).
+    pub failed: bool,
 }
 
 impl Schedule {
@@ -26,13 +28,20 @@ impl Schedule {
         &self.tasks[idx.index()]
     }
 
-    /// Tasks that never started (in a cycle, after a cycle, or stuck on a resource).
+    /// Tasks that never started although they should have (in a cycle, after a cycle, or
+    /// stuck on a resource); skipped and cancelled tasks are not among them.
     pub fn never_started(&self) -> impl Iterator<Item = TaskIdx> + '_ {
         self.tasks
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.start.is_none())
+            .filter(|(_, t)| t.outcome == Outcome::NeverStarted && t.start.is_none())
             .map(|(i, _)| TaskIdx(i as u32))
+    }
+
+    /// Whether the task is on a critical path: its slack is zero (there may be several such
+    /// chains; [`Schedule::critical_path`] is one of them).
+    pub fn is_critical(&self, idx: TaskIdx) -> bool {
+        self.tasks[idx.index()].slack == Some(Millis::ZERO)
     }
 }
 
@@ -40,8 +49,16 @@ impl Schedule {
 pub struct TaskTiming {
     /// When everything it waits for had finished (and its stage had started).
     pub ready: Option<Millis>,
+    /// When its first attempt started.
     pub start: Option<Millis>,
+    /// When its last attempt ended (or it was cancelled).
     pub end: Option<Millis>,
+    pub outcome: Outcome,
+    /// How many times it started (more than one after retries).
+    pub attempts: u32,
+    /// How much later it could have ended without delaying the end of the pipeline, given the
+    /// dependencies and the resource hand-overs of this schedule (full detail only).
+    pub slack: Option<Millis>,
     /// The intervals it spent waiting, in time order.
     pub waits: Vec<Wait>,
     /// Why it started exactly when it did.
@@ -53,6 +70,33 @@ pub struct TaskTiming {
 impl TaskTiming {
     pub fn waited(&self) -> Millis {
         self.waits.iter().map(|w| w.to - w.from).fold(Millis::ZERO, |a, b| a + b)
+    }
+}
+
+/// How a task's run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Outcome {
+    Succeeded,
+    /// Its last attempt failed (whether the failure was allowed is the task's policy).
+    Failed,
+    /// It did not run: what it waits for did not end the way its `when` asks.
+    Skipped,
+    /// It was stopped, or never started, because another task's failure cancelled it.
+    Cancelled,
+    /// It should have run but never could (a cycle, or a resource that never frees).
+    #[default]
+    NeverStarted,
+}
+
+impl Outcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+            Outcome::Cancelled => "cancelled",
+            Outcome::NeverStarted => "never started",
+        }
     }
 }
 
@@ -131,11 +175,49 @@ pub struct TraceEvent {
     pub kind: TraceKind,
 }
 
+/// One step of the scheduler, enough for a step-by-step replay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TraceKind {
+    /// Everything it waits for is done (and its stage started).
     Ready,
     /// Ready, but it must wait for this resource.
     Queued(ResourceIdx),
+    /// It took units of a resource (right before it started).
+    Acquired {
+        resource: ResourceIdx,
+        units: u32,
+    },
+    /// It gave units back (when an attempt ended or it was cancelled).
+    Released {
+        resource: ResourceIdx,
+        units: u32,
+    },
     Start,
+    /// It ended successfully.
     Finish,
+    /// An attempt failed.
+    Fail,
+    /// It becomes ready again for another attempt.
+    Retry,
+    /// It was stopped (while running) or will never start (while waiting).
+    Cancel,
+    /// It will not run: what it waits for ended otherwise than its `when` asks.
+    Skip,
+}
+
+impl TraceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            TraceKind::Ready => "ready",
+            TraceKind::Queued(_) => "queued",
+            TraceKind::Acquired { .. } => "acquired",
+            TraceKind::Released { .. } => "released",
+            TraceKind::Start => "started",
+            TraceKind::Finish => "finished",
+            TraceKind::Fail => "failed",
+            TraceKind::Retry => "retried",
+            TraceKind::Cancel => "cancelled",
+            TraceKind::Skip => "skipped",
+        }
+    }
 }

@@ -361,7 +361,8 @@ pub fn unconstrained_makespan(analysis: &Analysis) -> Millis {
     for task in &mut pipeline.tasks {
         task.demands.clear();
     }
-    crate::sim::simulate(&pipeline, &crate::sim::SimOptions::default()).makespan
+    crate::sim::simulate(&pipeline, &crate::sim::SimOptions::default())
+        .map_or(Millis::ZERO, |s| s.makespan)
 }
 
 /// "2.3×", "1×", "12×".

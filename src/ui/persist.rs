@@ -80,10 +80,7 @@ pub fn from_json(text: &str) -> Option<Saved> {
         text,
         file_name: str_of("file_name").filter(|n| !n.is_empty()).map(str::to_string),
         dialect: str_of("dialect").and_then(|d| d.parse().ok()),
-        policy: match str_of("policy") {
-            Some("order") => Policy::DocumentOrder,
-            _ => Policy::Fifo,
-        },
+        policy: str_of("policy").and_then(|p| p.parse().ok()).unwrap_or_default(),
         durations: json
             .get("durations")
             .and_then(|d| d.as_object())

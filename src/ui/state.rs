@@ -202,7 +202,7 @@ pub fn is_broken_diagnostic(d: &Diagnostic) -> bool {
 
 impl AppState {
     pub fn new(saved: Saved) -> AppState {
-        let options = options(saved.dialect, saved.policy, &saved.inputs());
+        let options = options(saved.dialect, saved.policy.clone(), &saved.inputs());
         let analysis = Rc::new(analyze(&saved.text, &options));
         AppState {
             text: Rc::new(saved.text),
@@ -237,7 +237,7 @@ impl AppState {
             text: (*self.text).clone(),
             file_name: self.file_name.clone(),
             dialect: self.dialect,
-            policy: self.policy,
+            policy: self.policy.clone(),
             durations: self.durations.clone(),
             runners: self.runners.clone(),
             targets: self.targets.clone(),
@@ -463,7 +463,7 @@ impl AppState {
             runners: self.runners.clone(),
             targets: self.targets.clone(),
         };
-        let options = options(self.dialect, self.policy, &inputs);
+        let options = options(self.dialect, self.policy.clone(), &inputs);
         let analysis = Rc::new(analyze(&self.text, &options));
         self.current = analysis.clone();
         if !is_broken(&analysis) || is_broken(&self.shown) {
@@ -570,7 +570,7 @@ impl AppState {
 }
 
 fn options(dialect: Option<Dialect>, policy: Policy, inputs: &Inputs) -> AnalyzeOptions {
-    AnalyzeOptions { dialect, inputs: inputs.clone(), sim: SimOptions { policy, durations: None } }
+    AnalyzeOptions { dialect, inputs: inputs.clone(), sim: SimOptions { policy } }
 }
 
 /// The window that shows the whole run (at least one second, so an empty run has an axis),

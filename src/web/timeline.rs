@@ -152,9 +152,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let on_action = on_action.clone();
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let policy =
-                if select.value() == "order" { Policy::DocumentOrder } else { Policy::Fifo };
-            on_action.emit(Action::SetPolicy(policy))
+            if let Ok(policy) = select.value().parse::<Policy>() {
+                on_action.emit(Action::SetPolicy(policy))
+            }
         })
     };
     let name = s.shown.pipeline.name.clone().unwrap_or_default();
@@ -189,8 +189,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <label class="field" title="Which waiting task gets a resource first when it frees up">
                     <span>{"Queue order"}</span>
                     <select onchange={on_policy}>
-                        <option value="fifo" selected={s.policy == Policy::Fifo}>{"First ready first"}</option>
-                        <option value="order" selected={s.policy == Policy::DocumentOrder}>{"File order"}</option>
+                        { for Policy::NAMED.iter().map(|p| html! {
+                            <option value={p.name()} selected={s.policy == *p}>{ p.description() }</option>
+                        }) }
                     </select>
                 </label>
             </div>

@@ -1,0 +1,866 @@
+//! The run state of the discrete-event engine, reset cheaply between runs of one [`Plan`].
+//!
+//! Time is integer milliseconds. The event queue is ordered by (time, sequence number), so
+//! events at the same instant are handled in the order they were scheduled, and the same plan
+//! and input always give the same run.
+//!
+//! At each instant, after every event of that instant has been handled, the dispatcher judges
+//! the tasks that became ready (run, skip or cancel, from their `when` and what happened
+//! before) and starts the ones that run and fit, in priority order ([`Policy`]); a task that
+//! does not fit waits in the queue of the first resource it lacks, without blocking later
+//! tasks that do fit. Only tasks queued on a resource released since the last dispatch can
+//! start (the free units of every other resource have only shrunk since they were checked):
+//! the engine keeps the list of those resources instead of scanning all of them, and walks a
+//! queue only while its resource has free units. Each dispatch therefore costs
+//! O(candidates · log n), and a run O((V + E) log V).
+//!
+//! Every buffer lives in [`Simulator`] and keeps its capacity from one run to the next, so a
+//! run that records only the makespan allocates nothing once the first run has warmed it up.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::plan::{NO_MATRIX, Plan};
+use super::policy::Key;
+use super::schedule::*;
+use super::{SimError, critical, slack};
+use crate::duration::Millis;
+use crate::model::{ResourceIdx, RunWhen, TaskIdx};
+
+/// How much a run records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Detail {
+    /// The makespan and whether the pipeline failed: what a Monte Carlo sample needs.
+    Makespan,
+    /// Also each task's ready, start and end times, outcome and attempts.
+    Timings,
+    /// Also the waits with their reasons, why each task started or never did, resource use
+    /// over time, the trace, the critical path and the slack.
+    Full,
+}
+
+/// What changes from one run of a plan to the next.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunInput<'a> {
+    /// Each task's duration, indexed like `Pipeline::tasks`; `None` uses the model's.
+    pub durations: Option<&'a [Millis]>,
+    /// How many attempts of each task fail before one succeeds (0: the first succeeds,
+    /// `u32::MAX`: every one fails), indexed like `Pipeline::tasks`; `None`: nothing fails.
+    /// A failed attempt takes its whole duration. Tasks with steps fail through their steps.
+    pub failures: Option<&'a [u32]>,
+}
+
+/// The outcome of a run recorded at [`Detail::Makespan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunSummary {
+    pub makespan: Millis,
+    /// A failure that is not allowed happened.
+    pub failed: bool,
+}
+
+/// The future events. Starts happen in dispatch, at the current time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    /// An attempt ended well, or the last step of a stage ended.
+    Finish(TaskIdx),
+    /// An attempt failed.
+    Fail(TaskIdx),
+    /// A failed task is ready for its next attempt.
+    Retry(TaskIdx),
+    /// Another task's failure stops this one.
+    Cancel(TaskIdx),
+}
+
+/// Something upstream failed (and the failure was not allowed).
+const FAILED: u8 = 1;
+/// Something upstream was cancelled.
+const CANCELLED: u8 = 2;
+/// The task was cancelled before it could be judged.
+const CANCEL_REQUESTED: u8 = 4;
+
+/// Where a dispatch candidate comes from: the fresh list, or a resource's queue.
+const FRESH: u32 = u32::MAX;
+
+/// Runs one plan as many times as asked.
+pub struct Simulator<'a, 'p> {
+    plan: &'a Plan<'p>,
+    detail: Detail,
+    durations: Vec<Millis>,
+    failures: Vec<u32>,
+    now: Millis,
+    sequence: u64,
+    events: BinaryHeap<Reverse<(Millis, u64, Event)>>,
+    pending: Vec<u32>,
+    children_left: Vec<u32>,
+    ready: Vec<Option<Millis>>,
+    start: Vec<Option<Millis>>,
+    end: Vec<Option<Millis>>,
+    outcome: Vec<Outcome>,
+    resolved: Vec<bool>,
+    /// An attempt of this task (without steps) is under way and holds its units.
+    running: Vec<bool>,
+    attempts: Vec<u32>,
+    /// What happened upstream ([`FAILED`], [`CANCELLED`]) and [`CANCEL_REQUESTED`].
+    flags: Vec<u8>,
+    /// For a stage: how its steps ended, as flags.
+    child_flags: Vec<u8>,
+    newly_ready: Vec<TaskIdx>,
+    fresh: Vec<(Key, TaskIdx)>,
+    free: Vec<u32>,
+    queues: Vec<BinaryHeap<Reverse<(Key, TaskIdx)>>>,
+    queued_on: Vec<Option<ResourceIdx>>,
+    /// Live entries of each queue (cancelled tasks leave stale ones behind).
+    queued_count: Vec<u32>,
+    /// Resources given back since the last dispatch, each once.
+    released: Vec<ResourceIdx>,
+    released_flag: Vec<bool>,
+    cursors: BinaryHeap<Reverse<(Key, TaskIdx, u32)>>,
+    /// Queue entries to push back once a dispatch is over.
+    requeue: Vec<(ResourceIdx, Key, TaskIdx)>,
+    /// A stack for resolving the steps of a stage that will never start.
+    descendants: Vec<TaskIdx>,
+    failed: bool,
+    rec: Recorder,
+}
+
+/// What only [`Detail::Full`] records.
+#[derive(Default)]
+struct Recorder {
+    first_dep_done: Vec<Option<Millis>>,
+    ready_cause: Vec<StartCause>,
+    cause: Vec<Option<StartCause>>,
+    last_child: Vec<Option<TaskIdx>>,
+    open_wait: Vec<Option<usize>>,
+    waits: Vec<Vec<Wait>>,
+    holders: Vec<Vec<TaskIdx>>,
+    last_releaser: Vec<Option<TaskIdx>>,
+    touched: Vec<ResourceIdx>,
+    touched_flag: Vec<bool>,
+    usage: Vec<ResourceUsage>,
+    trace: Vec<TraceEvent>,
+}
+
+/// Clears a vector and fills it with `n` copies of `value`, keeping its capacity.
+fn refill<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
+    v.clear();
+    v.resize(n, value);
+}
+
+impl<'a, 'p> Simulator<'a, 'p> {
+    pub fn new(plan: &'a Plan<'p>) -> Simulator<'a, 'p> {
+        Simulator {
+            plan,
+            detail: Detail::Makespan,
+            durations: Vec::new(),
+            failures: Vec::new(),
+            now: Millis::ZERO,
+            sequence: 0,
+            events: BinaryHeap::new(),
+            pending: Vec::new(),
+            children_left: Vec::new(),
+            ready: Vec::new(),
+            start: Vec::new(),
+            end: Vec::new(),
+            outcome: Vec::new(),
+            resolved: Vec::new(),
+            running: Vec::new(),
+            attempts: Vec::new(),
+            flags: Vec::new(),
+            child_flags: Vec::new(),
+            newly_ready: Vec::new(),
+            fresh: Vec::new(),
+            free: Vec::new(),
+            queues: Vec::new(),
+            queued_on: Vec::new(),
+            queued_count: Vec::new(),
+            released: Vec::new(),
+            released_flag: Vec::new(),
+            cursors: BinaryHeap::new(),
+            requeue: Vec::new(),
+            descendants: Vec::new(),
+            failed: false,
+            rec: Recorder::default(),
+        }
+    }
+
+    /// Runs the plan, recording only the makespan and whether it failed.
+    pub fn makespan(&mut self, input: &RunInput) -> Result<RunSummary, SimError> {
+        self.execute(input, Detail::Makespan)?;
+        Ok(self.summary())
+    }
+
+    /// Runs the plan and returns the schedule with the detail asked for.
+    pub fn run(&mut self, input: &RunInput, detail: Detail) -> Result<Schedule, SimError> {
+        self.execute(input, detail)?;
+        Ok(self.schedule())
+    }
+
+    fn summary(&self) -> RunSummary {
+        let makespan = self.end.iter().flatten().copied().max().unwrap_or(Millis::ZERO);
+        RunSummary { makespan, failed: self.failed }
+    }
+
+    fn execute(&mut self, input: &RunInput, detail: Detail) -> Result<(), SimError> {
+        let n = self.plan.len();
+        let durations = input.durations.unwrap_or(&self.plan.nominal);
+        if durations.len() != n {
+            return Err(SimError::DurationsLength { expected: n, got: durations.len() });
+        }
+        if let Some(f) = input.failures {
+            if f.len() != n {
+                return Err(SimError::FailuresLength { expected: n, got: f.len() });
+            }
+        }
+        self.durations.clear();
+        self.durations.extend_from_slice(durations);
+        match input.failures {
+            Some(f) => {
+                self.failures.clear();
+                self.failures.extend_from_slice(f);
+            }
+            None => refill(&mut self.failures, n, 0),
+        }
+        self.reset(detail);
+
+        for i in 0..n {
+            if self.pending[i] == 0 {
+                self.become_ready(TaskIdx(i as u32), StartCause::Origin);
+            }
+        }
+        loop {
+            // Dispatch until nothing new became ready at this instant (a stage that starts
+            // makes its first steps ready at the same instant).
+            while !self.newly_ready.is_empty() || !self.released.is_empty() {
+                self.dispatch();
+            }
+            if self.detail == Detail::Full {
+                self.sample_resources();
+            }
+            let Some(&Reverse((at, _, _))) = self.events.peek() else { break };
+            self.now = at;
+            while let Some(&Reverse((at, _, event))) = self.events.peek() {
+                if at != self.now {
+                    break;
+                }
+                self.events.pop();
+                match event {
+                    Event::Finish(task) => self.finish(task),
+                    Event::Fail(task) => self.fail(task),
+                    Event::Retry(task) => self.retry(task),
+                    Event::Cancel(task) => self.cancel(task),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn reset(&mut self, detail: Detail) {
+        let plan = self.plan;
+        let n = plan.len();
+        let r = plan.capacity.len();
+        self.detail = detail;
+        self.now = Millis::ZERO;
+        self.sequence = 0;
+        self.events.clear();
+        self.pending.clear();
+        self.pending.extend_from_slice(&plan.pending);
+        self.children_left.clear();
+        self.children_left.extend(plan.pipeline.tasks.iter().map(|t| t.children.len() as u32));
+        refill(&mut self.ready, n, None);
+        refill(&mut self.start, n, None);
+        refill(&mut self.end, n, None);
+        refill(&mut self.outcome, n, Outcome::NeverStarted);
+        refill(&mut self.resolved, n, false);
+        refill(&mut self.running, n, false);
+        refill(&mut self.attempts, n, 0);
+        refill(&mut self.flags, n, 0);
+        refill(&mut self.child_flags, n, 0);
+        self.newly_ready.clear();
+        self.free.clear();
+        self.free.extend_from_slice(&plan.capacity);
+        self.queues.truncate(r);
+        self.queues.iter_mut().for_each(BinaryHeap::clear);
+        self.queues.resize_with(r, BinaryHeap::new);
+        refill(&mut self.queued_on, n, None);
+        refill(&mut self.queued_count, r, 0);
+        self.released.clear();
+        refill(&mut self.released_flag, r, false);
+        self.failed = false;
+
+        let rec = &mut self.rec;
+        let (rn, rr) = if detail == Detail::Full { (n, r) } else { (0, 0) };
+        refill(&mut rec.first_dep_done, rn, None);
+        refill(&mut rec.ready_cause, rn, StartCause::Origin);
+        refill(&mut rec.cause, rn, None);
+        refill(&mut rec.last_child, rn, None);
+        refill(&mut rec.open_wait, rn, None);
+        // Waits and usage are handed out with the schedule, so these start empty.
+        rec.waits.clear();
+        rec.waits.resize_with(rn, Vec::new);
+        rec.holders.truncate(rr);
+        rec.holders.iter_mut().for_each(Vec::clear);
+        rec.holders.resize_with(rr, Vec::new);
+        refill(&mut rec.last_releaser, rr, None);
+        rec.touched.clear();
+        refill(&mut rec.touched_flag, rr, false);
+        rec.usage.clear();
+        rec.usage.resize_with(rr, ResourceUsage::default);
+        rec.trace.clear();
+    }
+
+    fn full(&self) -> bool {
+        self.detail == Detail::Full
+    }
+
+    fn schedule_event(&mut self, at: Millis, event: Event) {
+        self.sequence += 1;
+        self.events.push(Reverse((at, self.sequence, event)));
+    }
+
+    fn trace(&mut self, task: TaskIdx, kind: TraceKind) {
+        if self.full() {
+            self.rec.trace.push(TraceEvent { at: self.now, task, kind });
+        }
+    }
+
+    fn touch(&mut self, res: ResourceIdx) {
+        if self.full() && !std::mem::replace(&mut self.rec.touched_flag[res.index()], true) {
+            self.rec.touched.push(res);
+        }
+    }
+
+    /// Everything the task waits for is over: it is judged (run, skip, cancel) at dispatch.
+    fn become_ready(&mut self, task: TaskIdx, cause: StartCause) {
+        let i = task.index();
+        self.ready[i] = Some(self.now);
+        if self.full() {
+            self.rec.ready_cause[i] = cause;
+        }
+        self.trace(task, TraceKind::Ready);
+        self.newly_ready.push(task);
+    }
+
+    /// Whether a task that became ready runs, from its `when` and what happened upstream.
+    fn runs(&self, i: usize) -> bool {
+        let flags = self.flags[i];
+        match self.plan.when[i] {
+            RunWhen::OnSuccess => flags & (FAILED | CANCELLED) == 0,
+            RunWhen::OnFailure => flags & FAILED != 0,
+            RunWhen::Always => true,
+        }
+    }
+
+    /// Starts, in priority order, every candidate that fits: the newly ready tasks that run
+    /// and the tasks queued on resources released since the last dispatch.
+    fn dispatch(&mut self) {
+        let mut fresh = std::mem::take(&mut self.fresh);
+        fresh.clear();
+        for k in 0..self.newly_ready.len() {
+            let task = self.newly_ready[k];
+            let i = task.index();
+            if self.resolved[i] {
+                continue;
+            }
+            let retry = self.attempts[i] > 0;
+            if !retry && self.flags[i] & CANCEL_REQUESTED != 0 {
+                self.trace(task, TraceKind::Cancel);
+                self.resolve(task, Outcome::Cancelled);
+            } else if !retry && !self.runs(i) {
+                self.trace(task, TraceKind::Skip);
+                self.resolve(task, Outcome::Skipped);
+            } else {
+                if !retry && self.full() {
+                    self.record_dependency_wait(i);
+                }
+                fresh.push((self.plan.key(task, self.now), task));
+            }
+        }
+        // Resolving skipped tasks may have made others ready: they are judged next round.
+        let judged = self.newly_ready.len();
+        self.newly_ready.drain(..judged);
+        fresh.sort_unstable();
+
+        self.cursors.clear();
+        if let Some(&(key, task)) = fresh.first() {
+            self.cursors.push(Reverse((key, task, FRESH)));
+        }
+        let mut fresh_pos = 0;
+        for k in 0..self.released.len() {
+            let res = self.released[k];
+            let r = res.index();
+            self.released_flag[r] = false;
+            if self.free[r] > 0 {
+                if let Some(&Reverse((key, task))) = self.queues[r].peek() {
+                    self.cursors.push(Reverse((key, task, res.0)));
+                }
+            }
+        }
+        self.released.clear();
+
+        while let Some(Reverse((key, task, source))) = self.cursors.pop() {
+            if source == FRESH {
+                fresh_pos += 1;
+                if let Some(&(k, t)) = fresh.get(fresh_pos) {
+                    self.cursors.push(Reverse((k, t, FRESH)));
+                }
+            } else {
+                let r = source as usize;
+                // Nothing queued here can fit while the resource has no free unit: this
+                // source is done for this instant.
+                if self.free[r] == 0 {
+                    continue;
+                }
+                self.queues[r].pop();
+                if let Some(&Reverse((k, t))) = self.queues[r].peek() {
+                    self.cursors.push(Reverse((k, t, source)));
+                }
+                // A cancelled task leaves its entry behind.
+                if self.queued_on[task.index()] != Some(ResourceIdx(source)) {
+                    continue;
+                }
+            }
+            match self.first_shortage(task) {
+                None => self.start_task(task),
+                Some(short) => self.wait_on(task, key, short),
+            }
+        }
+        // Entries go back only now, so that the walk above never meets them again: within one
+        // dispatch free units only shrink, so they could not fit anyway.
+        for (res, key, task) in self.requeue.drain(..) {
+            self.queues[res.index()].push(Reverse((key, task)));
+        }
+        self.fresh = fresh;
+    }
+
+    /// The first resource of which the task needs more than is free.
+    fn first_shortage(&self, task: TaskIdx) -> Option<ResourceIdx> {
+        self.plan
+            .demands(task.index())
+            .iter()
+            .find(|&&(res, amount)| self.free[res.index()] < amount)
+            .map(|&(res, _)| res)
+    }
+
+    fn wait_on(&mut self, task: TaskIdx, key: Key, res: ResourceIdx) {
+        let i = task.index();
+        self.requeue.push((res, key, task));
+        if self.queued_on[i] == Some(res) {
+            return;
+        }
+        if let Some(previous) = self.queued_on[i].replace(res) {
+            self.queued_count[previous.index()] -= 1;
+            self.touch(previous);
+            self.close_wait(i, None);
+        }
+        self.queued_count[res.index()] += 1;
+        self.touch(res);
+        if self.full() {
+            let mut holders = self.rec.holders[res.index()].clone();
+            holders.sort_unstable();
+            let holders_total = holders.len();
+            holders.truncate(MAX_HOLDERS);
+            let waits = &mut self.rec.waits[i];
+            self.rec.open_wait[i] = Some(waits.len());
+            waits.push(Wait {
+                from: self.now,
+                to: self.now,
+                reason: WaitReason::Resource {
+                    resource: res,
+                    holders,
+                    holders_total,
+                    released_by: None,
+                },
+            });
+        }
+        self.trace(task, TraceKind::Queued(res));
+    }
+
+    /// Ends the open resource wait now, naming who released the units that ended it; drops it
+    /// if it lasted no time.
+    fn close_wait(&mut self, i: usize, released: Option<TaskIdx>) {
+        if !self.full() {
+            return;
+        }
+        let Some(open) = self.rec.open_wait[i].take() else { return };
+        let now = self.now;
+        let waits = &mut self.rec.waits[i];
+        let wait = &mut waits[open];
+        wait.to = now;
+        if let WaitReason::Resource { released_by, .. } = &mut wait.reason {
+            *released_by = released;
+        }
+        if wait.to == wait.from {
+            waits.remove(open);
+        }
+    }
+
+    /// A dependency wait counts only from when the task could otherwise have started: after
+    /// its stage started and its first dependency finished.
+    fn record_dependency_wait(&mut self, i: usize) {
+        let (Some(first), StartCause::Dependency(on)) =
+            (self.rec.first_dep_done[i], self.rec.ready_cause[i])
+        else {
+            return;
+        };
+        let parent_start = self.plan.pipeline.tasks[i]
+            .parent
+            .and_then(|p| self.start[p.index()])
+            .unwrap_or(Millis::ZERO);
+        let from = first.max(parent_start);
+        if self.now > from {
+            self.rec.waits[i].push(Wait {
+                from,
+                to: self.now,
+                reason: WaitReason::Dependency { on },
+            });
+        }
+    }
+
+    fn start_task(&mut self, task: TaskIdx) {
+        let i = task.index();
+        let first_attempt = self.attempts[i] == 0;
+        let queued = self.queued_on[i].take();
+        if let Some(res) = queued {
+            self.queued_count[res.index()] -= 1;
+            self.touch(res);
+        }
+        if self.full() {
+            let releaser = queued.and_then(|res| self.rec.last_releaser[res.index()]);
+            self.close_wait(i, releaser);
+            if first_attempt {
+                let cause = match (queued, releaser) {
+                    (Some(resource), Some(released_by)) => {
+                        StartCause::Resource { resource, released_by }
+                    }
+                    _ => self.rec.ready_cause[i],
+                };
+                self.rec.cause[i] = Some(cause);
+            }
+        }
+        if first_attempt {
+            self.start[i] = Some(self.now);
+        }
+        self.attempts[i] += 1;
+        let plan = self.plan;
+        for &(res, units) in plan.demands(i) {
+            self.free[res.index()] -= units;
+            if self.full() {
+                self.rec.holders[res.index()].push(task);
+            }
+            self.touch(res);
+            self.trace(task, TraceKind::Acquired { resource: res, units });
+        }
+        self.trace(task, TraceKind::Start);
+        let children = &plan.pipeline.tasks[i].children;
+        if children.is_empty() {
+            self.running[i] = true;
+            let at = self.now + self.durations[i];
+            let fails = self.attempts[i] <= self.failures[i];
+            self.schedule_event(at, if fails { Event::Fail(task) } else { Event::Finish(task) });
+        } else {
+            for &child in children {
+                self.pending[child.index()] -= 1;
+                if self.pending[child.index()] == 0 {
+                    self.become_ready(child, StartCause::ParentStart(task));
+                }
+            }
+        }
+    }
+
+    /// Gives back the units the task holds.
+    fn release(&mut self, task: TaskIdx) {
+        let plan = self.plan;
+        for &(res, units) in plan.demands(task.index()) {
+            let r = res.index();
+            self.free[r] += units;
+            if !std::mem::replace(&mut self.released_flag[r], true) {
+                self.released.push(res);
+            }
+            if self.full() {
+                self.rec.last_releaser[r] = Some(task);
+                if let Some(pos) = self.rec.holders[r].iter().position(|&h| h == task) {
+                    self.rec.holders[r].swap_remove(pos);
+                }
+            }
+            self.touch(res);
+            self.trace(task, TraceKind::Released { resource: res, units });
+        }
+    }
+
+    /// An attempt ended well, or a stage's last step ended.
+    fn finish(&mut self, task: TaskIdx) {
+        let i = task.index();
+        if self.resolved[i] {
+            return; // cancelled meanwhile
+        }
+        let outcome = if self.plan.pipeline.tasks[i].children.is_empty() {
+            Outcome::Succeeded
+        } else if self.child_flags[i] & FAILED != 0 {
+            Outcome::Failed
+        } else if self.child_flags[i] & CANCELLED != 0 {
+            Outcome::Cancelled
+        } else {
+            Outcome::Succeeded
+        };
+        self.end[i] = Some(self.now);
+        self.running[i] = false;
+        self.release(task);
+        self.trace(
+            task,
+            match outcome {
+                Outcome::Succeeded => TraceKind::Finish,
+                Outcome::Failed => TraceKind::Fail,
+                _ => TraceKind::Cancel,
+            },
+        );
+        self.resolve(task, outcome);
+    }
+
+    fn fail(&mut self, task: TaskIdx) {
+        let i = task.index();
+        if self.resolved[i] {
+            return;
+        }
+        self.end[i] = Some(self.now);
+        self.running[i] = false;
+        self.release(task);
+        self.trace(task, TraceKind::Fail);
+        if self.attempts[i] < self.plan.max_attempts[i] {
+            self.schedule_event(self.now + self.plan.retry_interval[i], Event::Retry(task));
+        } else {
+            self.resolve(task, Outcome::Failed);
+        }
+    }
+
+    fn retry(&mut self, task: TaskIdx) {
+        if self.resolved[task.index()] {
+            return;
+        }
+        self.trace(task, TraceKind::Retry);
+        self.newly_ready.push(task);
+    }
+
+    fn cancel(&mut self, task: TaskIdx) {
+        let i = task.index();
+        if self.resolved[i] {
+            return;
+        }
+        let running = self.start[i].is_some();
+        let children = &self.plan.pipeline.tasks[i].children;
+        if running && !children.is_empty() {
+            // A stage ends when its steps have; cancel those still due.
+            for k in 0..children.len() {
+                let child = self.plan.pipeline.tasks[i].children[k];
+                if !self.resolved[child.index()] {
+                    self.schedule_event(self.now, Event::Cancel(child));
+                }
+            }
+            return;
+        }
+        if let Some(res) = self.queued_on[i].take() {
+            self.queued_count[res.index()] -= 1;
+            self.touch(res);
+            self.close_wait(i, None);
+        }
+        if running {
+            // Running now, or between attempts; only a running attempt holds units.
+            if std::mem::replace(&mut self.running[i], false) {
+                self.release(task);
+            }
+            self.end[i] = Some(self.now);
+        } else if self.ready[i].is_none() {
+            // Judged when it becomes ready.
+            self.flags[i] |= CANCEL_REQUESTED;
+            return;
+        }
+        self.trace(task, TraceKind::Cancel);
+        self.resolve(task, Outcome::Cancelled);
+    }
+
+    /// The task is over, one way or another: tell its dependents, its stage and its matrix.
+    fn resolve(&mut self, task: TaskIdx, outcome: Outcome) {
+        let i = task.index();
+        self.resolved[i] = true;
+        self.outcome[i] = outcome;
+        let mut passed = self.flags[i] & (FAILED | CANCELLED);
+        let failed = outcome == Outcome::Failed && !self.plan.allowed[i];
+        if failed {
+            passed |= FAILED;
+            self.failed = true;
+        }
+        if outcome == Outcome::Cancelled {
+            passed |= CANCELLED;
+        }
+
+        let plan = self.plan;
+        for &dependent in plan.dependents(i) {
+            let d = dependent.index();
+            self.flags[d] |= passed;
+            if self.full() {
+                self.rec.first_dep_done[d].get_or_insert(self.now);
+            }
+            self.pending[d] -= 1;
+            if self.pending[d] == 0 {
+                self.become_ready(dependent, StartCause::Dependency(task));
+            }
+        }
+        if let Some(parent) = plan.pipeline.tasks[i].parent {
+            let p = parent.index();
+            if !self.resolved[p] {
+                self.child_flags[p] |= passed;
+                if self.full() && self.end[i].is_some() {
+                    self.rec.last_child[p] = Some(task);
+                }
+                self.children_left[p] -= 1;
+                if self.children_left[p] == 0 {
+                    self.schedule_event(self.now, Event::Finish(parent));
+                }
+            }
+        }
+        // A stage that never starts takes its steps with it.
+        if self.start[i].is_none() && !plan.pipeline.tasks[i].children.is_empty() {
+            self.resolve_descendants(task, outcome);
+        }
+        if failed {
+            let m = plan.matrix[i];
+            if m != NO_MATRIX && plan.fail_fast[m as usize] {
+                for k in 0..plan.matrix_members(m).len() {
+                    let other = plan.matrix_members(m)[k];
+                    if other != task && !self.resolved[other.index()] {
+                        self.schedule_event(self.now, Event::Cancel(other));
+                    }
+                }
+            }
+            if plan.aborts[i] {
+                for t in 0..plan.len() {
+                    if !self.resolved[t] && plan.pipeline.tasks[t].parent.is_none() {
+                        self.schedule_event(self.now, Event::Cancel(TaskIdx(t as u32)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolves every step under a stage that never started, as the stage was.
+    fn resolve_descendants(&mut self, stage: TaskIdx, outcome: Outcome) {
+        let plan = self.plan;
+        let mut stack = std::mem::take(&mut self.descendants);
+        stack.clear();
+        stack.extend(plan.pipeline.tasks[stage.index()].children.iter().copied());
+        while let Some(t) = stack.pop() {
+            let i = t.index();
+            if self.resolved[i] {
+                continue;
+            }
+            self.resolved[i] = true;
+            self.outcome[i] = outcome;
+            self.trace(
+                t,
+                if outcome == Outcome::Skipped { TraceKind::Skip } else { TraceKind::Cancel },
+            );
+            let passed = self.flags[i] & (FAILED | CANCELLED)
+                | if outcome == Outcome::Cancelled { CANCELLED } else { 0 };
+            for &dependent in plan.dependents(i) {
+                let d = dependent.index();
+                self.flags[d] |= passed;
+                self.pending[d] -= 1;
+                if self.pending[d] == 0 {
+                    self.become_ready(dependent, StartCause::Dependency(t));
+                }
+            }
+            stack.extend(plan.pipeline.tasks[i].children.iter().copied());
+        }
+        self.descendants = stack;
+    }
+
+    /// Records a usage sample for each resource whose use or queue changed at this instant.
+    fn sample_resources(&mut self) {
+        let plan = self.plan;
+        for k in 0..self.rec.touched.len() {
+            let r = self.rec.touched[k].index();
+            self.rec.touched_flag[r] = false;
+            let in_use = plan.capacity[r].saturating_sub(self.free[r]);
+            let queued = self.queued_count[r];
+            let usage = &mut self.rec.usage[r];
+            let sample = UsageSample { at: self.now, in_use, queued };
+            match usage.samples.last_mut() {
+                Some(last) if last.at == self.now => *last = sample,
+                Some(last) if last.in_use == in_use && last.queued == queued => {}
+                Some(last) => {
+                    // Count the level that just ended, once, as it is replaced.
+                    usage.busy += u128::from(last.in_use) * u128::from((self.now - last.at).0);
+                    usage.samples.push(sample);
+                }
+                None => usage.samples.push(sample),
+            }
+            usage.peak_in_use = usage.peak_in_use.max(in_use);
+            usage.peak_queued = usage.peak_queued.max(queued);
+        }
+        self.rec.touched.clear();
+    }
+
+    /// Why a task that should have run never started.
+    fn blocked(&self, i: usize) -> Blocked {
+        let pipeline = self.plan.pipeline;
+        if let Some(res) = self.queued_on[i] {
+            let mut holders = self.rec.holders[res.index()].clone();
+            holders.sort_unstable();
+            Blocked::Resource { resource: res, holders }
+        } else if let Some(on) = pipeline.tasks[i].deps.iter().filter_map(|d| d.target).find(|t| {
+            t.index() != i && t.index() < self.resolved.len() && !self.resolved[t.index()]
+        }) {
+            Blocked::Dependency { on }
+        } else if let Some(parent) = pipeline.tasks[i].parent {
+            Blocked::Parent { parent }
+        } else {
+            // Ready with no shortage can not be left unstarted; keep the data honest anyway.
+            Blocked::Dependency { on: TaskIdx(i as u32) }
+        }
+    }
+
+    /// The schedule of the run just made, with the detail it recorded.
+    fn schedule(&mut self) -> Schedule {
+        let n = self.plan.len();
+        let full = self.full();
+        if full {
+            // A wait still open at the end lasts until the end of the run.
+            for i in 0..n {
+                if self.rec.open_wait[i].is_some() {
+                    self.close_wait(i, None);
+                }
+            }
+        }
+        let mut waits = std::mem::take(&mut self.rec.waits);
+        let tasks: Vec<TaskTiming> = (0..n)
+            .map(|i| TaskTiming {
+                ready: self.ready[i],
+                start: self.start[i],
+                end: self.end[i],
+                outcome: self.outcome[i],
+                attempts: self.attempts[i],
+                slack: None,
+                waits: if full { std::mem::take(&mut waits[i]) } else { Vec::new() },
+                cause: if full { self.rec.cause[i] } else { None },
+                blocked: (full
+                    && self.outcome[i] == Outcome::NeverStarted
+                    && self.start[i].is_none())
+                .then(|| self.blocked(i)),
+            })
+            .collect();
+        let RunSummary { makespan, failed } = self.summary();
+        let mut schedule = Schedule {
+            tasks,
+            makespan,
+            critical_path: Vec::new(),
+            resources: if full { std::mem::take(&mut self.rec.usage) } else { Vec::new() },
+            trace: if full { std::mem::take(&mut self.rec.trace) } else { Vec::new() },
+            failed,
+        };
+        if full {
+            let pipeline = self.plan.pipeline;
+            schedule.critical_path = critical::path(pipeline, &schedule, &self.rec.last_child);
+            slack::fill(pipeline, &mut schedule);
+        }
+        schedule
+    }
+}

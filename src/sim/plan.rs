@@ -1,0 +1,198 @@
+//! What a simulation needs that does not change from run to run, built once from a pipeline:
+//! dependencies in compressed rows, demands resolved to resources, capacities, nominal
+//! durations, and the failure semantics read from the model. A Monte Carlo forecast builds one
+//! plan and runs it thousands of times with other durations and failures.
+
+use super::SimError;
+use super::policy::{Key, Policy};
+use crate::duration::Millis;
+use crate::model::{AllowFailure, FailureAction, Pipeline, ResourceIdx, RunWhen, TaskIdx};
+
+/// No matrix.
+pub(super) const NO_MATRIX: u32 = u32::MAX;
+
+#[derive(Debug)]
+pub struct Plan<'p> {
+    pub(super) pipeline: &'p Pipeline,
+    pub(super) policy: Policy,
+    /// Dependents of each task in compressed rows: those of task i are
+    /// `dependents[dependents_start[i]..dependents_start[i + 1]]`. Distinct and resolved; a
+    /// self-dependency (which could never be met) is left out, as lint reports it.
+    pub(super) dependents_start: Vec<u32>,
+    pub(super) dependents: Vec<TaskIdx>,
+    /// How many dependencies (plus one for the enclosing stage's start) each task waits for.
+    pub(super) pending: Vec<u32>,
+    /// The resources and units each task holds while it runs, in compressed rows, one entry
+    /// per resource (several demands on one resource add up).
+    pub(super) demands_start: Vec<u32>,
+    pub(super) demands: Vec<(ResourceIdx, u32)>,
+    pub(super) capacity: Vec<u32>,
+    pub(super) nominal: Vec<Millis>,
+    pub(super) when: Vec<RunWhen>,
+    /// Its failure counts as success for what follows.
+    pub(super) allowed: Vec<bool>,
+    /// Attempts before a failure is final: one plus the retries.
+    pub(super) max_attempts: Vec<u32>,
+    pub(super) retry_interval: Vec<Millis>,
+    /// A final failure stops everything (Harness `Abort`).
+    pub(super) aborts: Vec<bool>,
+    /// The matrix a task is an instance of, or [`NO_MATRIX`].
+    pub(super) matrix: Vec<u32>,
+    /// Members of each matrix in compressed rows, and whether a failure cancels the others.
+    pub(super) matrix_start: Vec<u32>,
+    pub(super) matrix_members: Vec<TaskIdx>,
+    pub(super) fail_fast: Vec<bool>,
+}
+
+impl<'p> Plan<'p> {
+    /// Builds the plan. A priority policy must give exactly one number per task.
+    pub fn new(pipeline: &'p Pipeline, policy: Policy) -> Result<Plan<'p>, SimError> {
+        let n = pipeline.tasks.len();
+        if let Policy::Priority(p) = &policy {
+            if p.len() != n {
+                return Err(SimError::PriorityLength { expected: n, got: p.len() });
+            }
+        }
+
+        let mut pending = vec![0u32; n];
+        let mut edges: Vec<(u32, u32)> = Vec::new();
+        let mut seen = vec![u32::MAX; n];
+        for (i, task) in pipeline.tasks.iter().enumerate() {
+            for dep in &task.deps {
+                let Some(target) = dep.target else { continue };
+                let t = target.index();
+                if t == i || t >= n || seen[t] == i as u32 {
+                    continue;
+                }
+                seen[t] = i as u32;
+                edges.push((t as u32, i as u32));
+                pending[i] += 1;
+            }
+            if task.parent.is_some() {
+                pending[i] += 1;
+            }
+        }
+        let (dependents_start, dependents) = rows(n, edges, TaskIdx);
+
+        let r = pipeline.resources.len();
+        let mut demands_start = Vec::with_capacity(n + 1);
+        let mut demands: Vec<(ResourceIdx, u32)> = Vec::new();
+        demands_start.push(0);
+        for task in &pipeline.tasks {
+            let first = demands.len();
+            for demand in &task.demands {
+                let Some(res) = demand.resource.filter(|res| res.index() < r) else { continue };
+                match demands[first..].iter_mut().find(|(x, _)| *x == res) {
+                    Some((_, amount)) => *amount = amount.saturating_add(demand.amount),
+                    None => demands.push((res, demand.amount)),
+                }
+            }
+            demands_start.push(demands.len() as u32);
+        }
+
+        let mut matrix = vec![NO_MATRIX; n];
+        let mut members: Vec<(u32, u32)> = Vec::new();
+        for (m, group) in pipeline.matrices.iter().enumerate() {
+            for &t in &group.members {
+                if t.index() < n && matrix[t.index()] == NO_MATRIX {
+                    matrix[t.index()] = m as u32;
+                    members.push((m as u32, t.0));
+                }
+            }
+        }
+        let (matrix_start, matrix_members) = rows(pipeline.matrices.len(), members, TaskIdx);
+
+        let tasks = &pipeline.tasks;
+        Ok(Plan {
+            pipeline,
+            policy,
+            dependents_start,
+            dependents,
+            pending,
+            demands_start,
+            demands,
+            capacity: pipeline.resources.iter().map(|r| r.capacity).collect(),
+            nominal: tasks.iter().map(|t| t.duration.nominal()).collect(),
+            when: tasks.iter().map(|t| t.when).collect(),
+            // Exit codes and expressions are only known while the job runs: a failure the
+            // simulation injects is not one of them.
+            allowed: tasks.iter().map(|t| t.failure.allow == AllowFailure::Yes).collect(),
+            max_attempts: tasks
+                .iter()
+                .map(|t| t.failure.retry.as_ref().map_or(1, |r| r.max.saturating_add(1)))
+                .collect(),
+            retry_interval: tasks
+                .iter()
+                .map(|t| t.failure.retry.as_ref().map_or(Millis::ZERO, |r| r.interval))
+                .collect(),
+            aborts: tasks.iter().map(|t| t.failure.action == FailureAction::Abort).collect(),
+            matrix,
+            matrix_start,
+            matrix_members,
+            fail_fast: pipeline.matrices.iter().map(|m| m.fail_fast).collect(),
+        })
+    }
+
+    pub fn pipeline(&self) -> &'p Pipeline {
+        self.pipeline
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// How many tasks the plan schedules (the length a durations override must have).
+    pub fn len(&self) -> usize {
+        self.nominal.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nominal.is_empty()
+    }
+
+    /// The durations the model gives, indexed like `Pipeline::tasks`.
+    pub fn nominal_durations(&self) -> &[Millis] {
+        &self.nominal
+    }
+
+    pub(super) fn dependents(&self, task: usize) -> &[TaskIdx] {
+        &self.dependents
+            [self.dependents_start[task] as usize..self.dependents_start[task + 1] as usize]
+    }
+
+    pub(super) fn demands(&self, task: usize) -> &[(ResourceIdx, u32)] {
+        &self.demands[self.demands_start[task] as usize..self.demands_start[task + 1] as usize]
+    }
+
+    pub(super) fn matrix_members(&self, matrix: u32) -> &[TaskIdx] {
+        let m = matrix as usize;
+        &self.matrix_members[self.matrix_start[m] as usize..self.matrix_start[m + 1] as usize]
+    }
+
+    pub(super) fn key(&self, task: TaskIdx, ready: Millis) -> Key {
+        self.policy.key(task.0, ready.0)
+    }
+}
+
+/// Compressed rows from (row, value) pairs: row i's values are
+/// `values[start[i]..start[i + 1]]`, in the order the pairs came.
+fn rows<T: Copy + Default>(
+    n: usize,
+    pairs: Vec<(u32, u32)>,
+    value: impl Fn(u32) -> T,
+) -> (Vec<u32>, Vec<T>) {
+    let mut start = vec![0u32; n + 1];
+    for &(row, _) in &pairs {
+        start[row as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut values = vec![T::default(); pairs.len()];
+    for (row, v) in pairs {
+        values[fill[row as usize] as usize] = value(v);
+        fill[row as usize] += 1;
+    }
+    (start, values)
+}
