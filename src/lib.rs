@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod diagnostic;
 pub mod dialect;
 pub mod duration;
+pub mod explain;
 pub mod graph;
 pub mod lint;
 pub mod model;

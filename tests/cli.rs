@@ -241,6 +241,34 @@ fn the_policy_decides_who_gets_a_released_resource() {
     assert!(text.contains("(native dialect, order policy)"), "{text}");
 }
 
+/// The CLI and the app word a wait from the same explanation, so they agree, and both name the
+/// task that finally released the resource, not only the one holding it when the wait began.
+#[test]
+fn the_cli_and_the_app_give_the_same_explanation_for_the_same_wait() {
+    use pipescope::ui::describe;
+    // `late` waits from 1:00, while `hold` has the lock; `early` gets it at 5:00 and gives it to
+    // `late` at 7:00.
+    let file = "tests/data/contention.yaml";
+    let yaml =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect("fixture");
+    let sentence = "waited 6m for lock held by hold, then early";
+
+    let cli = stdout(&run(&["simulate", file]));
+    let row = cli.lines().find(|l| l.contains(" late ")).expect("a row for late");
+    assert!(row.ends_with(&format!("  {sentence}")), "{row}");
+
+    let a = pipescope::analyze(&yaml, &pipescope::AnalyzeOptions::default());
+    let (p, s) = (&a.pipeline, &a.schedule);
+    let late = p.find_task("late").expect("late");
+    assert_eq!(describe::task_line(p, s, late), format!("late — {sentence}; ran 7:00–8:00 (1m)"));
+    assert!(describe::task_label(p, s, late, true).contains(&format!(", {sentence},")));
+    assert_eq!(describe::cause_text(p, s, late), "Started when early released lock.");
+    assert_eq!(
+        describe::summary(&a).longest_wait.as_deref(),
+        Some(format!("late {sentence}").as_str())
+    );
+}
+
 #[test]
 fn simulate_reads_stdin() {
     let text = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/release.yaml"))

@@ -4,9 +4,9 @@
 //! job", "Reusing workflows"). Every step is estimated at 1m unless a test says otherwise.
 //! `UPDATE_EXPECT=1 cargo test --test github_semantics` rewrites the expectations.
 
-mod ci_timeline;
+mod common;
 
-use ci_timeline::{Show, options, timeline};
+use common::timeline::{Show, options, timeline};
 use expect_test::{Expect, expect};
 use pipescope::AnalyzeOptions;
 
@@ -54,12 +54,12 @@ jobs:
 "#,
         expect![[r#"
             lint 0:00–2:00
-              lint/1 0:00–1:00 «actions/checkout@v4»
-              lint/2 1:00–2:00 «cargo clippy»
+              lint/1 0:00–1:00~ «actions/checkout@v4»
+              lint/2 1:00–2:00~ «cargo clippy»
             test 0:00–3:00
-              test/1 0:00–1:00 «actions/checkout@v4»
-              test/unit 1:00–2:00 «Unit tests»
-              test/3 2:00–3:00 «cargo test --doc»
+              test/1 0:00–1:00~ «actions/checkout@v4»
+              test/unit 1:00–2:00~ «Unit tests»
+              test/3 2:00–3:00~ «cargo test --doc»
             makespan 3m · critical test → test/1 → test/unit → test/3
         "#]],
     );
@@ -78,14 +78,14 @@ jobs:
 "#,
         expect![[r#"
             build 0:00–2:00
-              build/1 0:00–1:00 «make»
-              build/2 1:00–2:00 «make dist»
+              build/1 0:00–1:00~ «make»
+              build/2 1:00–2:00~ «make dist»
             test 2:00–3:00
-              test/1 2:00–3:00 «make test»
+              test/1 2:00–3:00~ «make test»
             lint 0:00–1:00
-              lint/1 0:00–1:00 «make lint»
+              lint/1 0:00–1:00~ «make lint»
             deploy 3:00–4:00 (waited 2m for test)
-              deploy/1 3:00–4:00 «make deploy»
+              deploy/1 3:00–4:00~ «make deploy»
             makespan 4m · critical build → build/1 → build/2 → test → test/1 → deploy → deploy/1
         "#]],
     );
@@ -123,19 +123,19 @@ jobs:
         &options(&[("test (pear, dog, green)/1", "3m")], &[]),
         expect![[r#"
             test (apple, cat, pink, circle) 0:00–1:00
-              test (apple, cat, pink, circle)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+              test (apple, cat, pink, circle)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
             test (apple, dog, green, circle) 0:00–1:00
-              test (apple, dog, green, circle)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+              test (apple, dog, green, circle)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
             test (pear, cat, pink) 0:00–1:00
-              test (pear, cat, pink)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+              test (pear, cat, pink)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
             test (pear, dog, green) 0:00–3:00
               test (pear, dog, green)/1 0:00–3:00 «echo ${{ matrix.fruit }}»
             test (banana) 0:00–1:00
-              test (banana)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+              test (banana)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
             test (banana, cat) 0:00–1:00
-              test (banana, cat)/1 0:00–1:00 «echo ${{ matrix.fruit }}»
+              test (banana, cat)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
             report 3:00–4:00 (waited 2m for test (pear, dog, green))
-              report/1 3:00–4:00 «report»
+              report/1 3:00–4:00~ «report»
             makespan 4m · critical test (pear, dog, green) → test (pear, dog, green)/1 → report → report/1
         "#]],
     );
@@ -161,11 +161,11 @@ jobs:
 "#,
         expect![[r#"
             build (ubuntu-latest, 18) 0:00–1:00 «Build on ubuntu-latest»
-              build (ubuntu-latest, 18)/1 0:00–1:00 «npm test»
+              build (ubuntu-latest, 18)/1 0:00–1:00~ «npm test»
             build (ubuntu-latest, 20) 0:00–1:00 «Build on ubuntu-latest»
-              build (ubuntu-latest, 20)/1 0:00–1:00 «npm test»
+              build (ubuntu-latest, 20)/1 0:00–1:00~ «npm test»
             build (windows-latest, 20) 0:00–1:00 «Build on windows-latest»
-              build (windows-latest, 20)/1 0:00–1:00 «npm test»
+              build (windows-latest, 20)/1 0:00–1:00~ «npm test»
             makespan 1m · critical build (ubuntu-latest, 18) → build (ubuntu-latest, 18)/1
         "#]],
     );
@@ -188,15 +188,15 @@ jobs:
 "#,
         expect![[r#"
             test (1) 0:00–1:00 [parallelism limit test/2]
-              test (1)/1 0:00–1:00 «test ${{ matrix.shard }}»
+              test (1)/1 0:00–1:00~ «test ${{ matrix.shard }}»
             test (2) 0:00–1:00 [parallelism limit test/2]
-              test (2)/1 0:00–1:00 «test ${{ matrix.shard }}»
-            test (3) 1:00–2:00 [parallelism limit test/2] (waited 1m for parallelism limit test held by test (1),test (2))
-              test (3)/1 1:00–2:00 «test ${{ matrix.shard }}»
-            test (4) 1:00–2:00 [parallelism limit test/2] (waited 1m for parallelism limit test held by test (1),test (2))
-              test (4)/1 1:00–2:00 «test ${{ matrix.shard }}»
-            test (5) 2:00–3:00 [parallelism limit test/2] (waited 2m for parallelism limit test held by test (1),test (2))
-              test (5)/1 2:00–3:00 «test ${{ matrix.shard }}»
+              test (2)/1 0:00–1:00~ «test ${{ matrix.shard }}»
+            test (3) 1:00–2:00 [parallelism limit test/2] (waited 1m for parallelism limit test held by test (1) and test (2))
+              test (3)/1 1:00–2:00~ «test ${{ matrix.shard }}»
+            test (4) 1:00–2:00 [parallelism limit test/2] (waited 1m for parallelism limit test held by test (1) and test (2))
+              test (4)/1 1:00–2:00~ «test ${{ matrix.shard }}»
+            test (5) 2:00–3:00 [parallelism limit test/2] (waited 2m for parallelism limit test held by test (1) and test (2), then test (4))
+              test (5)/1 2:00–3:00~ «test ${{ matrix.shard }}»
             makespan 3m · critical test (2) → test (2)/1 → test (4) → test (4)/1 → test (5) → test (5)/1
         "#]],
     );
@@ -216,9 +216,9 @@ jobs:
         expect![[r#"
             ! error PS304 `max-parallel` of `test` is `0`; it must be a whole number of at least 1; the instances are not capped
             test (1) 0:00–1:00
-              test (1)/1 0:00–1:00 «t»
+              test (1)/1 0:00–1:00~ «t»
             test (2) 0:00–1:00
-              test (2)/1 0:00–1:00 «t»
+              test (2)/1 0:00–1:00~ «t»
             makespan 1m · critical test (1) → test (1)/1
         "#]],
     );
@@ -251,15 +251,15 @@ jobs:
             ! warning PS305 `deploy-staging`, `deploy-prod` share the concurrency group `deploy` and nothing orders them: they run one at a time
             deploy-staging 0:00–2:00 [concurrency group deploy/1]
               # concurrency: group `deploy`
-              deploy-staging/1 0:00–1:00 «deploy staging»
-              deploy-staging/2 1:00–2:00 «smoke»
+              deploy-staging/1 0:00–1:00~ «deploy staging»
+              deploy-staging/2 1:00–2:00~ «smoke»
             deploy-prod 2:00–3:00 [concurrency group deploy/1] (waited 2m for concurrency group deploy held by deploy-staging)
               # concurrency: group `deploy`
               # cancel-in-progress: false
-              deploy-prod/1 2:00–3:00 «deploy prod»
+              deploy-prod/1 2:00–3:00~ «deploy prod»
             docs 0:00–1:00 [concurrency group docs-${{ github.ref }}/1]
               # concurrency: group `docs-${{ github.ref }}`: its expressions are not evaluated; jobs share the group when this text is the same
-              docs/1 0:00–1:00 «publish»
+              docs/1 0:00–1:00~ «publish»
             makespan 3m · critical deploy-staging → deploy-staging/1 → deploy-staging/2 → deploy-prod → deploy-prod/1
         "#]],
     );
@@ -281,13 +281,13 @@ jobs:
             ! warning PS305 `deploy (eu, a)`, `deploy (eu, b)` share the concurrency group `deploy-eu` and nothing orders them: they run one at a time
             ! warning PS305 `deploy (us, a)`, `deploy (us, b)` share the concurrency group `deploy-us` and nothing orders them: they run one at a time
             deploy (eu, a) 0:00–1:00 [concurrency group deploy-eu/1]
-              deploy (eu, a)/1 0:00–1:00 «deploy»
+              deploy (eu, a)/1 0:00–1:00~ «deploy»
             deploy (eu, b) 1:00–2:00 [concurrency group deploy-eu/1] (waited 1m for concurrency group deploy-eu held by deploy (eu, a))
-              deploy (eu, b)/1 1:00–2:00 «deploy»
+              deploy (eu, b)/1 1:00–2:00~ «deploy»
             deploy (us, a) 0:00–1:00 [concurrency group deploy-us/1]
-              deploy (us, a)/1 0:00–1:00 «deploy»
+              deploy (us, a)/1 0:00–1:00~ «deploy»
             deploy (us, b) 1:00–2:00 [concurrency group deploy-us/1] (waited 1m for concurrency group deploy-us held by deploy (us, a))
-              deploy (us, b)/1 1:00–2:00 «deploy»
+              deploy (us, b)/1 1:00–2:00~ «deploy»
             makespan 2m · critical deploy (eu, a) → deploy (eu, a)/1 → deploy (eu, b) → deploy (eu, b)/1
         "#]],
     );
@@ -313,15 +313,15 @@ jobs:
             ! info PS309 runner pool `linux+self-hosted` is assumed to have 1 runner: jobs on it run one at a time
             ! info PS309 runner pool `gpu-box` is assumed to have 1 runner: jobs on it run one at a time
             a 0:00–1:00 [runner pool linux+self-hosted/1]
-              a/1 0:00–1:00 «a»
+              a/1 0:00–1:00~ «a»
             b 1:00–2:00 [runner pool linux+self-hosted/1] (waited 1m for runner pool linux+self-hosted held by a)
-              b/1 1:00–2:00 «b»
-            c 2:00–3:00 [runner pool linux+self-hosted/1] (waited 2m for runner pool linux+self-hosted held by a)
-              c/1 2:00–3:00 «c»
+              b/1 1:00–2:00~ «b»
+            c 2:00–3:00 [runner pool linux+self-hosted/1] (waited 2m for runner pool linux+self-hosted held by a, then b)
+              c/1 2:00–3:00~ «c»
             d 0:00–1:00
-              d/1 0:00–1:00 «d»
+              d/1 0:00–1:00~ «d»
             e 0:00–1:00 [runner pool gpu-box/1]
-              e/1 0:00–1:00 «e»
+              e/1 0:00–1:00~ «e»
             makespan 3m · critical a → a/1 → b → b/1 → c → c/1
         "#]],
     );
@@ -331,15 +331,15 @@ jobs:
         expect![[r#"
             ! info PS309 runner pool `gpu-box` is assumed to have 1 runner: jobs on it run one at a time
             a 0:00–1:00 [runner pool linux+self-hosted/2]
-              a/1 0:00–1:00 «a»
+              a/1 0:00–1:00~ «a»
             b 0:00–1:00 [runner pool linux+self-hosted/2]
-              b/1 0:00–1:00 «b»
-            c 1:00–2:00 [runner pool linux+self-hosted/2] (waited 1m for runner pool linux+self-hosted held by a,b)
-              c/1 1:00–2:00 «c»
+              b/1 0:00–1:00~ «b»
+            c 1:00–2:00 [runner pool linux+self-hosted/2] (waited 1m for runner pool linux+self-hosted held by a and b)
+              c/1 1:00–2:00~ «c»
             d 0:00–1:00
-              d/1 0:00–1:00 «d»
+              d/1 0:00–1:00~ «d»
             e 0:00–1:00 [runner pool gpu-box/1]
-              e/1 0:00–1:00 «e»
+              e/1 0:00–1:00~ «e»
             makespan 2m · critical b → b/1 → c → c/1
         "#]],
     );
@@ -360,11 +360,11 @@ jobs:
 "#,
         expect![[r#"
             build (ubuntu-latest) 0:00–1:00
-              build (ubuntu-latest)/1 0:00–1:00 «make»
+              build (ubuntu-latest)/1 0:00–1:00~ «make»
             build ([self-hosted, arm64]) 0:00–1:00 [runner pool arm64+self-hosted/1]
-              build ([self-hosted, arm64])/1 0:00–1:00 «make»
+              build ([self-hosted, arm64])/1 0:00–1:00~ «make»
             build ([self-hosted, arm64]) #2 1:00–2:00 «build ([self-hosted, arm64])» [runner pool arm64+self-hosted/1] (waited 1m for runner pool arm64+self-hosted held by build ([self-hosted, arm64]))
-              build ([self-hosted, arm64]) #2/1 1:00–2:00 «make»
+              build ([self-hosted, arm64]) #2/1 1:00–2:00~ «make»
             makespan 2m · critical build ([self-hosted, arm64]) → build ([self-hosted, arm64])/1 → build ([self-hosted, arm64]) #2 → build ([self-hosted, arm64]) #2/1
         "#]],
     );
@@ -387,13 +387,13 @@ jobs:
 "#,
         expect![[r#"
             quick 0:00–2:00
-              quick/1 0:00–0:30 «a»
-              quick/2 0:30–1:00 «b»
-              quick/3 1:00–1:30 «c»
-              quick/4 1:30–2:00 «d»
+              quick/1 0:00–0:30~ «a»
+              quick/2 0:30–1:00~ «b»
+              quick/3 1:00–1:30~ «c»
+              quick/4 1:30–2:00~ «d»
             step-bound 0:00–1:30
-              step-bound/1 0:00–0:30 «a»
-              step-bound/2 0:30–1:30 «b»
+              step-bound/1 0:00–0:30~ «a»
+              step-bound/2 0:30–1:30~ «b»
             makespan 2m · critical quick → quick/1 → quick/2 → quick/3 → quick/4
         "#]],
     );
@@ -423,13 +423,13 @@ jobs:
         expect![[r#"
             ! info PS201 the condition of `deploy` is not evaluated; the job is assumed to run
             ! info PS201 1 step condition (`if:`) is not evaluated; every step is assumed to run
-            call 0:00–1:00
+            call 0:00–1:00~
               # uses: ./.github/workflows/build.yml: a reusable workflow, simulated as one task (its jobs are not read)
             deploy 1:00–2:00
               # if: github.ref == 'refs/heads/main'
               # continue-on-error: true
               # environment: production: protection rules (required reviewers, wait timers) are not simulated
-              deploy/1 1:00–2:00 «./deploy»
+              deploy/1 1:00–2:00~ «./deploy»
                 # if: success()
             makespan 2m · critical call → deploy → deploy/1
         "#]],
@@ -450,12 +450,12 @@ jobs:
             ! error PS103 dependency cycle: a → c → b → a
             ! warning PS302 `b` lists `a` twice in `needs`
             ! error PS301 `b` needs `biuld`, which is not a job of this workflow
-            a never
-              a/1 never «a»
-            b never
-              b/1 never «b»
-            c never
-              c/1 never «c»
+            a never (never starts: waits for c, which never finishes)
+              a/1 never~ «a» (never starts: its stage a never starts)
+            b never (never starts: waits for a, which never finishes)
+              b/1 never~ «b» (never starts: its stage b never starts)
+            c never (never starts: waits for b, which never finishes)
+              c/1 never~ «c» (never starts: its stage c never starts)
             makespan 0s · critical 
         "#]],
     );
@@ -478,10 +478,10 @@ jobs:
         expect![[r#"
             ! info PS312 the matrix of `run` is computed while the workflow runs (`${{ fromJSON(needs.plan.outputs.matrix) }}`); each value computed so is simulated as one value
             plan 0:00–1:00
-              plan/1 0:00–1:00 «plan»
+              plan/1 0:00–1:00~ «plan»
             run 1:00–2:00
               # strategy.matrix: computed while the workflow runs; simulated as 1 instance: ${{ fromJSON(needs.plan.outputs.matrix) }}
-              run/1 1:00–2:00 «go»
+              run/1 1:00–2:00~ «go»
             makespan 2m · critical plan → plan/1 → run → run/1
         "#]],
     );
@@ -503,7 +503,7 @@ jobs:
         expect![[r#"
             ! error PS314 `deploy` uses the workflow's own concurrency group `ci-${{ github.ref }}`: it would wait for its own run, so GitHub cancels it
             deploy 0:00–1:00 [concurrency group ci-${{ github.ref }}/1]
-              deploy/1 0:00–1:00 «./deploy»
+              deploy/1 0:00–1:00~ «./deploy»
             makespan 1m · critical deploy → deploy/1
         "#]],
     );

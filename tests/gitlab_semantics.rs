@@ -4,9 +4,9 @@
 //! unless a test gives it a duration. `UPDATE_EXPECT=1 cargo test --test gitlab_semantics`
 //! rewrites the expectations.
 
-mod ci_timeline;
+mod common;
 
-use ci_timeline::{Show, options, timeline};
+use common::timeline::{Show, options, timeline};
 use expect_test::{Expect, expect};
 use pipescope::AnalyzeOptions;
 
@@ -43,11 +43,11 @@ compile: {stage: build, script: make}
 setup: {stage: .pre, script: setup}
 "#,
         expect![[r#"
-            cleanup 4:00–5:00
-            deploy 3:00–4:00
-            unit 2:00–3:00
-            compile 1:00–2:00
-            setup 0:00–1:00
+            cleanup 4:00–5:00~
+            deploy 3:00–4:00~
+            unit 2:00–3:00~
+            compile 1:00–2:00~
+            setup 0:00–1:00~
             makespan 5m · critical setup → compile → unit → deploy → cleanup
         "#]],
     );
@@ -67,8 +67,8 @@ deploy: {stage: deploy, script: ship}
         &options(&[("slow-build", "5m")], &[]),
         expect![[r#"
             slow-build 0:00–5:00
-            quick-test 0:00–1:00
-            deploy 5:00–6:00 (waited 4m for slow-build)
+            quick-test 0:00–1:00~
+            deploy 5:00–6:00~ (waited 4m for slow-build)
             makespan 6m · critical slow-build → deploy
         "#]],
     );
@@ -84,8 +84,8 @@ compile: {stage: build, script: make}
 ship: {stage: deploy, script: ship}
 "#,
         expect![[r#"
-            compile 0:00–1:00
-            ship 1:00–2:00
+            compile 0:00–1:00~
+            ship 1:00–2:00~
             makespan 2m · critical compile → ship
         "#]],
     );
@@ -119,11 +119,11 @@ deploy:
         expect![[r#"
             ! warning PS007 the job `deploy` has no `script`, `run` or `trigger`; GitLab rejects the pipeline
             ! error PS301 `deploy` needs `packaging`, which is not a job of this pipeline
-            build-a 0:00–1:00
-            build-b 0:00–1:00
-            test-a 1:00–2:00
-            lint 0:00–1:00
-            deploy 2:00–3:00
+            build-a 0:00–1:00~
+            build-b 0:00–1:00~
+            test-a 1:00–2:00~
+            lint 0:00–1:00~
+            deploy 2:00–3:00~
               # needs: `docs` (optional) is not in this pipeline; ignored
             makespan 3m · critical build-a → test-a → deploy
         "#]],
@@ -147,8 +147,8 @@ check:
         expect![[r#"
             ! error PS103 dependency cycle: compile → check → compile
             ! error PS303 `compile` (stage `build`) needs `check`, which is in the later stage `test`; GitLab rejects the pipeline
-            compile never
-            check never
+            compile never~ (never starts: waits for check, which never finishes)
+            check never~ (never starts: waits for compile, which never finishes)
             makespan 0s · critical 
         "#]],
     );
@@ -178,7 +178,7 @@ deploy:
 "#,
         expect![[r#"
             ! info PS309 runner pool `deployer` is assumed to have 1 runner: jobs on it run one at a time
-            deploy 0:00–1:00 [concurrency group deploy-us/1; runner pool deployer/1]
+            deploy 0:00–1:00~ [concurrency group deploy-us/1; runner pool deployer/1]
               # resource_group: `deploy-us`: one job of the group runs at a time
               # tags: runner pool `deployer`
             makespan 1m · critical deploy
@@ -201,7 +201,7 @@ job:
         expect![[r#"
             ! error PS306 `extends` cycle: .a → .b → .a
             ! error PS307 `extends: .tempalte` names no job or template of this file
-            job 0:00–1:00
+            job 0:00–1:00~
             makespan 1m · critical job
         "#]],
     );
@@ -232,8 +232,8 @@ test:
         expect![[r#"
             ! info PS309 runner pool `big` is assumed to have 1 runner: jobs on it run one at a time
             ! info PS201 `rules` is not evaluated; the jobs that use it are assumed to run
-            build 0:00–1:00
-            test 1:00–2:00 [runner pool big/1]
+            build 0:00–1:00~
+            test 1:00–2:00~ [runner pool big/1]
               # rules: [{if: $CI_COMMIT_TAG}]
               # tags: runner pool `big`
             makespan 2m · critical build → test
@@ -256,10 +256,10 @@ d: {script: d, tags: [own]}
 "#,
         &options(&[], &[("shared", 1), ("own", 4)]),
         expect![[r#"
-            a 0:00–0:30 [runner pool shared/1]
-            b 0:00–1:00
-            c 0:00–0:30
-            d 0:00–0:30 [runner pool own/4]
+            a 0:00–0:30~ [runner pool shared/1]
+            b 0:00–1:00~
+            c 0:00–0:30~
+            d 0:00–0:30~ [runner pool own/4]
             makespan 1m · critical b
         "#]],
     );
@@ -281,10 +281,10 @@ report:
 "#,
         &options(&[("rspec 2 of 3", "4m")], &[]),
         expect![[r#"
-            rspec 1 of 3 0:00–1:00 «rspec 1/3»
+            rspec 1 of 3 0:00–1:00~ «rspec 1/3»
             rspec 2 of 3 0:00–4:00 «rspec 2/3»
-            rspec 3 of 3 0:00–1:00 «rspec 3/3»
-            report 4:00–5:00 (waited 3m for rspec 2 of 3)
+            rspec 3 of 3 0:00–1:00~ «rspec 3/3»
+            report 4:00–5:00~ (waited 3m for rspec 2 of 3)
             makespan 5m · critical rspec 2 of 3 → report
         "#]],
     );
@@ -317,11 +317,11 @@ deploy-aws:
 "#,
         &options(&[("build: [gcp, arm64]", "5m")], &[("amd64", 4), ("arm64", 4)]),
         expect![[r#"
-            build: [aws, amd64] 0:00–1:00 [runner pool amd64/4]
-            build: [aws, arm64] 0:00–1:00 [runner pool arm64/4]
-            build: [gcp, amd64] 0:00–1:00 [runner pool amd64/4]
+            build: [aws, amd64] 0:00–1:00~ [runner pool amd64/4]
+            build: [aws, arm64] 0:00–1:00~ [runner pool arm64/4]
+            build: [gcp, amd64] 0:00–1:00~ [runner pool amd64/4]
             build: [gcp, arm64] 0:00–5:00 [runner pool arm64/4]
-            deploy-aws 1:00–2:00
+            deploy-aws 1:00–2:00~
             makespan 5m · critical build: [gcp, arm64]
         "#]],
     );
@@ -340,9 +340,9 @@ deploy-ap: {stage: deploy, resource_group: production, needs: [deploy-us], scrip
 "#,
         expect![[r#"
             ! warning PS305 `deploy-eu`, `deploy-us`, `deploy-ap` are in the stage `deploy`, share `resource_group: production` and neither needs the other: they run one at a time
-            deploy-eu 0:00–1:00 [concurrency group production/1]
-            deploy-us 1:00–2:00 [concurrency group production/1] (waited 1m for concurrency group production held by deploy-eu)
-            deploy-ap 2:00–3:00 [concurrency group production/1]
+            deploy-eu 0:00–1:00~ [concurrency group production/1]
+            deploy-us 1:00–2:00~ [concurrency group production/1] (waited 1m for concurrency group production held by deploy-eu)
+            deploy-ap 2:00–3:00~ [concurrency group production/1]
             makespan 3m · critical deploy-eu → deploy-us → deploy-ap
         "#]],
     );
@@ -362,9 +362,9 @@ ship: {stage: deploy, script: ship}
         &options(&[("optional-review", "10m")], &[]),
         expect![[r#"
             ! info PS312 1 manual job is simulated as started by hand the moment it may start; none blocks later stages (manual jobs allow failure by default)
-            compile 0:00–1:00
+            compile 0:00–1:00~
             optional-review 1:00–11:00
-            ship 1:00–2:00
+            ship 1:00–2:00~
             makespan 11m · critical compile → optional-review
         "#]],
     );
@@ -378,9 +378,9 @@ ship: {stage: deploy, script: ship}
         &options(&[("approval", "10m")], &[]),
         expect![[r#"
             ! info PS312 1 manual job is simulated as started by hand the moment it may start; later stages wait for them (allow_failure: false)
-            compile 0:00–1:00
+            compile 0:00–1:00~
             approval 1:00–11:00
-            ship 11:00–12:00
+            ship 11:00–12:00~
             makespan 12m · critical compile → approval → ship
         "#]],
     );
@@ -404,14 +404,14 @@ bridge:
             ! info PS201 `rules` is not evaluated; the jobs that use it are assumed to run
             ! info PS201 `only` is not evaluated; the jobs that use it are assumed to run
             ! info PS201 `except` is not evaluated; the jobs that use it are assumed to run
-            unit 0:00–1:00
+            unit 0:00–1:00~
               # rules: [{if: $CI_COMMIT_BRANCH == "main"}]
-            integration 0:00–1:00
+            integration 0:00–1:00~
               # rules: [{if: $CI_COMMIT_BRANCH == "main"}]
-            legacy 0:00–1:00
+            legacy 0:00–1:00~
               # only: [tags]
               # except: [schedules]
-            bridge 1:00–2:00
+            bridge 1:00–2:00~
               # trigger: group/app: starts a downstream pipeline, which is not read; the job waits for it (strategy: depend), simulated as this job's duration
             makespan 2m · critical legacy → bridge
         "#]],
@@ -441,9 +441,9 @@ publish: {stage: release, script: publish, needs: [helper]}
             ! info PS310 `include:` names 1 file; they are not fetched, so only the jobs of this file are simulated
             ! warning PS311 the stage `release` is not in `stages:` (an included file may declare it); it is placed after `test`
             ! warning PS301 `publish` needs `helper`, which is not a job of this file; it may come from an included file, which is not read
-            compile 0:00–1:00
-            check 1:00–2:00
-            publish 0:00–1:00
+            compile 0:00–1:00~
+            check 1:00–2:00~
+            publish 0:00–1:00~
             makespan 2m · critical compile → check
         "#]],
     );
@@ -458,9 +458,9 @@ quick: {script: q, timeout: 20 seconds}
 long: {script: l, timeout: 3h 30m}
 "#,
         expect![[r#"
-            quick 0:00–0:20
+            quick 0:00–0:20~
               # timeout: 20 seconds: an upper bound of the estimated duration
-            long 0:00–1:00
+            long 0:00–1:00~
               # timeout: 3h 30m: an upper bound of the estimated duration
             makespan 1m · critical long
         "#]],

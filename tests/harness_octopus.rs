@@ -2,67 +2,19 @@
 //! documentation, as rendered timelines. `UPDATE_EXPECT=1 cargo test --test harness_octopus`
 //! rewrites the expectations; review the diff.
 
+mod common;
+
+use common::timeline::Show;
 use expect_test::{Expect, expect};
 use pipescope::analysis::Inputs;
 use pipescope::dialect::Dialect;
-use pipescope::duration::{Millis, clock};
-use pipescope::model::DurationSource;
-use pipescope::sim::WaitReason;
+use pipescope::duration::Millis;
 use pipescope::{AnalyzeOptions, analyze};
 
-/// Diagnostics (`! CODE message`), then one line per task: `id start–end (waits) [notes]`,
-/// indented under its parent, `~` after estimated durations.
+/// The timeline of `text` with `inputs`, notes and all, as the shared helper renders it.
 fn timeline_with(text: &str, inputs: Inputs) -> String {
     let options = AnalyzeOptions { inputs, ..Default::default() };
-    let analysis = analyze(text, &options);
-    let p = &analysis.pipeline;
-    let s = &analysis.schedule;
-    let mut out = String::new();
-    for d in &analysis.diagnostics {
-        out.push_str(&format!("! {} {}\n", d.code(), d.message));
-    }
-    for (task, timing) in p.tasks.iter().zip(&s.tasks) {
-        let mut depth = 0;
-        let mut up = task.parent;
-        while let Some(parent) = up {
-            depth += 1;
-            up = p.task(parent).parent;
-        }
-        let span = match (timing.start, timing.end) {
-            (Some(a), Some(b)) => format!("{}–{}", clock(a), clock(b)),
-            _ => "never".to_string(),
-        };
-        let estimated = if task.duration_source == DurationSource::Estimated { "~" } else { "" };
-        let waits: Vec<String> = timing
-            .waits
-            .iter()
-            .map(|w| {
-                let why = match &w.reason {
-                    WaitReason::Dependency { on } => format!("for {}", p.task(*on).id),
-                    WaitReason::Resource { resource, holders, .. } => {
-                        let held: Vec<&str> =
-                            holders.iter().map(|&h| p.task(h).id.as_str()).collect();
-                        format!(
-                            "for {} held by {}",
-                            p.resource(*resource).describe(),
-                            held.join(",")
-                        )
-                    }
-                };
-                format!("waited {} {why}", w.to - w.from)
-            })
-            .collect();
-        out.push_str(&format!("{}{} {span}{estimated}", "  ".repeat(depth), task.id));
-        if !waits.is_empty() {
-            out.push_str(&format!(" ({})", waits.join("; ")));
-        }
-        for note in &task.notes {
-            out.push_str(&format!(" [{}: {}]", note.key, note.text));
-        }
-        out.push('\n');
-    }
-    out.push_str(&format!("makespan {}\n", s.makespan));
-    out
+    common::timeline::timeline(text, &options, Show::ALL)
 }
 
 fn check(text: &str, expect: Expect) {
@@ -156,7 +108,7 @@ pipeline:
               us/go 4:00–5:00~
             done 5:00–6:30
               done/wait 5:00–6:30
-            makespan 6m 30s
+            makespan 6m 30s · critical build → build/compile → build/lint → build/package → build/package/image → build/package/push → us → us/go → done → done/wait
         "#]],
     );
 }
@@ -186,12 +138,16 @@ pipeline:
               - step: {identifier: undo, type: ShellScript}
 "#,
         expect![[r#"
-            ! PS201 `when` (pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes") is not evaluated: it is assumed to run
-            ! PS201 `failureStrategies` ([AllErrors] → StageRollback) are not evaluated: every task is assumed to succeed
-            ! PS201 `when` (stageStatus: Success) is not evaluated: it is assumed to run
-            deploy 0:00–1:00 [when: pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes"] [failureStrategies: [AllErrors] → StageRollback] [rollbackSteps: undo (run only when the stage fails; not simulated)]
-              deploy/apply 0:00–1:00~ [when: stageStatus: Success]
-            makespan 1m
+            ! info PS201 `when` (pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes") is not evaluated: it is assumed to run
+            ! info PS201 `failureStrategies` ([AllErrors] → StageRollback) are not evaluated: every task is assumed to succeed
+            ! info PS201 `when` (stageStatus: Success) is not evaluated: it is assumed to run
+            deploy 0:00–1:00
+              # when: pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes"
+              # failureStrategies: [AllErrors] → StageRollback
+              # rollbackSteps: undo (run only when the stage fails; not simulated)
+              deploy/apply 0:00–1:00~
+                # when: stageStatus: Success
+            makespan 1m · critical deploy → deploy/apply
         "#]],
     );
 }
@@ -223,11 +179,11 @@ pipeline:
                   spec: {anything: goes, here: <+input>}
 "#,
         expect![[r#"
-            ! PS003 unknown key `dependson` in a stage; it is ignored
-            ! PS003 unknown key `timout` in a step; it is ignored
+            ! warning PS003 unknown key `dependson` in a stage; it is ignored
+            ! warning PS003 unknown key `timout` in a step; it is ignored
             s 0:00–1:00
               s/a 0:00–1:00~
-            makespan 1m
+            makespan 1m · critical s → s/a
         "#]],
     );
 }
@@ -254,8 +210,9 @@ pipeline:
         s 0:00–11:20
           s/quick 0:00–0:20~
           s/slow 0:20–10:20
-          s/approve 10:20–11:20~ [type: HarnessApproval: waits for a person; the duration is a guess]
-        makespan 11m 20s
+          s/approve 10:20–11:20~
+            # type: HarnessApproval: waits for a person; the duration is a guess
+        makespan 11m 20s · critical s → s/quick → s/slow → s/approve
     "#]]
     .assert_eq(&timeline_with(text, inputs));
 }
@@ -318,13 +275,13 @@ fn harness_deployments_of_one_service_to_one_infrastructure_never_overlap() {
     check(
         LOCKS,
         expect![[r#"
-            ! PS107 parallel stages `first` and `second` both hold infrastructure api on prod/k8s (capacity 1): they will run one after another, not in parallel
-            ! PS208 the deployment lock of `runtime` (service `api`, environment `<+input>`, infrastructure `<+input>`) is known only when the pipeline runs: it is assumed to share it with no other stage
-            first 0:00–1:00
+            ! warning PS107 parallel stages `first` and `second` both hold infrastructure api on prod/k8s (capacity 1): they will run one after another, not in parallel
+            ! info PS208 the deployment lock of `runtime` (service `api`, environment `<+input>`, infrastructure `<+input>`) is known only when the pipeline runs: it is assumed to share it with no other stage
+            first 0:00–1:00 [infrastructure api on prod/k8s/1]
               first/roll 0:00–1:00~
-            second 1:00–2:00 (waited 1m for infrastructure api on prod/k8s held by first)
+            second 1:00–2:00 [infrastructure api on prod/k8s/1] (waited 1m for infrastructure api on prod/k8s held by first)
               second/roll 1:00–2:00~
-            other_infra 0:00–1:00
+            other_infra 0:00–1:00 [infrastructure api on prod/vm/1]
               other_infra/roll 0:00–1:00~
             v1_simultaneous 0:00–1:00
               v1_simultaneous/roll 0:00–1:00~
@@ -332,7 +289,7 @@ fn harness_deployments_of_one_service_to_one_infrastructure_never_overlap() {
               custom/roll 0:00–1:00~
             runtime 0:00–1:00
               runtime/roll 0:00–1:00~
-            makespan 2m
+            makespan 2m · critical first → first/roll → second → second/roll
         "#]],
     );
 }
@@ -353,7 +310,7 @@ pipeline:
     - stage: {identifier: d, type: Custom, dependsOn: [a, nope], spec: {execution: {steps: [{step: {identifier: x, type: Wait, spec: {duration: 1m}}}]}}}
 "#,
         expect![[r#"
-            ! PS102 `d` depends on `nope`, which is not the id of any task
+            ! error PS102 `d` depends on `nope`, which is not the id of any task
             c 3:00–4:00 (waited 1m for b)
               c/x 3:00–4:00
             a 0:00–2:00
@@ -362,7 +319,7 @@ pipeline:
               b/x 0:00–3:00
             d 2:00–3:00
               d/x 2:00–3:00
-            makespan 4m
+            makespan 4m · critical b → b/x → c → c/x
         "#]],
     );
 }
@@ -449,20 +406,20 @@ pipeline:
         spec: {execution: {steps: [{step: {identifier: x, type: ShellScript, strategy: {parallelism: 3, maxConcurrency: 2}}}]}}
 "#,
         expect![[r#"
-            deploy_env-dev_region-eu 0:00–2:00
-              deploy_env-dev_region-eu/test_18 0:00–1:00~
-              deploy_env-dev_region-eu/test_20 1:00–2:00~ (waited 1m for parallelism limit deploy_env-dev_region-eu/test maxConcurrency held by deploy_env-dev_region-eu/test_18)
-            deploy_env-prod_region-eu 0:00–2:00
-              deploy_env-prod_region-eu/test_18 0:00–1:00~
-              deploy_env-prod_region-eu/test_20 1:00–2:00~ (waited 1m for parallelism limit deploy_env-prod_region-eu/test maxConcurrency held by deploy_env-prod_region-eu/test_18)
-            deploy_env-prod_region-us 2:00–4:00 (waited 2m for parallelism limit deploy maxConcurrency held by deploy_env-dev_region-eu,deploy_env-prod_region-eu)
-              deploy_env-prod_region-us/test_18 2:00–3:00~
-              deploy_env-prod_region-us/test_20 3:00–4:00~ (waited 1m for parallelism limit deploy_env-prod_region-us/test maxConcurrency held by deploy_env-prod_region-us/test_18)
+            deploy_env-dev_region-eu 0:00–2:00 «Deploy (env: dev, region: eu)» [parallelism limit deploy maxConcurrency/2]
+              deploy_env-dev_region-eu/test_18 0:00–1:00~ [parallelism limit deploy_env-dev_region-eu/test maxConcurrency/1]
+              deploy_env-dev_region-eu/test_20 1:00–2:00~ [parallelism limit deploy_env-dev_region-eu/test maxConcurrency/1] (waited 1m for parallelism limit deploy_env-dev_region-eu/test maxConcurrency held by deploy_env-dev_region-eu/test_18)
+            deploy_env-prod_region-eu 0:00–2:00 «Deploy (env: prod, region: eu)» [parallelism limit deploy maxConcurrency/2]
+              deploy_env-prod_region-eu/test_18 0:00–1:00~ [parallelism limit deploy_env-prod_region-eu/test maxConcurrency/1]
+              deploy_env-prod_region-eu/test_20 1:00–2:00~ [parallelism limit deploy_env-prod_region-eu/test maxConcurrency/1] (waited 1m for parallelism limit deploy_env-prod_region-eu/test maxConcurrency held by deploy_env-prod_region-eu/test_18)
+            deploy_env-prod_region-us 2:00–4:00 «Deploy (env: prod, region: us)» [parallelism limit deploy maxConcurrency/2] (waited 2m for parallelism limit deploy maxConcurrency held by deploy_env-dev_region-eu and deploy_env-prod_region-eu)
+              deploy_env-prod_region-us/test_18 2:00–3:00~ [parallelism limit deploy_env-prod_region-us/test maxConcurrency/1]
+              deploy_env-prod_region-us/test_20 3:00–4:00~ [parallelism limit deploy_env-prod_region-us/test maxConcurrency/1] (waited 1m for parallelism limit deploy_env-prod_region-us/test maxConcurrency held by deploy_env-prod_region-us/test_18)
             after 4:00–6:00 (waited 2m for deploy_env-prod_region-us)
-              after/x_0 4:00–5:00~
-              after/x_1 4:00–5:00~
-              after/x_2 5:00–6:00~ (waited 1m for parallelism limit after/x maxConcurrency held by after/x_0,after/x_1)
-            makespan 6m
+              after/x_0 4:00–5:00~ [parallelism limit after/x maxConcurrency/2]
+              after/x_1 4:00–5:00~ [parallelism limit after/x maxConcurrency/2]
+              after/x_2 5:00–6:00~ [parallelism limit after/x maxConcurrency/2] (waited 1m for parallelism limit after/x maxConcurrency held by after/x_0 and after/x_1)
+            makespan 6m · critical deploy_env-prod_region-eu → deploy_env-prod_region-eu/test_18 → deploy_env-prod_region-eu/test_20 → deploy_env-prod_region-us → deploy_env-prod_region-us/test_18 → deploy_env-prod_region-us/test_20 → after → after/x_1 → after/x_2
         "#]],
     );
 }
@@ -486,13 +443,13 @@ pipeline:
           execution: {steps: [{step: {identifier: roll, type: K8sRollingDeploy}}]}
 "#,
         expect![[r#"
-            deploy_infra-a 0:00–1:00
+            deploy_infra-a 0:00–1:00 [infrastructure api on prod/a/1]
               deploy_infra-a/roll 0:00–1:00~
-            deploy_infra-a-2 1:00–2:00 (waited 1m for infrastructure api on prod/a held by deploy_infra-a)
+            deploy_infra-a-2 1:00–2:00 [infrastructure api on prod/a/1] (waited 1m for infrastructure api on prod/a held by deploy_infra-a)
               deploy_infra-a-2/roll 1:00–2:00~
-            deploy_infra-b 0:00–1:00
+            deploy_infra-b 0:00–1:00 [infrastructure api on prod/b/1]
               deploy_infra-b/roll 0:00–1:00~
-            makespan 2m
+            makespan 2m · critical deploy_infra-a → deploy_infra-a/roll → deploy_infra-a-2 → deploy_infra-a-2/roll
         "#]],
     );
 }
@@ -520,11 +477,11 @@ pipeline:
                     - step: {identifier: copy, type: Command, timeout: 10m}
 "#,
         expect![[r#"
-            ! PS207 `repeat.items` is `<+stage.output.hosts>`, known only when the pipeline runs: simulated as one run
+            ! info PS207 `repeat.items` is `<+stage.output.hosts>`, known only when the pipeline runs: simulated as one run
             deploy 0:00–1:00
               deploy/phase 0:00–1:00
                 deploy/phase/copy 0:00–1:00~
-            makespan 1m
+            makespan 1m · critical deploy → deploy/phase → deploy/phase/copy
         "#]],
     );
 }
@@ -563,14 +520,16 @@ pipeline:
         expect![[r#"
             a 0:00–5:00
               a/prepare 0:00–1:00
-              a/lock 1:00–5:00 [Queue: holds key `db` from here to the end of stage a (shown spanning the steps after it)]
+              a/lock 1:00–5:00 [concurrency group db/1]
+                # Queue: holds key `db` from here to the end of stage a (shown spanning the steps after it)
                 a/migrate 1:00–4:00
                 a/check 4:00–5:00
             b 0:00–8:00
               b/prepare 0:00–2:00
-              b/lock 5:00–8:00 (waited 3m for concurrency group db held by a/lock) [Queue: holds key `db` from here to the end of stage b (shown spanning the steps after it)]
+              b/lock 5:00–8:00 [concurrency group db/1] (waited 3m for concurrency group db held by a/lock)
+                # Queue: holds key `db` from here to the end of stage b (shown spanning the steps after it)
                 b/migrate 5:00–8:00
-            makespan 8m
+            makespan 8m · critical a/prepare → a/lock → a/migrate → a/check → b → b/lock → b/migrate
         "#]],
     );
 }
@@ -593,14 +552,16 @@ pipeline:
             spec: {execution: {steps: [{step: {identifier: q, type: Queue, spec: {key: "123", scope: Pipeline}}}, {step: {identifier: s, type: Wait, spec: {duration: 1m}}}]}}
 "#,
         expect![[r#"
-            ! PS210 a Queue step with scope Pipeline makes other executions wait until this one ends; within one execution it acquires its key once, so nothing in this timeline waits for it
+            ! info PS210 a Queue step with scope Pipeline makes other executions wait until this one ends; within one execution it acquires its key once, so nothing in this timeline waits for it
             a 0:00–1:00
-              a/q 0:00–0:00 [Queue: holds key `123` until the pipeline ends (other executions queue; this one does not wait)]
+              a/q 0:00–0:00
+                # Queue: holds key `123` until the pipeline ends (other executions queue; this one does not wait)
               a/s 0:00–1:00
             b 0:00–1:00
-              b/q 0:00–0:00 [Queue: holds key `123` until the pipeline ends (other executions queue; this one does not wait)]
+              b/q 0:00–0:00
+                # Queue: holds key `123` until the pipeline ends (other executions queue; this one does not wait)
               b/s 0:00–1:00
-            makespan 1m
+            makespan 1m · critical a → a/q → a/s
         "#]],
     );
 }
@@ -638,13 +599,15 @@ pipeline:
         expect![[r#"
             fast 0:00–5:00
               fast/deploy 0:00–1:00
-              fast/meet 4:00–4:00 (waited 3m for slow/deploy) [barrierRef: sync: waits until every branch using this barrier reaches it]
+              fast/meet 4:00–4:00 (waited 3m for slow/deploy)
+                # barrierRef: sync: waits until every branch using this barrier reaches it
               fast/verify 4:00–5:00
             slow 0:00–5:00
               slow/deploy 0:00–4:00
-              slow/meet 4:00–4:00 (waited 3m for slow/deploy) [barrierRef: sync: waits until every branch using this barrier reaches it]
+              slow/meet 4:00–4:00 (waited 3m for slow/deploy)
+                # barrierRef: sync: waits until every branch using this barrier reaches it
               slow/verify 4:00–5:00
-            makespan 5m
+            makespan 5m · critical slow/deploy → fast → fast/meet → fast/verify
         "#]],
     );
 }
@@ -672,13 +635,16 @@ pipeline:
             rollbackSteps: [{step: {identifier: undo, type: Barrier, spec: {barrierRef: other}}}]
 "#,
         expect![[r#"
-            ! PS202 the barrier `wall` in `b/meet` can only be reached after `a/meet` has passed the same barrier: they never meet, and Harness hangs until the barrier times out
-            ! PS006 the barrier `other` is not declared in the pipeline's `flowControl.barriers`
+            ! error PS202 the barrier `wall` in `b/meet` can only be reached after `a/meet` has passed the same barrier: they never meet, and Harness hangs until the barrier times out
+            ! error PS006 the barrier `other` is not declared in the pipeline's `flowControl.barriers`
             a 0:00–0:00
-              a/meet 0:00–0:00 [barrierRef: wall: waits until every branch using this barrier reaches it]
-            b 0:00–0:00 [rollbackSteps: undo (run only when the stage fails; not simulated)]
-              b/meet 0:00–0:00 [barrierRef: wall: waits until every branch using this barrier reaches it]
-            makespan 0s
+              a/meet 0:00–0:00
+                # barrierRef: wall: waits until every branch using this barrier reaches it
+            b 0:00–0:00
+              # rollbackSteps: undo (run only when the stage fails; not simulated)
+              b/meet 0:00–0:00
+                # barrierRef: wall: waits until every branch using this barrier reaches it
+            makespan 0s · critical a → a/meet
         "#]],
     );
 }
@@ -691,8 +657,8 @@ fn harness_non_pipeline_files_say_what_they_are() {
     check(
         "infrastructureDefinition:\n  identifier: k8s\n  environmentRef: prod\n  allowSimultaneousDeployments: true\n",
         expect![[r#"
-            ! PS206 this is an infrastructure definition (`k8s`), not a pipeline: there is nothing to run. It allows simultaneous deployments: stages deploying a service to it do not queue
-            makespan 0s
+            ! warning PS206 this is an infrastructure definition (`k8s`), not a pipeline: there is nothing to run. It allows simultaneous deployments: stages deploying a service to it do not queue
+            makespan 0s · critical 
         "#]],
     );
 }
@@ -717,12 +683,13 @@ template:
           - step: {identifier: from_tpl, template: {templateRef: verify, versionLabel: v2}}
 "#,
         expect![[r#"
-            ! PS208 the deployment lock of `deploy_tpl` (service `<+input>`, environment `<+input>`, infrastructure `none given`) is not fully named in this file: it is assumed to share it with no other stage
-            ! PS209 `from_tpl` comes from the template `verify`, which is not in this file: it is simulated as one task of 1m
-            deploy_tpl 0:00–2:00
+            ! info PS208 the deployment lock of `deploy_tpl` (service `<+input>`, environment `<+input>`, infrastructure `none given`) is not fully named in this file: it is assumed to share it with no other stage
+            ! info PS209 `from_tpl` comes from the template `verify`, which is not in this file: it is simulated as one task of 1m
+            deploy_tpl 0:00–2:00 «Deploy template»
               deploy_tpl/roll 0:00–1:00~
-              deploy_tpl/from_tpl 1:00–2:00~ [template: from template verify (not in this file)]
-            makespan 2m
+              deploy_tpl/from_tpl 1:00–2:00~
+                # template: from template verify (not in this file)
+            makespan 2m · critical deploy_tpl → deploy_tpl/roll → deploy_tpl/from_tpl
         "#]],
     );
 }
@@ -765,7 +732,7 @@ step "smoke-test" {
             warm-cache 0:00–1:00~
             notify 0:00–1:00~
             smoke-test 1:00–2:00~
-            makespan 2m
+            makespan 2m · critical notify → smoke-test
         "#]],
     );
 }
@@ -796,15 +763,15 @@ step "configure-web" {
 #[test]
 fn octopus_roles_fan_out_to_targets_in_a_rolling_window_one_step_per_target() {
     expect![[r#"
-        deploy-web 0:00–2:00
-          deploy-web/web-1 0:00–1:00~
-          deploy-web/web-2 0:00–1:00~
-          deploy-web/web-3 1:00–2:00~ (waited 1m for parallelism limit deploy-web window held by deploy-web/web-1,deploy-web/web-2)
+        deploy-web 0:00–2:00 «Deploy web»
+          deploy-web/web-1 0:00–1:00~ «Deploy web on web-1» [target web-1/1; parallelism limit deploy-web window/2]
+          deploy-web/web-2 0:00–1:00~ «Deploy web on web-2» [target web-2/1; parallelism limit deploy-web window/2]
+          deploy-web/web-3 1:00–2:00~ «Deploy web on web-3» [target web-3/1; parallelism limit deploy-web window/2] (waited 1m for parallelism limit deploy-web window held by deploy-web/web-1 and deploy-web/web-2)
         configure-web 0:00–2:00
-          configure-web/web-1 1:00–2:00~ (waited 1m for target web-1 held by deploy-web/web-1)
-          configure-web/web-2 1:00–2:00~ (waited 1m for target web-2 held by deploy-web/web-2)
-          configure-web/web-3 0:00–1:00~
-        makespan 2m
+          configure-web/web-1 1:00–2:00~ «configure-web on web-1» [target web-1/1] (waited 1m for target web-1 held by deploy-web/web-1)
+          configure-web/web-2 1:00–2:00~ «configure-web on web-2» [target web-2/1] (waited 1m for target web-2 held by deploy-web/web-2)
+          configure-web/web-3 0:00–1:00~ «configure-web on web-3» [target web-3/1]
+        makespan 2m · critical deploy-web → deploy-web/web-2 → deploy-web/web-3
     "#]]
     .assert_eq(&timeline_with(ROLLING, targets(&[("web", 3)])));
 }
@@ -823,12 +790,12 @@ deployment_process:
     check(
         yaml,
         expect![[r#"
-            ! PS107 only 2 of the 3 parallel members using parallelism limit steps at once (Octopus.Action.MaxParallelism) can run at once (capacity 2)
-            a 0:00–2:00
-            b 0:00–1:00
-            c 1:00–2:00 (waited 1m for parallelism limit steps at once (Octopus.Action.MaxParallelism) held by a,b)
-            d 2:00–2:30 (waited 1m for c)
-            makespan 2m 30s
+            ! info PS107 only 2 of the 3 parallel members using parallelism limit steps at once (Octopus.Action.MaxParallelism) can run at once (capacity 2)
+            a 0:00–2:00 [parallelism limit steps at once (Octopus.Action.MaxParallelism)/2]
+            b 0:00–1:00 [parallelism limit steps at once (Octopus.Action.MaxParallelism)/2]
+            c 1:00–2:00 [parallelism limit steps at once (Octopus.Action.MaxParallelism)/2] (waited 1m for parallelism limit steps at once (Octopus.Action.MaxParallelism) held by a and b)
+            d 2:00–2:30 [parallelism limit steps at once (Octopus.Action.MaxParallelism)/2] (waited 1m for c)
+            makespan 2m 30s · critical b → c → d
         "#]],
     );
 }
@@ -848,13 +815,13 @@ deployment_process:
 "#;
     expect![[r#"
         release 0:00–3:00
-          release/web-1 0:00–1:30
+          release/web-1 0:00–1:30 «release on web-1» [target web-1/1; parallelism limit release window/1]
             release/web-1/drain 0:00–0:30
             release/web-1/deploy 0:30–1:30
-          release/web-2 1:30–3:00 (waited 1m 30s for parallelism limit release window held by release/web-1)
+          release/web-2 1:30–3:00 «release on web-2» [target web-2/1; parallelism limit release window/1] (waited 1m 30s for parallelism limit release window held by release/web-1)
             release/web-2/drain 1:30–2:00
             release/web-2/deploy 2:00–3:00
-        makespan 3m
+        makespan 3m · critical release → release/web-1 → release/web-1/drain → release/web-1/deploy → release/web-2 → release/web-2/drain → release/web-2/deploy
     "#]]
     .assert_eq(&timeline_with(yaml, targets(&[("web", 2)])));
 }
@@ -890,16 +857,18 @@ step "approve" {
 }
 "##;
     expect![[r#"
-        ! PS205 no number of targets was given for the role `wbe` (given: web); 2 are assumed
-        ! PS203 `upload` reads an output variable of `Create-Bucket`, which runs in parallel with it: the output is not there yet
-        ! PS204 the manual intervention `approve` runs in parallel with `Create-Bucket`, `upload`: they go on while it waits for approval
-        ! PS201 `environments` (prod) is not evaluated: the step is assumed to run in the environment deployed to
-        Create-Bucket 0:00–1:00~
+        ! warning PS205 no number of targets was given for the role `wbe` (given: web); 2 are assumed
+        ! warning PS203 `upload` reads an output variable of `Create-Bucket`, which runs in parallel with it: the output is not there yet
+        ! warning PS204 the manual intervention `approve` runs in parallel with `Create-Bucket`, `upload`: they go on while it waits for approval
+        ! info PS201 `environments` (prod) is not evaluated: the step is assumed to run in the environment deployed to
+        Create-Bucket 0:00–1:00~ «Create Bucket»
         upload 0:00–1:00
-          upload/wbe-1 0:00–1:00~
-          upload/wbe-2 0:00–1:00~
-        approve 0:00–1:00~ [environments: prod] [action_type: Octopus.Manual: waits for a person to approve]
-        makespan 1m
+          upload/wbe-1 0:00–1:00~ «upload on wbe-1» [target wbe-1/1]
+          upload/wbe-2 0:00–1:00~ «upload on wbe-2» [target wbe-2/1]
+        approve 0:00–1:00~
+          # environments: prod
+          # action_type: Octopus.Manual: waits for a person to approve
+        makespan 1m · critical Create-Bucket
     "#]]
     .assert_eq(&timeline_with(text, targets(&[("web", 2)])));
     let help =
@@ -964,9 +933,9 @@ fn octopus_project_max_parallelism_is_the_window_of_steps_that_set_none() {
     let yaml = "deployment_process:\n  max_parallelism: 1\n  steps:\n    - step: {id: web, roles: [web]}\n";
     expect![[r#"
         web 0:00–2:00
-          web/web-1 0:00–1:00~
-          web/web-2 1:00–2:00~ (waited 1m for parallelism limit web window held by web/web-1)
-        makespan 2m
+          web/web-1 0:00–1:00~ «web on web-1» [target web-1/1; parallelism limit web window/1]
+          web/web-2 1:00–2:00~ «web on web-2» [target web-2/1; parallelism limit web window/1] (waited 1m for parallelism limit web window held by web/web-1)
+        makespan 2m · critical web → web/web-1 → web/web-2
     "#]]
     .assert_eq(&timeline_with(yaml, targets(&[("web", 2)])));
 }

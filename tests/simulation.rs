@@ -2,53 +2,19 @@
 //! Expectations are data: `UPDATE_EXPECT=1 cargo test --test simulation` rewrites them, and a
 //! person reviews the diff.
 
+mod common;
+
+use common::timeline::Show;
 use expect_test::{Expect, expect};
-use pipescope::duration::{Millis, clock};
-use pipescope::sim::{
-    Detail, Plan, Policy, RunInput, SimOptions, Simulator, StartCause, WaitReason,
-};
+use pipescope::duration::Millis;
+use pipescope::sim::{Detail, Plan, Policy, RunInput, SimOptions, Simulator, StartCause};
 use pipescope::{AnalyzeOptions, analyze};
 
-/// One line per task: `id  start–end  (waits)`, then the makespan and the critical path.
+/// The timeline of `yaml` under `policy`, as the shared helper renders it.
 fn timeline(yaml: &str, policy: Policy) -> String {
-    let options = AnalyzeOptions { sim: SimOptions { policy }, ..Default::default() };
-    let analysis = analyze(yaml, &options);
-    let p = &analysis.pipeline;
-    let s = &analysis.schedule;
-    let mut out = String::new();
-    for d in &analysis.diagnostics {
-        out.push_str(&format!("! {} {}\n", d.code(), d.message));
-    }
-    for (task, timing) in p.tasks.iter().zip(&s.tasks) {
-        let span = match (timing.start, timing.end) {
-            (Some(a), Some(b)) => format!("{}–{}", clock(a), clock(b)),
-            _ => format!("never: {:?}", timing.blocked),
-        };
-        let waits: Vec<String> = timing
-            .waits
-            .iter()
-            .map(|w| {
-                let why = match &w.reason {
-                    WaitReason::Dependency { on } => format!("for {}", p.task(*on).id),
-                    WaitReason::Resource { resource, holders, .. } => {
-                        let held: Vec<&str> =
-                            holders.iter().map(|&h| p.task(h).id.as_str()).collect();
-                        format!("for {} held by {}", p.resource(*resource).name, held.join(","))
-                    }
-                };
-                format!("waited {} {why}", w.to - w.from)
-            })
-            .collect();
-        let indent = if task.parent.is_some() { "  " } else { "" };
-        out.push_str(&format!("{indent}{} {span}", task.id));
-        if !waits.is_empty() {
-            out.push_str(&format!(" ({})", waits.join("; ")));
-        }
-        out.push('\n');
-    }
-    let path: Vec<&str> = s.critical_path.iter().map(|&t| p.task(t).id.as_str()).collect();
-    out.push_str(&format!("makespan {} · critical {}\n", s.makespan, path.join(" → ")));
-    out
+    let options =
+        AnalyzeOptions { sim: SimOptions { policy }, ..Default::default() };
+    common::timeline::timeline(yaml, &options, Show { notes: false, infos: true })
 }
 
 fn check(yaml: &str, expect: Expect) {
@@ -90,9 +56,9 @@ fn the_release_example_from_the_format_docs() {
     check(
         RELEASE,
         expect![[r#"
-            build 0:00–4:00
-            deploy-eu 4:00–7:00
-            deploy-us 4:00–7:00
+            build 0:00–4:00 [runners/3]
+            deploy-eu 4:00–7:00 [infrastructure prod-eu/1]
+            deploy-us 4:00–7:00 [prod-cluster/1; runners/3]
             verify 7:00–9:00
               verify/smoke 7:00–7:45
               verify/perf 7:00–9:00
@@ -126,9 +92,9 @@ pipeline:
         - stage: {id: deploy-us, duration: 3m, infrastructure: prod}
 "#,
         expect![[r#"
-            ! PS107 parallel stages `deploy-eu` and `deploy-us` both hold infrastructure prod (capacity 1): they will run one after another, not in parallel
-            deploy-eu 0:00–3:00
-            deploy-us 3:00–6:00 (waited 3m for prod held by deploy-eu)
+            ! warning PS107 parallel stages `deploy-eu` and `deploy-us` both hold infrastructure prod (capacity 1): they will run one after another, not in parallel
+            deploy-eu 0:00–3:00 [infrastructure prod/1]
+            deploy-us 3:00–6:00 [infrastructure prod/1] (waited 3m for infrastructure prod held by deploy-eu)
             makespan 6m · critical deploy-eu → deploy-us
         "#]],
     );
@@ -146,8 +112,8 @@ pipeline:
         - stage: {id: eu-again, duration: 3m, infrastructure: prod-eu, allow_simultaneous: true}
 "#,
         expect![[r#"
-            eu 0:00–3:00
-            us 0:00–3:00
+            eu 0:00–3:00 [infrastructure prod-eu/1]
+            us 0:00–3:00 [infrastructure prod-us/1]
             eu-again 0:00–3:00
             makespan 3m · critical eu
         "#]],
@@ -197,7 +163,7 @@ pipeline:
           - step: {id: report, duration: 1m, depends_on: [unit, lint]}
 "#,
         expect![[r#"
-            ! PS108 `test/e2e` already waits for `build` through its stage `test`
+            ! warning PS108 `test/e2e` already waits for `build` through its stage `test`
             build 0:00–2:00
             test 2:00–6:00
               test/unit 2:00–5:00
@@ -244,11 +210,11 @@ pipeline:
         - stage: {id: t4, duration: 1m, uses: [runners]}
 "#,
         expect![[r#"
-            ! PS107 only 2 of the 4 parallel members using runners can run at once (capacity 2)
-            t1 0:00–2:00
-            t2 0:00–3:00
-            t3 2:00–3:00 (waited 2m for runners held by t1,t2)
-            t4 3:00–4:00 (waited 3m for runners held by t1,t2)
+            ! info PS107 only 2 of the 4 parallel members using runners can run at once (capacity 2)
+            t1 0:00–2:00 [runners/2]
+            t2 0:00–3:00 [runners/2]
+            t3 2:00–3:00 [runners/2] (waited 2m for runners held by t1 and t2)
+            t4 3:00–4:00 [runners/2] (waited 3m for runners held by t1 and t2, then t3)
             makespan 4m · critical t1 → t3 → t4
         "#]],
     );
@@ -269,11 +235,11 @@ pipeline:
         - stage: {id: small, duration: 1m, uses: [runners]}
 "#,
         expect![[r#"
-            ! PS107 only 2 of the 3 parallel members using runners can run at once (capacity 2)
-            first 0:00–2:00
-            hold 2:00–6:00
-            big 6:00–7:00 (waited 4m for runners held by hold)
-            small 2:00–3:00
+            ! info PS107 only 2 of the 3 parallel members using runners can run at once (capacity 2)
+            first 0:00–2:00 [runners/2]
+            hold 2:00–6:00 [runners/2]
+            big 6:00–7:00 [runners/2] (waited 4m for runners held by hold)
+            small 2:00–3:00 [runners/2]
             makespan 7m · critical first → hold → big
         "#]],
     );
@@ -295,23 +261,23 @@ pipeline:
 "#;
     // FIFO: first-ready was ready at 1:00, late at 2:00; first-ready goes first.
     expect![[r#"
-        ! PS107 parallel stages `late` and `first-ready` both hold lock (capacity 1): they will run one after another, not in parallel
-        holder 0:00–5:00
+        ! warning PS107 parallel stages `late` and `first-ready` both hold lock (capacity 1): they will run one after another, not in parallel
+        holder 0:00–5:00 [lock/1]
         slow 0:00–2:00
         early 0:00–1:00
-        late 6:00–7:00 (waited 4m for lock held by holder)
-        first-ready 5:00–6:00 (waited 4m for lock held by holder)
+        late 6:00–7:00 [lock/1] (waited 4m for lock held by holder, then first-ready)
+        first-ready 5:00–6:00 [lock/1] (waited 4m for lock held by holder)
         makespan 7m · critical holder → first-ready → late
     "#]]
     .assert_eq(&timeline(yaml, Policy::Fifo));
     // Document order: late comes first in the file.
     expect![[r#"
-        ! PS107 parallel stages `late` and `first-ready` both hold lock (capacity 1): they will run one after another, not in parallel
-        holder 0:00–5:00
+        ! warning PS107 parallel stages `late` and `first-ready` both hold lock (capacity 1): they will run one after another, not in parallel
+        holder 0:00–5:00 [lock/1]
         slow 0:00–2:00
         early 0:00–1:00
-        late 5:00–6:00 (waited 3m for lock held by holder)
-        first-ready 6:00–7:00 (waited 5m for lock held by holder)
+        late 5:00–6:00 [lock/1] (waited 3m for lock held by holder)
+        first-ready 6:00–7:00 [lock/1] (waited 5m for lock held by holder, then late)
         makespan 7m · critical holder → late → first-ready
     "#]]
     .assert_eq(&timeline(yaml, Policy::DocumentOrder));
@@ -334,11 +300,11 @@ pipeline:
         - stage: {id: b, duration: 1m, uses: [env]}
 "#,
         expect![[r#"
-            ! PS107 parallel stages `a` and `b` both hold env (capacity 1): they will run one after another, not in parallel
-            a 0:00–2:00
+            ! warning PS107 parallel stages `a` and `b` both hold env (capacity 1): they will run one after another, not in parallel
+            a 0:00–2:00 [env/1]
               a/one 0:00–1:00
               a/two 1:00–2:00
-            b 2:00–3:00 (waited 2m for env held by a)
+            b 2:00–3:00 [env/1] (waited 2m for env held by a)
             makespan 3m · critical a → a/one → a/two → b
         "#]],
     );
@@ -358,9 +324,9 @@ pipeline:
           - step: {id: apply, uses: [db]}
 "#,
         expect![[r#"
-            ! PS111 `migrate/apply` never starts: it waits for db held by `migrate`, which cannot finish before it
-            migrate never: None
-              migrate/apply never: Some(Resource { resource: ResourceIdx(0), holders: [TaskIdx(0)] })
+            ! error PS111 `migrate/apply` never starts: it waits for db held by `migrate`, which cannot finish before it
+            migrate 0:00–… [db/1] (never ends: some of its steps never start)
+              migrate/apply never [db/1] (never starts: waits for db held by migrate, which never finishes)
             makespan 0s · critical 
         "#]],
     );
@@ -378,11 +344,11 @@ pipeline:
     - stage: {id: after, depends_on: [b]}
 "#,
         expect![[r#"
-            ! PS103 dependency cycle: a → b → a
+            ! error PS103 dependency cycle: a → b → a
             ok 0:00–1:00
-            a never: Some(Dependency { on: TaskIdx(2) })
-            b never: Some(Dependency { on: TaskIdx(1) })
-            after never: Some(Dependency { on: TaskIdx(2) })
+            a never (never starts: waits for b, which never finishes)
+            b never (never starts: waits for a, which never finishes)
+            after never (never starts: waits for b, which never finishes)
             makespan 1m · critical ok
         "#]],
     );

@@ -6,9 +6,9 @@ use std::fmt::Write;
 use pipescope::Analysis;
 use pipescope::duration::{Millis, clock};
 use pipescope::model::{DurationSource, Pipeline, ResourceKind, TaskIdx};
-use pipescope::report;
-use pipescope::sim::{Blocked, Policy, StartCause, TaskTiming, WaitReason};
+use pipescope::sim::{Policy, TaskTiming, WaitReason};
 use pipescope::span::LineIndex;
+use pipescope::{explain, report};
 
 use super::diagnostics::{self, Counts, plural};
 use super::style::{Style, fit, sanitize};
@@ -17,8 +17,6 @@ use super::style::{Style, fit, sanitize};
 pub const BAR_WIDTH: usize = 60;
 /// Longest task label shown before it is cut with `…`.
 const MAX_LABEL: usize = 32;
-/// How many holders a wait explanation names before "and N more".
-const HOLDERS_SHOWN: usize = 3;
 
 const RUNNING: char = '█';
 const GROUP: char = '━';
@@ -125,7 +123,9 @@ fn render_rows(out: &mut String, analysis: &Analysis, style: Style) {
                 bar: scale.bar(timing, t.is_group()),
                 times,
                 took,
-                note: explain(pipeline, timing),
+                // Task ids and resource names come from the file: nothing in them may drive the
+                // terminal.
+                note: sanitize(&explain::task(pipeline, schedule, task).to_string()),
             }
         })
         .collect();
@@ -279,76 +279,6 @@ fn paint_bar(bar: &str, critical: bool, style: Style) -> String {
         i = run_end;
     }
     out
-}
-
-/// Why the task waited, or why it never started, in words.
-fn explain(pipeline: &Pipeline, timing: &TaskTiming) -> String {
-    let id = |t: TaskIdx| sanitize(&pipeline.task(t).id);
-    let describe = |r: pipescope::model::ResourceIdx| sanitize(&pipeline.resource(r).describe());
-    let held_by = |holders: &[TaskIdx], total: usize| {
-        let mut names: Vec<String> = holders.iter().take(HOLDERS_SHOWN).map(|&h| id(h)).collect();
-        let more = total.saturating_sub(names.len());
-        if more > 0 {
-            names.push(format!("{more} more"));
-        }
-        match names.len() {
-            0 => String::new(),
-            1 => format!(" held by {}", names[0]),
-            n => format!(" held by {} and {}", names[..n - 1].join(", "), names[n - 1]),
-        }
-    };
-    // A task that never started is still in its last wait; the blocked reason says it better.
-    let past_waits = if timing.start.is_some() { &timing.waits[..] } else { &[] };
-    let mut notes: Vec<String> = past_waits
-        .iter()
-        .enumerate()
-        .map(|(k, w)| {
-            let waited = w.to - w.from;
-            match &w.reason {
-                WaitReason::Dependency { on } => format!("waited {waited} for {}", id(*on)),
-                WaitReason::Resource { resource, holders, holders_total, .. } => {
-                    // The holders are those of when the wait began; when the unit it finally
-                    // got came from someone else, say so, or the sentence blames the wrong task.
-                    let mut then = String::new();
-                    if let Some(StartCause::Resource { resource: r, released_by }) = timing.cause {
-                        let last = k + 1 == past_waits.len();
-                        if last && r == *resource && !holders.contains(&released_by) {
-                            then = format!(", then {}", id(released_by));
-                        }
-                    }
-                    format!(
-                        "waited {waited} for {}{}{then}",
-                        describe(*resource),
-                        held_by(holders, *holders_total)
-                    )
-                }
-            }
-        })
-        .collect();
-    if let Some(blocked) = &timing.blocked {
-        notes.push(match blocked {
-            Blocked::Dependency { on } => format!("never starts: {} never finishes", id(*on)),
-            Blocked::Parent { parent } => {
-                format!("never starts: its stage {} never starts", id(*parent))
-            }
-            Blocked::Resource { resource, holders } if holders.is_empty() => {
-                let r = pipeline.resource(*resource);
-                format!(
-                    "never starts: needs more of {} than its capacity of {}",
-                    describe(*resource),
-                    r.capacity
-                )
-            }
-            Blocked::Resource { resource, holders } => format!(
-                "never starts: waits for {}{}, which never finishes",
-                describe(*resource),
-                held_by(holders, holders.len())
-            ),
-        });
-    } else if timing.start.is_some() && timing.end.is_none() {
-        notes.push("never ends: some of its steps never start".to_string());
-    }
-    notes.join("; ")
 }
 
 fn render_resources(out: &mut String, analysis: &Analysis, style: Style) {

@@ -1,75 +1,16 @@
 //! The words of the app: accessible names of bars, the one-line details shown on hover and
 //! focus, the summary figures, and the rows of the table view. Written once here, so that what a
-//! screen reader says, what the tooltip shows and what the table lists always agree.
+//! screen reader says, what the tooltip shows and what the table lists always agree. Why a task
+//! waited, started or never started comes from [`crate::explain`], as it does for the CLI.
 
 use crate::analysis::Analysis;
 use crate::duration::{Millis, clock};
+use crate::explain::{self, Unfinished, WaitExplanation};
 use crate::model::{Pipeline, Resource, ResourceKind, TaskIdx};
-use crate::sim::{Blocked, Schedule, StartCause, Wait, WaitReason};
-
-/// How many holders of a resource a sentence names before "and N more".
-const NAMED_HOLDERS: usize = 3;
-
-fn names(pipeline: &Pipeline, tasks: &[TaskIdx], total: usize) -> String {
-    let shown: Vec<&str> =
-        tasks.iter().take(NAMED_HOLDERS).map(|&t| pipeline.task(t).id.as_str()).collect();
-    let mut out = match shown.len() {
-        0 => String::new(),
-        1 => shown[0].to_string(),
-        n => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
-    };
-    let more = total.saturating_sub(shown.len());
-    if more > 0 {
-        if shown.len() > 1 {
-            out = shown.join(", ");
-        }
-        out.push_str(&format!(" and {more} more"));
-    }
-    out
-}
-
-/// "3m for prod-cluster held by deploy-eu", "2m for build".
-pub fn wait_text(pipeline: &Pipeline, wait: &Wait) -> String {
-    let length = wait.to - wait.from;
-    match &wait.reason {
-        WaitReason::Dependency { on } => format!("{length} for {}", pipeline.task(*on).id),
-        WaitReason::Resource { resource, holders, holders_total, .. } => {
-            let what = pipeline.resource(*resource).describe();
-            if holders.is_empty() {
-                format!("{length} for {what}")
-            } else {
-                format!("{length} for {what} held by {}", names(pipeline, holders, *holders_total))
-            }
-        }
-    }
-}
-
-/// Why a task never started, as a clause: "never starts: waits for build, which never ends".
-pub fn blocked_text(pipeline: &Pipeline, blocked: Option<&Blocked>) -> String {
-    match blocked {
-        Some(Blocked::Dependency { on }) => {
-            format!("never starts: waits for {}, which never ends", pipeline.task(*on).id)
-        }
-        Some(Blocked::Parent { parent }) => {
-            format!("never starts: its stage {} never starts", pipeline.task(*parent).id)
-        }
-        Some(Blocked::Resource { resource, holders }) => {
-            let what = pipeline.resource(*resource).describe();
-            if holders.is_empty() {
-                format!("never starts: needs more {what} than there is")
-            } else {
-                format!(
-                    "never starts: needs {what}, held by {}",
-                    names(pipeline, holders, holders.len())
-                )
-            }
-        }
-        None => "never starts".into(),
-    }
-}
+use crate::sim::{Schedule, Wait};
 
 /// The accessible name of a bar, starting with the full id: "deploy-us, 4:00 to 7:00, waited
-/// 3m for prod-cluster held by deploy-eu, critical".
+/// 3m for prod-cluster held by deploy-eu, on the critical path".
 pub fn task_label(
     pipeline: &Pipeline,
     schedule: &Schedule,
@@ -78,17 +19,18 @@ pub fn task_label(
 ) -> String {
     let t = pipeline.task(task);
     let timing = schedule.timing(task);
+    let why = explain::task(pipeline, schedule, task);
     let mut out = t.id.clone();
     match (timing.start, timing.end) {
         (Some(s), Some(e)) => out.push_str(&format!(", {} to {}", clock(s), clock(e))),
-        _ => {
-            out.push_str(", ");
-            out.push_str(&blocked_text(pipeline, timing.blocked.as_ref()));
-        }
+        (Some(s), None) => out.push_str(&format!(", from {}", clock(s))),
+        _ => {}
     }
-    for wait in &timing.waits {
-        out.push_str(", waited ");
-        out.push_str(&wait_text(pipeline, wait));
+    for wait in &why.waits {
+        out.push_str(&format!(", {wait}"));
+    }
+    if let Some(unfinished) = &why.unfinished {
+        out.push_str(&format!(", {unfinished}"));
     }
     if t.is_group() {
         let n = t.children.len();
@@ -104,78 +46,55 @@ pub fn task_label(
     out
 }
 
-/// The one line shown on hover and focus: "deploy-us — waited 3m for prod-cluster (held by
-/// deploy-eu), ran 4:00–7:00".
+/// The one line shown on hover and focus: "deploy-us — waited 3m for prod-cluster held by
+/// deploy-eu; ran 4:00–7:00 (3m)". Parts are joined by "; " because a list of holders has
+/// commas of its own.
 pub fn task_line(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> String {
     let t = pipeline.task(task);
     let timing = schedule.timing(task);
-    let mut parts: Vec<String> = timing
-        .waits
-        .iter()
-        .map(|w| {
-            let text = wait_text(pipeline, w);
-            match text.split_once(" held by ") {
-                Some((head, holders)) => format!("waited {head} (held by {holders})"),
-                None => format!("waited {text}"),
-            }
-        })
-        .collect();
+    let why = explain::task(pipeline, schedule, task);
+    let mut parts: Vec<String> = why.waits.iter().map(|w| w.to_string()).collect();
     match (timing.start, timing.end) {
-        (Some(s), Some(e)) => {
-            parts.push(format!("ran {}–{} ({})", clock(s), clock(e), e - s));
-        }
-        _ => parts.push(blocked_text(pipeline, timing.blocked.as_ref())),
+        (Some(s), Some(e)) => parts.push(format!("ran {}–{} ({})", clock(s), clock(e), e - s)),
+        (Some(s), None) => parts.push(format!("started {}", clock(s))),
+        _ => {}
     }
-    format!("{} — {}", t.id, parts.join(", "))
+    parts.extend(why.unfinished.map(|u| u.to_string()));
+    format!("{} — {}", t.id, parts.join("; "))
 }
 
-/// What let a task start when it did, as a sentence.
+/// What let a task start when it did, or why it never started, as a sentence.
 pub fn cause_text(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> String {
-    let timing = schedule.timing(task);
-    match timing.cause {
-        Some(StartCause::Origin) => "Started at the beginning: nothing to wait for.".into(),
-        Some(StartCause::ParentStart(p)) => {
-            format!("Started as soon as its stage {} started.", pipeline.task(p).id)
-        }
-        Some(StartCause::Dependency(d)) => {
-            format!("Started as soon as {} finished.", pipeline.task(d).id)
-        }
-        Some(StartCause::Resource { resource, released_by }) => format!(
-            "Started when {} released {}.",
-            pipeline.task(released_by).id,
-            pipeline.resource(resource).describe()
+    match explain::start(pipeline, schedule, task) {
+        Some(start) => sentence(start),
+        None => sentence(
+            explain::unfinished(pipeline, schedule, task).unwrap_or(Unfinished::Unexplained),
         ),
-        None => {
-            let mut s = blocked_text(pipeline, timing.blocked.as_ref());
-            if let Some(first) = s.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            s.push('.');
-            s
-        }
     }
 }
 
-/// The short cause for the table's last column: "prod-cluster (deploy-eu)", "build", "—".
+/// The short cause for the table's last column, beside the time waited: the longest wait
+/// without its length ("waited for prod-cluster held by deploy-eu"), why it never started, or
+/// "—".
 pub fn cause_short(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> String {
-    let timing = schedule.timing(task);
-    if timing.start.is_none() {
-        return blocked_text(pipeline, timing.blocked.as_ref());
+    let why = explain::task(pipeline, schedule, task);
+    if schedule.timing(task).start.is_none() {
+        return why.unfinished.unwrap_or(Unfinished::Unexplained).to_string();
     }
-    let longest = timing.waits.iter().max_by_key(|w| (w.to - w.from, std::cmp::Reverse(w.from)));
+    let longest = why.waits.iter().max_by_key(|w| (w.length(), std::cmp::Reverse(w.from)));
     match longest {
-        Some(w) => match &w.reason {
-            WaitReason::Dependency { on } => format!("waited for {}", pipeline.task(*on).id),
-            WaitReason::Resource { resource, holders, holders_total, .. } => {
-                let what = pipeline.resource(*resource).describe();
-                if holders.is_empty() {
-                    format!("waited for {what}")
-                } else {
-                    format!("waited for {what} ({})", names(pipeline, holders, *holders_total))
-                }
-            }
-        },
+        Some(w) => w.without_length().to_string(),
         None => "—".into(),
+    }
+}
+
+/// An explanation as a sentence of its own: capitalised, with a full stop.
+fn sentence(clause: impl std::fmt::Display) -> String {
+    let clause = clause.to_string();
+    let mut chars = clause.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
     }
 }
 
@@ -299,7 +218,7 @@ pub fn summary(analysis: &Analysis) -> Summary {
         }
     }
     let longest_wait =
-        longest.map(|(_, t, w)| format!("{} waited {}", p.task(t).id, wait_text(p, w)));
+        longest.map(|(_, t, w)| format!("{} {}", p.task(t).id, WaitExplanation::new(p, w)));
     let resources = p
         .resources
         .iter()
@@ -446,7 +365,7 @@ mod tests {
         let us = a.pipeline.find_task("deploy-us").unwrap();
         assert_eq!(
             task_line(&a.pipeline, &a.schedule, us),
-            "deploy-us — waited 3m for prod-cluster (held by deploy-eu), ran 4:00–7:00 (3m)"
+            "deploy-us — waited 3m for prod-cluster held by deploy-eu; ran 4:00–7:00 (3m)"
         );
         assert_eq!(
             cause_text(&a.pipeline, &a.schedule, us),
@@ -454,7 +373,7 @@ mod tests {
         );
         assert_eq!(
             cause_short(&a.pipeline, &a.schedule, us),
-            "waited for prod-cluster (deploy-eu)"
+            "waited for prod-cluster held by deploy-eu"
         );
         let smoke = a.pipeline.find_task("verify/smoke").unwrap();
         assert_eq!(
@@ -472,8 +391,8 @@ mod tests {
         assert_eq!(
             labels(stuck),
             [
-                "a, never starts: needs more lock than there is",
-                "b, never starts: waits for a, which never ends",
+                "a, never starts: needs more of lock than its capacity of 1",
+                "b, never starts: waits for a, which never finishes",
             ]
         );
     }
@@ -550,21 +469,5 @@ mod tests {
         );
         assert_eq!(rows[4].depth, 1);
         assert_eq!(rows[0].cause, "—");
-    }
-
-    #[test]
-    fn many_holders_are_counted_not_listed() {
-        let p = {
-            let mut p = Pipeline::default();
-            for id in ["a", "b", "c", "d", "e"] {
-                p.add_task(crate::model::Task { id: id.into(), ..Default::default() });
-            }
-            p
-        };
-        let t: Vec<TaskIdx> = p.task_indices().collect();
-        assert_eq!(names(&p, &t[..1], 1), "a");
-        assert_eq!(names(&p, &t[..2], 2), "a and b");
-        assert_eq!(names(&p, &t[..3], 3), "a, b and c");
-        assert_eq!(names(&p, &t[..5], 5), "a, b, c and 2 more");
     }
 }

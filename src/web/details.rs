@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::analysis::Analysis;
 use crate::duration::{self, Millis, clock};
+use crate::explain;
 use crate::model::{DurationSource, TaskIdx};
 use crate::ui::describe;
 use crate::ui::state::Action;
@@ -47,8 +48,9 @@ pub fn Details(props: &DetailsProps) -> Html {
         (Some(a), Some(b)) => (b - a).to_string(),
         _ => "—".into(),
     };
-    let waits = timing.waits.iter().map(|w| {
-        html! { <li>{ format!("{}–{}: waited {}", clock(w.from), clock(w.to), describe::wait_text(p, w)) }</li> }
+    let explained_waits = explain::waits(p, s, props.task);
+    let waits = explained_waits.iter().map(|w| {
+        html! { <li>{ format!("{}–{}: {w}", clock(w.from), clock(w.to)) }</li> }
     });
     let deps: Vec<&str> = task.deps.iter().map(|d| d.name.as_str()).collect();
     let holds: Vec<String> = task
@@ -157,7 +159,7 @@ pub fn Details(props: &DetailsProps) -> Html {
             </dl>
             <p class="cause">{ describe::cause_text(p, s, props.task) }</p>
             <div class="slot">
-                if !timing.waits.is_empty() {
+                if !explained_waits.is_empty() {
                     <ul class="waits">{ for waits }</ul>
                 }
             </div>
