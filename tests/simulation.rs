@@ -12,8 +12,7 @@ use pipescope::{AnalyzeOptions, analyze};
 
 /// The timeline of `yaml` under `policy`, as the shared helper renders it.
 fn timeline(yaml: &str, policy: Policy) -> String {
-    let options =
-        AnalyzeOptions { sim: SimOptions { policy }, ..Default::default() };
+    let options = AnalyzeOptions { sim: SimOptions { policy }, ..Default::default() };
     common::timeline::timeline(yaml, &options, Show { notes: false, infos: true })
 }
 
