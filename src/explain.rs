@@ -9,8 +9,8 @@
 use std::fmt::{self, Display, Formatter};
 
 use crate::duration::{Millis, clock};
-use crate::model::{DurationSource, Pipeline, ResourceIdx, TaskIdx};
-use crate::sim::{Blocked, Schedule, StartCause, Wait, WaitReason};
+use crate::model::{DurationSource, Pipeline, ResourceIdx, RunWhen, TaskIdx};
+use crate::sim::{Blocked, Outcome, Schedule, StartCause, Wait, WaitReason};
 
 /// How many tasks a sentence names before "and N more": a pool of hundreds would drown it.
 pub const NAMED_TASKS: usize = 3;
@@ -234,6 +234,14 @@ pub enum Unfinished<'a> {
     Unexplained,
     /// A stage that started, some of whose steps never start.
     NeverEnds,
+    /// It did not run: something it waits for failed or was cancelled (it runs on success).
+    SkippedAfterFailure,
+    /// It did not run: it runs only when something it waits for fails, and nothing did.
+    SkippedWithoutFailure,
+    /// Another task's failure stopped it, or kept it from starting.
+    Cancelled,
+    /// Its last attempt failed.
+    Failed { attempts: u32 },
 }
 
 impl<'a> Unfinished<'a> {
@@ -280,6 +288,15 @@ impl Display for Unfinished<'_> {
             }
             Unfinished::Unexplained => f.write_str("never starts"),
             Unfinished::NeverEnds => f.write_str("never ends: some of its steps never start"),
+            Unfinished::SkippedAfterFailure => {
+                f.write_str("skipped: something it waits for failed or was cancelled")
+            }
+            Unfinished::SkippedWithoutFailure => {
+                f.write_str("skipped: it runs only when something before it fails")
+            }
+            Unfinished::Cancelled => f.write_str("cancelled by another task's failure"),
+            Unfinished::Failed { attempts: 1 } => f.write_str("failed"),
+            Unfinished::Failed { attempts } => write!(f, "failed after {attempts} attempts"),
         }
     }
 }
@@ -344,6 +361,15 @@ pub fn unfinished<'a>(
     task: TaskIdx,
 ) -> Option<Unfinished<'a>> {
     let timing = schedule.timing(task);
+    match timing.outcome {
+        Outcome::Skipped if pipeline.task(task).when == RunWhen::OnFailure => {
+            return Some(Unfinished::SkippedWithoutFailure);
+        }
+        Outcome::Skipped => return Some(Unfinished::SkippedAfterFailure),
+        Outcome::Cancelled => return Some(Unfinished::Cancelled),
+        Outcome::Failed => return Some(Unfinished::Failed { attempts: timing.attempts }),
+        Outcome::Succeeded | Outcome::NeverStarted => {}
+    }
     match (timing.start, timing.end) {
         (None, _) => Some(Unfinished::new(pipeline, timing.blocked.as_ref())),
         (Some(_), None) => Some(Unfinished::NeverEnds),

@@ -355,7 +355,8 @@ impl<'a, 'p> Simulator<'a, 'p> {
     fn dispatch(&mut self) {
         let mut fresh = std::mem::take(&mut self.fresh);
         fresh.clear();
-        for k in 0..self.newly_ready.len() {
+        let judged = self.newly_ready.len();
+        for k in 0..judged {
             let task = self.newly_ready[k];
             let i = task.index();
             if self.resolved[i] {
@@ -376,7 +377,6 @@ impl<'a, 'p> Simulator<'a, 'p> {
             }
         }
         // Resolving skipped tasks may have made others ready: they are judged next round.
-        let judged = self.newly_ready.len();
         self.newly_ready.drain(..judged);
         fresh.sort_unstable();
 
