@@ -5,16 +5,20 @@
 //! resources ignored): the least work any schedule of the same graph needs. The ratio says what
 //! resource-aware discrete-event simulation costs on top of it.
 //!
-//! Cases: all 600 PSPLIB J120 instances (skipped when `../shared` is absent), and synthetic
-//! pipelines of 1,000, 10,000 and 20,000 tasks (the doubling shows the growth rate).
+//! Cases: all 600 PSPLIB J120 instances (skipped when `../shared` is absent); synthetic
+//! pipelines of 1,000, 10,000 and 20,000 tasks (the doubling shows the growth rate); one plan
+//! run many times (what a Monte Carlo forecast does) against building it each time; and
+//! 10,000 and 100,000 stages over 1,000 single-unit targets, where a dispatcher that scanned
+//! every resource at every instant would grow quadratically.
 
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use pipescope::dialect::Dialect;
+use pipescope::duration::Millis;
 use pipescope::model::Pipeline;
-use pipescope::sim::{SimOptions, simulate};
+use pipescope::sim::{Detail, Plan, Policy, RunInput, SimOptions, Simulator, simulate};
 use pipescope::{AnalyzeOptions, analyze, synthetic};
 
 /// The median of `runs` timings of `f`.
@@ -123,6 +127,68 @@ fn main() {
         if let Some((before_size, before)) = previous {
             println!(
                 "{:<34} simulate time grew {:.1}× for {:.0}× the tasks",
+                "",
+                measured.as_secs_f64() / before.as_secs_f64(),
+                size as f64 / before_size as f64
+            );
+        }
+        previous = Some((size, measured));
+    }
+
+    plan_reuse();
+    many_resources();
+}
+
+/// 100 runs of one plan (other durations each time, makespan only) against 100 times
+/// building the plan and simulating in full, on the 10,000-task synthetic pipeline.
+fn plan_reuse() {
+    const RUNS: u64 = 100;
+    let text = synthetic::pipeline(10_000, 42);
+    let analysis = analyze(&text, &AnalyzeOptions::default());
+    let p = &analysis.pipeline;
+    let samples: Vec<Vec<Millis>> = (0..RUNS)
+        .map(|k| {
+            p.tasks.iter().map(|t| Millis(t.duration.nominal().0 * (8 + k % 5) / 10)).collect()
+        })
+        .collect();
+    let rebuilt = median(5, || {
+        for d in &samples {
+            let plan = Plan::new(p, Policy::Fifo).expect("plan");
+            let input = RunInput { durations: Some(d), failures: None };
+            black_box(Simulator::new(&plan).run(&input, Detail::Full).expect("run"));
+        }
+    });
+    let plan = Plan::new(p, Policy::Fifo).expect("plan");
+    let mut sim = Simulator::new(&plan);
+    let reused = median(5, || {
+        for d in &samples {
+            let input = RunInput { durations: Some(d), failures: None };
+            black_box(sim.makespan(&input).expect("run"));
+        }
+    });
+    report(&format!("{RUNS} runs, plan rebuilt, full"), p.tasks.len(), rebuilt, rebuilt);
+    report(&format!("{RUNS} runs of one plan, makespan"), p.tasks.len(), rebuilt, reused);
+}
+
+/// The engine alone (building each plan included) on 10,000 and 100,000 stages over 1,000
+/// targets; the growth should stay near n log n.
+fn many_resources() {
+    let mut previous: Option<(usize, Duration)> = None;
+    for size in [10_000, 100_000] {
+        let text = synthetic::many_targets(size, 1_000, 9);
+        let analysis = analyze(&text, &AnalyzeOptions::default());
+        let p = &analysis.pipeline;
+        let runs = if size > 10_000 { 5 } else { 11 };
+        let baseline = median(runs, || {
+            black_box(critical_path_method(black_box(p)));
+        });
+        let measured = median(runs, || {
+            let _ = black_box(simulate(black_box(p), &SimOptions::default()));
+        });
+        report(&format!("1,000 targets, {size}: simulate"), p.tasks.len(), baseline, measured);
+        if let Some((before_size, before)) = previous {
+            println!(
+                "{:<34} simulate time grew {:.1}× for {:.0}× the tasks (at most 12× asked)",
                 "",
                 measured.as_secs_f64() / before.as_secs_f64(),
                 size as f64 / before_size as f64

@@ -63,6 +63,38 @@ pub fn pipeline(tasks: usize, seed: u64) -> String {
     out
 }
 
+/// A deployment of `tasks` stages over `targets` machines that run one stage at a time (as
+/// Octopus targets do), for the dispatcher's cost with many resources: one parallel block in
+/// which each stage waits for up to three of the 50 before it and holds one target.
+pub fn many_targets(tasks: usize, targets: usize, seed: u64) -> String {
+    let mut rng = Lcg(seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+    let mut out = String::with_capacity(tasks * 90 + targets * 12);
+    out.push_str("pipeline:\n  name: many-targets\n  resources:\n");
+    for t in 0..targets {
+        let _ = writeln!(out, "    target{t}: 1");
+    }
+    out.push_str("  stages:\n    - parallel:\n");
+    for i in 0..tasks {
+        let _ = write!(
+            out,
+            "        - stage: {{id: s{i}, duration: {}s, uses: [target{}]",
+            30 + rng.below(600),
+            rng.below(targets as u64)
+        );
+        let deps: Vec<String> = (0..rng.below(4).min(i as u64))
+            .map(|_| format!("s{}", i - 1 - rng.below(50.min(i as u64)) as usize))
+            .collect();
+        let mut deps = deps;
+        deps.sort();
+        deps.dedup();
+        if !deps.is_empty() {
+            let _ = write!(out, ", depends_on: [{}]", deps.join(", "));
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
 struct Lcg(u64);
 
 impl Lcg {
@@ -90,5 +122,18 @@ mod tests {
         );
         assert_eq!(analysis.pipeline.tasks.len(), 500);
         assert!(analysis.schedule.never_started().next().is_none());
+    }
+
+    #[test]
+    fn many_targets_is_clean_and_uses_them() {
+        let text = many_targets(2_000, 100, 3);
+        let analysis = analyze(&text, &AnalyzeOptions::default());
+        // Stages sharing a target serialise, which lint rightly warns about; nothing is wrong.
+        assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics.first());
+        assert_eq!(analysis.pipeline.tasks.len(), 2_000);
+        assert_eq!(analysis.pipeline.resources.len(), 100);
+        assert!(analysis.schedule.never_started().next().is_none());
+        let busy = analysis.schedule.resources.iter().filter(|r| r.busy > 0).count();
+        assert!(busy > 90, "{busy} targets used");
     }
 }
