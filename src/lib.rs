@@ -12,6 +12,7 @@ pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod report;
+pub mod rule;
 pub mod sim;
 pub mod span;
 pub mod synthetic;
