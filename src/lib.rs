@@ -16,6 +16,7 @@ pub mod rule;
 pub mod sim;
 pub mod span;
 pub mod synthetic;
+pub mod text;
 pub mod ui;
 pub mod yaml;
 
