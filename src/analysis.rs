@@ -6,7 +6,7 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
 use crate::lint;
-use crate::model::{DurationSource, Pipeline, TaskIdx};
+use crate::model::{DurationSource, Inputs, Pipeline, TaskIdx};
 use crate::sim::{self, Schedule, SimOptions};
 
 #[derive(Debug, Clone, Default)]
@@ -15,18 +15,6 @@ pub struct AnalyzeOptions {
     pub dialect: Option<Dialect>,
     pub inputs: Inputs,
     pub sim: SimOptions,
-}
-
-/// What the user tells pipescope that the file does not say: real CI files carry no durations,
-/// nor how many self-hosted runners or deployment targets there are.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Inputs {
-    /// Task full id → duration, replacing whatever the file or the defaults gave.
-    pub durations: BTreeMap<String, Millis>,
-    /// Runner label or tag → how many runners carry it.
-    pub runners: BTreeMap<String, u32>,
-    /// Deployment target role → how many targets have it.
-    pub targets: BTreeMap<String, u32>,
 }
 
 /// Everything known about one text: the model, every diagnostic, and the simulated schedule.

@@ -10,9 +10,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use expect_test::expect;
-use pipescope::analysis::Inputs;
 use pipescope::diagnostic::Severity;
 use pipescope::dialect::{Dialect, ci};
+use pipescope::model::Inputs;
 use pipescope::{AnalyzeOptions, analyze, yaml};
 
 fn corpus(dir: &str) -> Option<Vec<PathBuf>> {

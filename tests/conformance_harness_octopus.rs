@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use pipescope::analysis::Inputs;
 use pipescope::diagnostic::Severity;
 use pipescope::dialect::Dialect;
+use pipescope::model::Inputs;
 use pipescope::{AnalyzeOptions, analyze};
 
 fn corpus(system: &str) -> Option<Vec<PathBuf>> {

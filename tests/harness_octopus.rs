@@ -3,10 +3,10 @@
 //! rewrites the expectations; review the diff.
 
 use expect_test::{Expect, expect};
-use pipescope::analysis::Inputs;
 use pipescope::dialect::Dialect;
 use pipescope::duration::{Millis, clock};
 use pipescope::model::DurationSource;
+use pipescope::model::Inputs;
 use pipescope::sim::WaitReason;
 use pipescope::{AnalyzeOptions, analyze};
 

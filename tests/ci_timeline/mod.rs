@@ -4,8 +4,8 @@
 
 #![allow(dead_code)]
 
-use pipescope::analysis::Inputs;
 use pipescope::duration::{self, clock};
+use pipescope::model::Inputs;
 use pipescope::sim::WaitReason;
 use pipescope::{AnalyzeOptions, analyze};
 
