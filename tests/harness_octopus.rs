@@ -2,6 +2,8 @@
 //! documentation, as rendered timelines. `UPDATE_EXPECT=1 cargo test --test harness_octopus`
 //! rewrites the expectations; review the diff.
 
+mod common;
+
 use expect_test::{Expect, expect};
 use pipescope::dialect::Dialect;
 use pipescope::duration::{Millis, clock};
@@ -373,14 +375,9 @@ pipeline:
 /// slot and is done when wave 4 starts.
 #[test]
 fn harness_dag_example_reproduces_the_published_waves() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/harness/docs-dag-pipeline-dependsOn.yaml"
-    );
-    let Ok(text) = std::fs::read_to_string(path) else {
-        eprintln!("skipped: {path} is not there");
-        return;
-    };
+    let path = "corpus/harness/docs-dag-pipeline-dependsOn.yaml";
+    let Some(path) = common::shared::shared_path(path) else { return };
+    let text = std::fs::read_to_string(path).expect("readable");
     let analysis = analyze(&text, &AnalyzeOptions::default());
     assert_eq!(analysis.dialect, Dialect::Harness);
     let start = |id: &str| {
