@@ -8,7 +8,7 @@ use crate::duration::{DurationSpec, Millis};
 use crate::lint;
 use crate::lint::rules::ignored_setting::IGNORED_SETTING;
 use crate::lint::rules::invalid_value::INVALID_VALUE;
-use crate::model::{DurationSource, Pipeline, TaskIdx};
+use crate::model::{DurationSource, Inputs, Pipeline, TaskIdx};
 use crate::sim::{Detail, Plan, Policy, RunInput, Schedule, SimOptions, Simulator};
 use crate::span::Span;
 
@@ -18,18 +18,6 @@ pub struct AnalyzeOptions {
     pub dialect: Option<Dialect>,
     pub inputs: Inputs,
     pub sim: SimOptions,
-}
-
-/// What the user tells pipescope that the file does not say: real CI files carry no durations,
-/// nor how many self-hosted runners or deployment targets there are.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Inputs {
-    /// Task full id → duration, replacing whatever the file or the defaults gave.
-    pub durations: BTreeMap<String, Millis>,
-    /// Runner label or tag → how many runners carry it.
-    pub runners: BTreeMap<String, u32>,
-    /// Deployment target role → how many targets have it.
-    pub targets: BTreeMap<String, u32>,
 }
 
 /// Everything known about one text: the model, every diagnostic, and the simulated schedule.

@@ -2,28 +2,11 @@
 //!
 //! Rendering (colours, snippets, JSON) belongs to the shells and to `report`.
 
-use serde::Serialize;
-
-use crate::lint::RuleInfo;
+use crate::rule::RuleInfo;
 use crate::span::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
+// Most code names the severity next to the diagnostic it grades.
+pub use crate::rule::Severity;
 
 /// One finding about the user's text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,9 +13,11 @@ pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod report;
+pub mod rule;
 pub mod sim;
 pub mod span;
 pub mod synthetic;
+pub mod text;
 pub mod ui;
 pub mod yaml;
 

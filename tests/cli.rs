@@ -4,6 +4,8 @@
 //! are rewritten with `UPDATE_EXPECT=1 cargo test --test cli` (then read the diff: the numbers
 //! in them were checked by hand against the semantics in `docs/FORMAT.md`).
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -470,11 +472,7 @@ fn odd_inputs_never_crash() {
 
 #[test]
 fn psplib_instances_are_read_with_the_psplib_dialect() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/psplib/j30/j301_1.sm");
-    if !file.is_file() {
-        eprintln!("skipping: {} is absent", file.display());
-        return;
-    }
+    let Some(file) = common::shared::shared_path("bench/psplib/j30/j301_1.sm") else { return };
     let text = std::fs::read_to_string(&file).expect("readable");
     let (pipeline, _) = pipescope::dialect::Dialect::Psplib.read(&text, &Default::default());
     for (flag, policy) in

@@ -6,9 +6,9 @@ mod common;
 
 use common::timeline::Show;
 use expect_test::{Expect, expect};
-use pipescope::analysis::Inputs;
 use pipescope::dialect::Dialect;
 use pipescope::duration::Millis;
+use pipescope::model::Inputs;
 use pipescope::{AnalyzeOptions, analyze};
 
 /// The timeline of `text` with `inputs`, notes and all, as the shared helper renders it.
@@ -330,14 +330,9 @@ pipeline:
 /// slot and is done when wave 4 starts.
 #[test]
 fn harness_dag_example_reproduces_the_published_waves() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/harness/docs-dag-pipeline-dependsOn.yaml"
-    );
-    let Ok(text) = std::fs::read_to_string(path) else {
-        eprintln!("skipped: {path} is not there");
-        return;
-    };
+    let path = "corpus/harness/docs-dag-pipeline-dependsOn.yaml";
+    let Some(path) = common::shared::shared_path(path) else { return };
+    let text = std::fs::read_to_string(path).expect("readable");
     let analysis = analyze(&text, &AnalyzeOptions::default());
     assert_eq!(analysis.dialect, Dialect::Harness);
     let start = |id: &str| {

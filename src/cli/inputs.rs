@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use pipescope::analysis::Inputs;
 use pipescope::duration;
+use pipescope::model::Inputs;
 use pipescope::yaml;
 
 use crate::cli::input;

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::analysis::Inputs;
 use crate::diagnostic::Diagnostic;
 use crate::duration::Millis;
 use crate::lint::rules::runner_capacity_assumed::RUNNER_CAPACITY_ASSUMED;
+use crate::model::Inputs;
 use crate::model::{
     Demand, Note, Pipeline, Resource, ResourceIdx, ResourceKind, Size, SizeKind, TaskIdx,
 };
@@ -16,7 +16,7 @@ use crate::yaml::{Node, Value};
 
 /// The estimated duration of a GitHub step, a GitLab job, a reusable-workflow call or a
 /// trigger job: CI files carry no durations.
-pub const DEFAULT_DURATION: Millis = Millis(60_000);
+pub use crate::model::DEFAULT_DURATION;
 
 /// How many runners a pool has when neither the file nor the user says.
 pub const DEFAULT_RUNNERS: u32 = 1;

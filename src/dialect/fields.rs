@@ -8,6 +8,9 @@ use crate::lint::rules::{
 };
 use crate::yaml::{Node, ScalarKind};
 
+/// The readers suggest keys and names through `fields::did_you_mean`; the rules share it too.
+pub use crate::text::did_you_mean;
+
 /// Reports every key of `map` that is not in `known`, with a "did you mean" when one is close.
 /// `context` names the mapping in the message ("a stage").
 pub fn check_keys(map: &Node, known: &[&str], context: &str, out: &mut Vec<Diagnostic>) {
@@ -35,22 +38,6 @@ pub fn check_keys(map: &Node, known: &[&str], context: &str, out: &mut Vec<Diagn
         };
         out.push(diagnostic);
     }
-}
-
-/// The known word closest to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
-    let word_lower = word.to_lowercase().replace('-', "_");
-    known
-        .iter()
-        .map(|k| {
-            let k_norm = k.to_lowercase().replace('-', "_");
-            let distance = strsim::damerau_levenshtein(&word_lower, &k_norm);
-            let similarity = strsim::jaro_winkler(&word_lower, &k_norm);
-            (k, distance, similarity)
-        })
-        .filter(|&(k, distance, similarity)| distance <= 2.max(k.len() / 4) || similarity >= 0.88)
-        .min_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)))
-        .map(|(k, _, _)| *k)
 }
 
 /// A text value; numbers and booleans are accepted as their text (YAML users write `id: 1`).
@@ -115,18 +102,4 @@ pub fn wrong_type(node: &Node, what: &str, expected: &str) -> Diagnostic {
         node.span,
         format!("{what} must be {expected}, not {}", node.kind_name()),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_close_keys_only() {
-        let known = ["depends_on", "duration", "uses", "id"];
-        assert_eq!(did_you_mean("depend_on", &known), Some("depends_on"));
-        assert_eq!(did_you_mean("depends-on", &known), Some("depends_on"));
-        assert_eq!(did_you_mean("durration", &known), Some("duration"));
-        assert_eq!(did_you_mean("colour", &known), None);
-    }
 }

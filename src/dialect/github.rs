@@ -10,7 +10,6 @@ mod matrix;
 
 use std::collections::HashMap;
 
-use crate::analysis::Inputs;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::ci::{self, Pools};
 use crate::dialect::fields::{self, check_keys, wrong_type};
@@ -21,6 +20,7 @@ use crate::lint::rules::{
     missing_field::MISSING_FIELD, not_evaluated::NOT_EVALUATED, not_simulated::NOT_SIMULATED,
     serialized_group::SERIALIZED_GROUP, unknown_needs::UNKNOWN_NEEDS,
 };
+use crate::model::Inputs;
 use crate::model::{
     Demand, DepKind, Dependency, DurationSource, Note, Pipeline, ResourceKind, Task, TaskIdx,
     TaskKind,

@@ -11,7 +11,6 @@ mod parallel;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::Inputs;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::ci::{self, Pools};
 use crate::dialect::fields::{self, check_keys, wrong_type};
@@ -24,6 +23,7 @@ use crate::lint::rules::{
     undeclared_stage::UNDECLARED_STAGE, unknown_extends::UNKNOWN_EXTENDS,
     unknown_needs::UNKNOWN_NEEDS,
 };
+use crate::model::Inputs;
 use crate::model::{
     Demand, DepKind, Dependency, DurationSource, Note, Pipeline, ResourceKind, Task, TaskIdx,
     TaskKind,

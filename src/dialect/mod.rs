@@ -13,8 +13,8 @@ pub mod psplib;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::analysis::Inputs;
 use crate::diagnostic::Diagnostic;
+use crate::model::Inputs;
 use crate::model::Pipeline;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

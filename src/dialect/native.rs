@@ -21,7 +21,7 @@ use crate::span::Span;
 use crate::yaml::{self, Node};
 
 /// The duration of a task that gives none, when `defaults.duration` is not set either.
-pub const BUILTIN_DEFAULT_DURATION: Millis = Millis(60_000);
+pub use crate::model::DEFAULT_DURATION as BUILTIN_DEFAULT_DURATION;
 
 const PIPELINE_KEYS: &[&str] = &["name", "description", "resources", "defaults", "stages"];
 const DEFAULTS_KEYS: &[&str] = &["duration"];

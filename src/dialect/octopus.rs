@@ -23,7 +23,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::analysis::Inputs;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::fields::{self, check_keys, wrong_type};
 use crate::dialect::ocl::{self, Block, ValueKind};
@@ -34,6 +33,7 @@ use crate::lint::rules::{
     not_evaluated::NOT_EVALUATED, parallel_output_dependency::PARALLEL_OUTPUT_DEPENDENCY,
     unknown_role::UNKNOWN_ROLE,
 };
+use crate::model::Inputs;
 use crate::model::{
     Demand, DepKind, Dependency, DurationSource, Note, ParallelGroup, Pipeline, Resource,
     ResourceIdx, ResourceKind, Size, SizeKind, Task, TaskIdx, TaskKind,
@@ -46,7 +46,7 @@ pub const DEFAULT_TARGETS_PER_ROLE: u32 = 2;
 /// Octopus's default for `Octopus.Action.MaxParallelism`.
 pub const DEFAULT_MAX_PARALLELISM: u32 = 10;
 /// The duration of a step or action: real processes carry none.
-pub const DEFAULT_DURATION: Millis = Millis(60_000);
+pub use crate::model::DEFAULT_DURATION;
 /// More targets than this for one role are not simulated one by one.
 const MAX_TARGETS_PER_ROLE: u32 = 1_000;
 

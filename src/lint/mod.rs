@@ -9,49 +9,37 @@
 pub mod registry;
 pub mod rules;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Pipeline;
+use std::ops::Deref;
 
-/// What a rule is: its stable code and name, its default severity, its documentation, and how
-/// to check it (when it is checked on the model rather than while reading).
+use crate::diagnostic::Diagnostic;
+use crate::model::Pipeline;
+pub use crate::rule::RuleInfo;
+
+/// A rule as lint runs it: what it is (the [`RuleInfo`] its diagnostics point at), and how to
+/// check it when it is checked on the model rather than while reading.
 #[derive(Debug)]
-pub struct RuleInfo {
-    /// Stable, never reused: `PS102`.
-    pub code: &'static str,
-    /// Kebab-case: `unknown-dependency`.
-    pub name: &'static str,
-    pub severity: Severity,
-    /// Markdown: what it does, why it matters, an example.
-    pub doc: &'static str,
+pub struct Rule {
+    pub info: RuleInfo,
     pub check: Option<fn(&Pipeline, &mut Vec<Diagnostic>)>,
 }
 
-impl PartialEq for RuleInfo {
-    fn eq(&self, other: &RuleInfo) -> bool {
-        self.code == other.code
+/// A rule reads as its [`RuleInfo`], so that `Diagnostic::new(&RULE, ..)` and `rule.code` work
+/// on the statics `declare_rule!` makes.
+impl Deref for Rule {
+    type Target = RuleInfo;
+
+    fn deref(&self) -> &RuleInfo {
+        &self.info
     }
 }
 
-impl Eq for RuleInfo {}
-
-impl RuleInfo {
-    /// The first paragraph of the documentation (under "What it does"), for tables and tooltips.
-    pub fn summary(&self) -> String {
-        let lines = self.doc.lines().map(str::trim);
-        let paragraph: Vec<&str> = lines
-            .skip_while(|l| l.is_empty() || l.starts_with('#'))
-            .take_while(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
-        paragraph.join(" ")
-    }
-
-    /// The documentation with the one space `///` leaves at the start of each line removed.
-    pub fn doc_markdown(&self) -> String {
-        self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+impl PartialEq<Rule> for RuleInfo {
+    fn eq(&self, other: &Rule) -> bool {
+        *self == other.info
     }
 }
 
-/// Declares a rule as a `static RuleInfo` whose `doc` is the rule's doc comment.
+/// Declares a rule as a `static Rule` whose `doc` is the rule's doc comment.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
@@ -63,11 +51,13 @@ macro_rules! declare_rule {
         }
     ) => {
         $(#[doc = $doc])*
-        $vis static $ident: $crate::lint::RuleInfo = $crate::lint::RuleInfo {
-            code: $code,
-            name: $name,
-            severity: $crate::diagnostic::Severity::$severity,
-            doc: concat!($($doc, "\n"),*),
+        $vis static $ident: $crate::lint::Rule = $crate::lint::Rule {
+            info: $crate::rule::RuleInfo {
+                code: $code,
+                name: $name,
+                severity: $crate::rule::Severity::$severity,
+                doc: concat!($($doc, "\n"),*),
+            },
             check: $check,
         };
     };

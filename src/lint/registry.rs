@@ -1,9 +1,9 @@
 //! Every rule, once, in code order. The docs page and the app's rule links come from here.
 
-use super::RuleInfo;
+use super::Rule;
 use super::rules::*;
 
-pub static RULES: &[&RuleInfo] = &[
+pub static RULES: &[&Rule] = &[
     &yaml_syntax::YAML_SYNTAX,
     &duplicate_key::DUPLICATE_KEY,
     &unknown_key::UNKNOWN_KEY,
@@ -50,7 +50,7 @@ pub static RULES: &[&RuleInfo] = &[
 ];
 
 /// The rule with this code or name.
-pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.code == code_or_name || r.name == code_or_name)
 }
 

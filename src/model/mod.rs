@@ -5,11 +5,17 @@
 //! span it lives in. References keep the name and position the user wrote, resolved or not, so
 //! that lint can point at an unknown dependency and the simulation can skip it.
 
+mod inputs;
 pub mod semantics;
 
 use crate::duration::{DurationSpec, Millis};
 use crate::span::Span;
+pub use inputs::Inputs;
 pub use semantics::*;
+
+/// The duration of a task when neither the file nor the user gives one (real CI files carry
+/// none); every reader uses it.
+pub const DEFAULT_DURATION: Millis = Millis(60_000);
 
 /// Index of a task in [`Pipeline::tasks`] (document order, parents before children).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -59,7 +65,7 @@ pub struct Size {
     pub assumed: bool,
 }
 
-/// Which of [`crate::analysis::Inputs`]'s maps a [`Size`] is set through.
+/// Which of [`Inputs`]'s maps a [`Size`] is set through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SizeKind {
     /// `Inputs::runners`: runners carrying a label or tag.

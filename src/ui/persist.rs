@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::Inputs;
 use crate::dialect::Dialect;
 use crate::duration::Millis;
+use crate::model::Inputs;
 use crate::sim::Policy;
 
 /// The storage key; bump the suffix if the shape ever changes incompatibly.

@@ -8,11 +8,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use crate::analysis::{Analysis, AnalyzeOptions, Inputs, analyze};
+use crate::analysis::{Analysis, AnalyzeOptions, analyze};
 use crate::diagnostic::Diagnostic;
 use crate::dialect::Dialect;
 use crate::duration::Millis;
 use crate::lint::rules::{malformed_file::MALFORMED_FILE, yaml_syntax::YAML_SYNTAX};
+use crate::model::Inputs;
 use crate::model::SizeKind;
 use crate::sim::{Policy, SimOptions};
 

@@ -16,7 +16,7 @@ use crate::ui::svg;
 use super::capacities::Capacities;
 use super::dom;
 use super::editor::{self, Editor};
-use super::gallery::Gallery;
+use super::gallery::{Gallery, load_example};
 use super::problems::{self, Problems};
 use super::rule_doc::RuleDoc;
 use super::store::{self, Shared, Store};
@@ -60,15 +60,6 @@ fn download_icon() -> Html {
         <svg class="button-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
             <path d="M8 2V10M4.5 6.5L8 10L11.5 6.5M3 13.5H13" />
         </svg>
-    }
-}
-
-/// The action that opens an example.
-pub fn load_example(example: &gallery::Example) -> Action {
-    Action::Load {
-        text: example.text(),
-        file_name: Some(example.file.to_string()),
-        notice: format!("Opened the example “{}”. {}", example.title, example.notice),
     }
 }
 

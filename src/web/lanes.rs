@@ -8,8 +8,8 @@ use crate::ui::describe;
 use crate::ui::layout::{self, Scale};
 use crate::ui::svg::fit_label;
 
+use super::coord::fmt;
 use super::store::Shared;
-use super::timeline::fmt;
 
 const LANE_HEIGHT: f64 = 46.0;
 

@@ -6,11 +6,13 @@
 
 mod app;
 mod capacities;
+mod coord;
 mod details;
 mod dom;
 mod editor;
 mod gallery;
 mod lanes;
+mod modal;
 mod problems;
 mod rule_doc;
 mod store;

@@ -7,7 +7,7 @@ use crate::lint::registry;
 use crate::ui::markdown::{self, Block, Inline};
 use crate::ui::state::Action;
 
-use super::gallery::Modal;
+use super::modal::Modal;
 
 #[derive(Properties, PartialEq)]
 pub struct RuleDocProps {

@@ -20,6 +20,7 @@ use crate::ui::state::{Action, AppState, Move, ROW_HEIGHT, View};
 use crate::ui::svg::fit_label;
 use crate::ui::ticks;
 
+use super::coord::fmt;
 use super::details::Details;
 use super::dom;
 use super::lanes::Lanes;
@@ -670,10 +671,4 @@ fn row_view(
             </g>
         </g>
     }
-}
-
-/// A coordinate with one decimal, as SVG attributes want it.
-pub fn fmt(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    if r.fract() == 0.0 { format!("{}", r as i64) } else { format!("{r:.1}") }
 }

@@ -1,3 +1,7 @@
-//! Helpers shared by the integration tests (each test file includes them with `mod common;`).
+//! Helpers shared by the integration tests (`mod common;` in each test that needs them).
 
+// Each test binary uses only some of them.
+#![allow(dead_code)]
+
+pub mod shared;
 pub mod timeline;

@@ -7,8 +7,8 @@
 // Each test file uses only some of these.
 #![allow(dead_code)]
 
-use pipescope::analysis::Inputs;
 use pipescope::diagnostic::Severity;
+use pipescope::model::Inputs;
 use pipescope::{Analysis, AnalyzeOptions, analyze, duration, explain};
 
 /// What to show besides the schedule.

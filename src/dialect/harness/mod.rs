@@ -37,7 +37,7 @@ use crate::yaml::{self, Node};
 use strategy::Instance;
 
 /// What a step takes when the file says nothing (bounded by its `timeout`).
-pub const DEFAULT_STEP_DURATION: Millis = Millis(60_000);
+pub use crate::model::DEFAULT_DURATION as DEFAULT_STEP_DURATION;
 /// How deeply step groups and parallel blocks may nest.
 const MAX_DEPTH: u32 = 32;
 /// Expansion stops adding instances beyond this many tasks.

@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
-use crate::dialect::fields::did_you_mean;
 use crate::lint::declare_rule;
 use crate::model::Pipeline;
+use crate::text::did_you_mean;
 
 declare_rule! {
     /// ## What it does
