@@ -71,6 +71,18 @@ pub struct TaskReport<'a> {
     /// Where the task is written (the start of its item).
     pub line: u32,
     pub column: u32,
+    /// Its settings the timeline shows but does not simulate, in the file's keys (left out
+    /// when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<NoteReport>,
+}
+
+/// A setting shown beside a task: `{"key": "allow_failure", "text": "true", "line": 4}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoteReport {
+    pub key: String,
+    pub text: String,
+    pub line: u32,
 }
 
 /// One interval a task spent waiting, tagged by `reason`.
@@ -248,6 +260,15 @@ pub fn analysis_report<'a>(
                 blocked,
                 line: at.line,
                 column: at.column,
+                notes: pipeline
+                    .task_notes(TaskIdx(i as u32))
+                    .into_iter()
+                    .map(|n| NoteReport {
+                        line: index.line_col(text, n.span.start).line,
+                        key: n.key,
+                        text: n.text,
+                    })
+                    .collect(),
             }
         })
         .collect();

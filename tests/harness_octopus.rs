@@ -21,7 +21,7 @@ fn timeline_with(text: &str, inputs: Inputs) -> String {
     for d in &analysis.diagnostics {
         out.push_str(&format!("! {} {}\n", d.code(), d.message));
     }
-    for (task, timing) in p.tasks.iter().zip(&s.tasks) {
+    for ((idx, task), timing) in p.task_indices().zip(&p.tasks).zip(&s.tasks) {
         let mut depth = 0;
         let mut up = task.parent;
         while let Some(parent) = up {
@@ -56,7 +56,7 @@ fn timeline_with(text: &str, inputs: Inputs) -> String {
         if !waits.is_empty() {
             out.push_str(&format!(" ({})", waits.join("; ")));
         }
-        for note in &task.notes {
+        for note in &p.task_notes(idx) {
             out.push_str(&format!(" [{}: {}]", note.key, note.text));
         }
         out.push('\n');

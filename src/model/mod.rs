@@ -5,6 +5,7 @@
 //! span it lives in. References keep the name and position the user wrote, resolved or not, so
 //! that lint can point at an unknown dependency and the simulation can skip it.
 
+mod notes;
 pub mod semantics;
 
 use crate::duration::{DurationSpec, Millis};
@@ -34,6 +35,8 @@ impl ResourceIdx {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Pipeline {
     pub name: Option<String>,
+    /// The format it was read from (for the keys of display notes).
+    pub format: Format,
     pub tasks: Vec<Task>,
     pub resources: Vec<Resource>,
     /// The `parallel:` groups as written, for lint; scheduling is already in the tasks' deps.
@@ -177,6 +180,8 @@ pub struct Task {
     pub id_span: Span,
     /// Which outcomes of what it waits for let it run.
     pub when: RunWhen,
+    /// Where `when` is written, when it is (also `when: delayed`, which sets `start_delay`).
+    pub when_span: Option<Span>,
     /// What its failure means and what is done about it.
     pub failure: FailurePolicy,
     /// Conditions on whether it runs at all, unevaluated (all must hold).
@@ -185,12 +190,14 @@ pub struct Task {
     pub gate: Option<ManualGate>,
     /// It starts this long after it could (GitLab `when: delayed` with `start_in`).
     pub start_delay: Option<Millis>,
-    /// What the file says about the task that the simulation does not evaluate, for display,
-    /// so that it is shown and reported rather than dropped.
+    /// What the file says about the task that no typed field holds (`environment`, `timeout`,
+    /// a reusable workflow), for display, so that it is shown rather than dropped. What the
+    /// typed fields hold is shown through [`Pipeline::task_notes`], which derives it.
     pub notes: Vec<Note>,
 }
 
-/// A setting kept for display but not simulated, such as `when:` or `if:`.
+/// A setting shown beside a task: kept as text by a reader (`environment`), or derived from a
+/// typed field (`when`, `if`, `allow_failure`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     /// The key as written: `when`, `if`, `rules`, `failureStrategies`.
@@ -310,6 +317,8 @@ pub struct MatrixGroup {
     pub members: Vec<TaskIdx>,
     /// When one instance fails, the others are cancelled (GitHub `fail-fast`, on by default).
     pub fail_fast: bool,
+    /// Where `fail-fast` is written, when it is.
+    pub fail_fast_span: Option<Span>,
     /// The matrix as written.
     pub span: Span,
 }

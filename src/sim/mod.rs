@@ -382,7 +382,12 @@ impl<'p> Engine<'p> {
         waits.push(Wait {
             from: self.now,
             to: self.now,
-            reason: WaitReason::Resource { resource: res, holders, holders_total, released_by: None },
+            reason: WaitReason::Resource {
+                resource: res,
+                holders,
+                holders_total,
+                released_by: None,
+            },
         });
         self.trace(task, TraceKind::Queued(res));
     }

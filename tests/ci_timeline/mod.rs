@@ -37,7 +37,7 @@ pub fn timeline(yaml: &str, options: &AnalyzeOptions, show: Show) -> String {
         }
         out.push_str(&format!("! {} {} {}\n", d.severity.as_str(), d.code(), d.message));
     }
-    for (task, timing) in p.tasks.iter().zip(&s.tasks) {
+    for ((idx, task), timing) in p.task_indices().zip(&p.tasks).zip(&s.tasks) {
         let span = match (timing.start, timing.end) {
             (Some(a), Some(b)) => format!("{}–{}", clock(a), clock(b)),
             _ => "never".to_string(),
@@ -83,7 +83,7 @@ pub fn timeline(yaml: &str, options: &AnalyzeOptions, show: Show) -> String {
         }
         out.push('\n');
         if show.notes {
-            for note in &task.notes {
+            for note in &p.task_notes(idx) {
                 out.push_str(&format!("{indent}  # {}: {}\n", note.key, note.text));
             }
         }
