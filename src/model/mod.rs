@@ -10,6 +10,7 @@ pub mod semantics;
 
 use crate::duration::{DurationSpec, Millis};
 use crate::span::Span;
+pub use notes::shorten;
 pub use semantics::*;
 
 /// Index of a task in [`Pipeline::tasks`] (document order, parents before children).

@@ -12,6 +12,20 @@ use super::{
     ManualGate, Note, Pipeline, RunWhen, Task, TaskIdx, TaskKind,
 };
 
+/// The longest text a note keeps of a value.
+const NOTE_MAX: usize = 160;
+
+/// Text cut to one line and a readable length, as notes show values.
+pub fn shorten(text: &str) -> String {
+    let one_line: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let joined = one_line.join(" ");
+    if joined.chars().count() <= NOTE_MAX {
+        return joined;
+    }
+    let cut: String = joined.chars().take(NOTE_MAX - 1).collect();
+    format!("{cut}…")
+}
+
 impl Pipeline {
     /// What to show beside a task: its typed settings in document order (one note per key and
     /// place), then the notes its reader kept.
@@ -113,19 +127,16 @@ fn run_when_meaning(when: RunWhen) -> &'static str {
 }
 
 fn condition_note(condition: &Condition) -> Note {
+    let text = shorten(&condition.text);
     let (key, text) = match condition.kind {
-        ConditionKind::HarnessWhen => {
-            ("when".to_string(), format!("condition: {}", condition.text))
-        }
-        ConditionKind::OctopusVariable => {
-            ("condition".to_string(), format!("Variable: {}", condition.text))
-        }
+        ConditionKind::HarnessWhen => ("when".to_string(), format!("condition: {text}")),
+        ConditionKind::OctopusVariable => ("condition".to_string(), format!("Variable: {text}")),
         // Written `environments: Production`: the key is the scope's own.
         ConditionKind::OctopusScope => match condition.text.split_once(": ") {
-            Some((key, values)) => (key.to_string(), values.to_string()),
-            None => ("scope".to_string(), condition.text.clone()),
+            Some((key, values)) => (key.to_string(), shorten(values)),
+            None => ("scope".to_string(), text),
         },
-        kind => (kind.key().to_string(), condition.text.clone()),
+        kind => (kind.key().to_string(), text),
     };
     Note { key, text, span: condition.span }
 }
@@ -188,7 +199,7 @@ fn failure_notes(failure: &FailurePolicy, format: Format) -> Vec<Note> {
             AllowFailure::No => "false".to_string(),
             AllowFailure::Yes => "true".to_string(),
             AllowFailure::ExitCodes(codes) => format!("exit_codes: {}", list(codes)),
-            AllowFailure::Expression(e) => e.clone(),
+            AllowFailure::Expression(e) => shorten(e),
         };
         notes.push(Note { key: key.into(), text, span });
     }
