@@ -6,7 +6,7 @@
 
 mod ci_timeline;
 
-use ci_timeline::{Show, options, timeline};
+use ci_timeline::{Show, options, pipeline, task, timeline};
 use expect_test::{Expect, expect};
 use pipescope::AnalyzeOptions;
 
@@ -511,14 +511,6 @@ jobs:
 
 // ---------------------------------------------------------------------------------------------
 // Typed failure and condition settings, as the model holds them.
-
-fn pipeline(yaml: &str) -> pipescope::model::Pipeline {
-    pipescope::analyze(yaml, &AnalyzeOptions::default()).pipeline
-}
-
-fn task<'p>(p: &'p pipescope::model::Pipeline, id: &str) -> &'p pipescope::model::Task {
-    p.task(p.find_task(id).unwrap_or_else(|| panic!("no task {id}")))
-}
 
 #[test]
 fn continue_on_error_allows_failure_as_a_bool_or_an_expression() {

@@ -92,3 +92,13 @@ pub fn timeline(yaml: &str, options: &AnalyzeOptions, show: Show) -> String {
     out.push_str(&format!("makespan {} · critical {}\n", s.makespan, path.join(" → ")));
     out
 }
+
+/// The model a CI file reads into, with the default options.
+pub fn pipeline(yaml: &str) -> pipescope::model::Pipeline {
+    analyze(yaml, &AnalyzeOptions::default()).pipeline
+}
+
+/// The task with this full id.
+pub fn task<'p>(p: &'p pipescope::model::Pipeline, id: &str) -> &'p pipescope::model::Task {
+    p.task(p.find_task(id).unwrap_or_else(|| panic!("no task {id}")))
+}
