@@ -189,7 +189,7 @@ pipeline:
             ! PS201 `when` (pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes") is not evaluated: it is assumed to run
             ! PS201 `failureStrategies` ([AllErrors] → StageRollback) are not evaluated: every task is assumed to succeed
             ! PS201 `when` (stageStatus: Success) is not evaluated: it is assumed to run
-            deploy 0:00–1:00 [when: pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes"] [failureStrategies: [AllErrors] → StageRollback] [rollbackSteps: undo (run only when the stage fails; not simulated)]
+            deploy 0:00–1:00 [when: pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes"] [failureStrategies: roll back] [rollbackSteps: undo (run only when the stage fails; not simulated)]
               deploy/apply 0:00–1:00~ [when: stageStatus: Success]
             makespan 1m
         "#]],
@@ -254,7 +254,7 @@ pipeline:
         s 0:00–11:20
           s/quick 0:00–0:20~
           s/slow 0:20–10:20
-          s/approve 10:20–11:20~ [type: HarnessApproval: waits for a person; the duration is a guess]
+          s/approve 10:20–11:20~ [type: approval: waits for a person; the duration is a guess]
         makespan 11m 20s
     "#]]
     .assert_eq(&timeline_with(text, inputs));
@@ -969,4 +969,156 @@ fn octopus_project_max_parallelism_is_the_window_of_steps_that_set_none() {
         makespan 2m
     "#]]
     .assert_eq(&timeline_with(yaml, targets(&[("web", 2)])));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed failure, condition and gate settings, as the model holds them.
+
+fn pipeline(text: &str) -> pipescope::model::Pipeline {
+    analyze(text, &AnalyzeOptions::default()).pipeline
+}
+
+fn task<'p>(p: &'p pipescope::model::Pipeline, id: &str) -> &'p pipescope::model::Task {
+    p.task(p.find_task(id).unwrap_or_else(|| panic!("no task {id}")))
+}
+
+const HARNESS_FAILURES: &str = r#"
+pipeline:
+  identifier: p
+  stages:
+    - stage:
+        identifier: deploy
+        type: Custom
+        failureStrategies:
+          - onFailure:
+              errors: [AllErrors]
+              action:
+                type: Retry
+                spec:
+                  retryCount: 3
+                  retryIntervals: [10s, 30s]
+                  onRetryFailure: {action: {type: StageRollback}}
+        spec:
+          execution:
+            steps:
+              - step: {identifier: apply, type: ShellScript}
+              - step:
+                  identifier: probe
+                  type: ShellScript
+                  failureStrategies:
+                    - onFailure: {errors: [AllErrors], action: {type: Ignore}}
+              - step:
+                  identifier: smoke
+                  type: ShellScript
+                  failureStrategies:
+                    - onFailure: {errors: [Timeout], action: {type: Retry, spec: {retryCount: 1}}}
+                    - onFailure: {errors: [AllErrors], action: {type: Abort}}
+              - step:
+                  identifier: verify
+                  type: ShellScript
+                  failureStrategies:
+                    - onFailure: {errors: [AllErrors], action: {type: ManualIntervention}}
+              - step:
+                  identifier: mark
+                  type: ShellScript
+                  failureStrategies:
+                    - onFailure: {errors: [AllErrors], action: {type: MarkAsSuccess}}
+                    - onFailure: {errors: [Timeout], action: {type: PipelineRollback}}
+"#;
+
+#[test]
+fn harness_failure_strategies_become_a_typed_policy_inherited_by_steps() {
+    use pipescope::model::{AllowFailure, FailureAction};
+    let p = pipeline(HARNESS_FAILURES);
+    let deploy = task(&p, "deploy");
+    let retry = deploy.failure.retry.clone().expect("a retry");
+    assert_eq!((retry.max, retry.interval, retry.when.len()), (3, Millis(10_000), 0));
+    assert_eq!(deploy.failure.action, FailureAction::Rollback);
+    assert_eq!(task(&p, "deploy/apply").failure, deploy.failure, "a step inherits its stage's");
+    assert_eq!(task(&p, "deploy/probe").failure.allow, AllowFailure::Yes);
+    assert!(task(&p, "deploy/probe").failure.retry.is_none());
+    let smoke = &task(&p, "deploy/smoke").failure;
+    assert_eq!(
+        smoke.retry.as_ref().map(|r| (r.max, r.when.clone())),
+        Some((1, vec!["Timeout".into()]))
+    );
+    assert_eq!(smoke.action, FailureAction::Abort);
+    assert_eq!(task(&p, "deploy/verify").failure.action, FailureAction::ManualIntervention);
+    let mark = task(&p, "deploy/mark");
+    assert_eq!(mark.failure.allow, AllowFailure::Yes);
+    // What one policy cannot hold stays a note.
+    let notes = p.task_notes(p.find_task("deploy/mark").unwrap());
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].text, "ignore the failure; also [Timeout] → PipelineRollback");
+    let notes = p.task_notes(p.find_task("deploy").unwrap());
+    assert_eq!(notes[0].text, "retry 3 times, 10s apart, then roll back");
+    assert!(p.task_notes(p.find_task("deploy/apply").unwrap()).is_empty(), "shown on the stage");
+}
+
+#[test]
+fn harness_when_is_a_run_condition_and_an_unevaluated_jexl_condition() {
+    use pipescope::model::{ConditionKind, RunWhen};
+    let p = pipeline(
+        r#"
+pipeline:
+  identifier: p
+  stages:
+    - stage:
+        identifier: notify
+        type: Custom
+        when: {pipelineStatus: Failure}
+        spec: {execution: {steps: [{step: {identifier: tell, type: ShellScript, when: {stageStatus: All}}}]}}
+    - stage:
+        identifier: prod
+        type: Custom
+        when:
+          pipelineStatus: Success
+          condition: <+pipeline.variables.release> == "true"
+        spec: {execution: {steps: [{step: {identifier: go, type: ShellScript}}]}}
+"#,
+    );
+    assert_eq!(task(&p, "notify").when, RunWhen::OnFailure);
+    assert_eq!(task(&p, "notify/tell").when, RunWhen::Always);
+    let prod = task(&p, "prod");
+    assert_eq!(prod.when, RunWhen::OnSuccess);
+    assert_eq!(prod.conditions.len(), 1);
+    assert_eq!(prod.conditions[0].kind, ConditionKind::HarnessWhen);
+    assert_eq!(prod.conditions[0].text, r#"<+pipeline.variables.release> == "true""#);
+}
+
+#[test]
+fn harness_approvals_are_gates_and_loops_are_matrices_without_fail_fast() {
+    use pipescope::model::GateKind;
+    let p = pipeline(
+        r#"
+pipeline:
+  identifier: p
+  stages:
+    - stage:
+        identifier: ok
+        type: Approval
+        spec:
+          execution:
+            steps:
+              - step: {identifier: ask, type: HarnessApproval}
+              - step: {identifier: jira, type: JiraApproval}
+    - stage:
+        identifier: deploy
+        type: Custom
+        strategy: {matrix: {env: [a, b, c]}}
+        spec:
+          execution:
+            steps:
+              - step: {identifier: shard, type: ShellScript, strategy: {parallelism: 2}}
+"#,
+    );
+    for id in ["ok", "ok/ask", "ok/jira"] {
+        let gate = task(&p, id).gate.clone().unwrap_or_else(|| panic!("{id} has no gate"));
+        assert_eq!((gate.kind, gate.blocking), (GateKind::Approval, true));
+    }
+    assert!(task(&p, "deploy_env-a").gate.is_none());
+    // One matrix of 3 stages, and one of 2 steps in each of them.
+    let sizes: Vec<usize> = p.matrices.iter().map(|m| m.members.len()).collect();
+    assert_eq!(sizes, [2, 2, 2, 3]);
+    assert!(p.matrices.iter().all(|m| !m.fail_fast));
 }

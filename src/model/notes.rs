@@ -31,12 +31,10 @@ impl Pipeline {
     /// place), then the notes its reader kept.
     pub fn task_notes(&self, idx: TaskIdx) -> Vec<Note> {
         let task = self.task(idx);
-        let mut derived = Vec::new();
+        // The run condition before the conditions: Harness writes both in one `when`.
+        let mut derived: Vec<Note> = self.when_note(task).into_iter().collect();
         for condition in &task.conditions {
             derived.push(condition_note(condition));
-        }
-        if let Some(note) = self.when_note(task) {
-            derived.push(note);
         }
         if let Some(gate) = &task.gate {
             derived.push(gate_note(gate));
@@ -45,8 +43,10 @@ impl Pipeline {
         if !inherited {
             derived.extend(failure_notes(&task.failure, self.format));
         }
-        for matrix in self.matrices.iter().filter(|m| m.members.contains(&idx)) {
-            if let Some(span) = matrix.fail_fast_span {
+        // Only a written `fail-fast` is shown; checking it first keeps this cheap for the
+        // thousands of instances a Harness loop makes.
+        for matrix in &self.matrices {
+            if let Some(span) = matrix.fail_fast_span.filter(|_| matrix.members.contains(&idx)) {
                 derived.push(Note {
                     key: "fail-fast".into(),
                     text: matrix.fail_fast.to_string(),
@@ -56,15 +56,12 @@ impl Pipeline {
         }
         derived.sort_by_key(|n| n.span.start);
         let mut notes: Vec<Note> = Vec::with_capacity(derived.len() + task.notes.len());
-        for note in derived {
-            match notes.last_mut() {
-                Some(last) if last.key == note.key && last.span == note.span => {
-                    last.text = format!("{}; {}", last.text, note.text);
-                }
-                _ => notes.push(note),
+        for note in derived.into_iter().chain(task.notes.iter().cloned()) {
+            match notes.iter_mut().find(|n| n.key == note.key && n.span == note.span) {
+                Some(same) => same.text = format!("{}; {}", same.text, note.text),
+                None => notes.push(note),
             }
         }
-        notes.extend(task.notes.iter().cloned());
         notes
     }
 
