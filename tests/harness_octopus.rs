@@ -898,7 +898,7 @@ step "approve" {
         upload 0:00–1:00
           upload/wbe-1 0:00–1:00~
           upload/wbe-2 0:00–1:00~
-        approve 0:00–1:00~ [environments: prod] [action_type: Octopus.Manual: waits for a person to approve]
+        approve 0:00–1:00~ [action_type: Octopus.Manual: waits for a person to approve] [environments: prod]
         makespan 1m
     "#]]
     .assert_eq(&timeline_with(text, targets(&[("web", 2)])));
@@ -1121,4 +1121,107 @@ pipeline:
     let sizes: Vec<usize> = p.matrices.iter().map(|m| m.members.len()).collect();
     assert_eq!(sizes, [2, 2, 2, 3]);
     assert!(p.matrices.iter().all(|m| !m.fail_fast));
+}
+
+const OCTOPUS_CONDITIONS: &str = r##"
+step "deploy" {
+    action {
+        action_type = "Octopus.Script"
+        environments = ["production", "staging"]
+        channels = ["hotfix"]
+        properties = {
+            Octopus.Action.AutoRetry.MaximumCount = "3"
+            Octopus.Action.AutoRetry.MinimumBackoff = "15"
+        }
+    }
+}
+
+step "approve" {
+    action {
+        action_type = "Octopus.Manual"
+    }
+}
+
+step "rollback" {
+    condition = "Failure"
+    action {
+        action_type = "Octopus.Script"
+    }
+}
+
+step "notify" {
+    condition = "Always"
+    action {
+        action_type = "Octopus.Script"
+    }
+}
+
+step "release-notes" {
+    condition = "Variable"
+    properties = {
+        Octopus.Step.ConditionVariableExpression = "#{unless Octopus.Deployment.Error}#{Publish}#{/unless}"
+    }
+    action {
+        action_type = "Octopus.Script"
+    }
+}
+"##;
+
+#[test]
+fn octopus_run_conditions_scopes_retries_and_manual_interventions_are_typed() {
+    use pipescope::model::{ConditionKind, GateKind, RunWhen};
+    let p = pipeline(OCTOPUS_CONDITIONS);
+    let deploy = task(&p, "deploy");
+    assert_eq!(deploy.when, RunWhen::OnSuccess);
+    let scopes: Vec<(ConditionKind, &str)> =
+        deploy.conditions.iter().map(|c| (c.kind, c.text.as_str())).collect();
+    assert_eq!(
+        scopes,
+        [
+            (ConditionKind::OctopusScope, "environments: production, staging"),
+            (ConditionKind::OctopusScope, "channels: hotfix"),
+        ]
+    );
+    let retry = deploy.failure.retry.clone().expect("retries");
+    assert_eq!((retry.max, retry.interval), (3, Millis(15_000)));
+    let gate = task(&p, "approve").gate.clone().expect("a manual intervention");
+    assert_eq!((gate.kind, gate.blocking), (GateKind::ManualIntervention, true));
+    assert_eq!(task(&p, "rollback").when, RunWhen::OnFailure);
+    assert!(task(&p, "rollback").conditions.is_empty());
+    assert_eq!(task(&p, "notify").when, RunWhen::Always);
+    // A variable condition is evaluated whatever happened before.
+    let notes = task(&p, "release-notes");
+    assert_eq!(notes.when, RunWhen::Always);
+    assert_eq!(notes.conditions[0].kind, ConditionKind::OctopusVariable);
+    assert_eq!(notes.conditions[0].text, "#{unless Octopus.Deployment.Error}#{Publish}#{/unless}");
+    let shown: Vec<String> = p
+        .task_notes(p.find_task("deploy").unwrap())
+        .iter()
+        .map(|n| format!("{}: {}", n.key, n.text))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "environments: production, staging",
+            "channels: hotfix",
+            "Octopus.Action.AutoRetry.MaximumCount: 3, at least 15s apart",
+        ]
+    );
+}
+
+#[test]
+fn octopus_yaml_conditions_are_typed_too() {
+    use pipescope::model::{ConditionKind, RunWhen};
+    let p = pipeline(
+        r#"
+deployment_process:
+  steps:
+    - step: {id: deploy, environments: [prod]}
+    - step: {id: cleanup, condition: always}
+    - step: {id: page, condition: failure}
+"#,
+    );
+    assert_eq!(task(&p, "deploy").conditions[0].kind, ConditionKind::OctopusScope);
+    assert_eq!(task(&p, "cleanup").when, RunWhen::Always);
+    assert_eq!(task(&p, "page").when, RunWhen::OnFailure);
 }
