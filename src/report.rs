@@ -597,6 +597,24 @@ pipeline:
     }
 
     #[test]
+    fn a_task_reports_its_settings_as_notes_in_the_files_keys() {
+        let text = "pipeline:
+  stages:
+    - stage: {id: lint, duration: 1m, allow_failure: true, retries: 2}
+    - stage: {id: build, duration: 1m}
+";
+        let report = json_of(text);
+        assert_eq!(
+            task(&report, "lint")["notes"],
+            json!([
+                {"key": "allow_failure", "text": "true", "line": 3},
+                {"key": "retries", "text": "2", "line": 3},
+            ])
+        );
+        assert!(task(&report, "build").get("notes").is_none(), "left out when there are none");
+    }
+
+    #[test]
     fn an_empty_text_gives_a_complete_empty_report() {
         let report = json_of("");
         assert_eq!(report["makespan"], 0.0);
