@@ -3,8 +3,8 @@
 //! Jobs run in parallel unless `needs` orders them; a job is a group task whose steps run one
 //! after another. A matrix becomes one job per combination, named as GitHub names them; a
 //! `needs` on a matrix job waits for all of them. `max-parallel`, job-level `concurrency` and
-//! self-hosted runner labels become resources; conditions and other runtime settings become
-//! notes.
+//! self-hosted runner labels become resources; `if:`, `continue-on-error` and `fail-fast`
+//! become the model's typed settings, other runtime settings notes.
 
 mod matrix;
 

@@ -4,7 +4,8 @@
 //! nothing start early); `needs` replaces that wait (`needs: []` starts at once). `extends`,
 //! `!reference` and `default:` are applied first, as GitLab does (`extends.rs`); `parallel`
 //! makes several jobs of one definition (`parallel.rs`). `resource_group` and runner `tags`
-//! become resources; conditions, manual and trigger settings become notes.
+//! become resources; `when`, `allow_failure`, `retry` and conditions become the model's typed
+//! settings (`semantics.rs`), trigger and environment settings notes.
 
 mod extends;
 mod parallel;
