@@ -78,6 +78,18 @@ pub struct TaskReport<'a> {
     /// Where the task is written (the start of its item).
     pub line: u32,
     pub column: u32,
+    /// Its settings the timeline shows but does not simulate, in the file's keys (left out
+    /// when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<NoteReport>,
+}
+
+/// A setting shown beside a task: `{"key": "allow_failure", "text": "true", "line": 4}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoteReport {
+    pub key: String,
+    pub text: String,
+    pub line: u32,
 }
 
 /// One interval a task spent waiting, tagged by `reason`.
@@ -261,6 +273,15 @@ pub fn analysis_report<'a>(
                 blocked,
                 line: at.line,
                 column: at.column,
+                notes: pipeline
+                    .task_notes(TaskIdx(i as u32))
+                    .into_iter()
+                    .map(|n| NoteReport {
+                        line: index.line_col(text, n.span.start).line,
+                        key: n.key,
+                        text: n.text,
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -589,6 +610,24 @@ pipeline:
         assert_eq!(utilisation(4, &usage, Millis::from_secs(40)), 0.25);
         assert_eq!(utilisation(4, &usage, Millis::ZERO), 0.0);
         assert_eq!(utilisation(1, &ResourceUsage::default(), Millis::from_secs(5)), 0.0);
+    }
+
+    #[test]
+    fn a_task_reports_its_settings_as_notes_in_the_files_keys() {
+        let text = "pipeline:
+  stages:
+    - stage: {id: lint, duration: 1m, allow_failure: true, retries: 2}
+    - stage: {id: build, duration: 1m}
+";
+        let report = json_of(text);
+        assert_eq!(
+            task(&report, "lint")["notes"],
+            json!([
+                {"key": "allow_failure", "text": "true", "line": 3},
+                {"key": "retries", "text": "2", "line": 3},
+            ])
+        );
+        assert!(task(&report, "build").get("notes").is_none(), "left out when there are none");
     }
 
     #[test]

@@ -161,7 +161,7 @@ fn every_github_workflow_of_the_corpus_is_simulated() {
     expect![[r#"
         actionlint-ci.yaml: 4 defined, 15 in the timeline, 176 tasks, 0 resources, 0E 0W 1I, makespan 12m
         actionlint-release.yaml: 3 defined, 3 in the timeline, 21 tasks, 0 resources, 0E 0W 0I, makespan 12m
-        containerd-ci.yml: 13 defined, 39 in the timeline, 401 tasks, 0 resources, 0E 0W 5I, makespan 31m
+        containerd-ci.yml: 13 defined, 39 in the timeline, 401 tasks, 0 resources, 0E 0W 5I, makespan 30m
         ingress-nginx-ci.yaml: 9 defined, 21 in the timeline, 73 tasks, 0 resources, 0E 0W 9I, makespan 16m
         miette-ci.yml: 5 defined, 15 in the timeline, 81 tasks, 0 resources, 0E 0W 1I, makespan 6m
         nexosim-ci.yml: 10 defined, 11 in the timeline, 59 tasks, 0 resources, 0E 0W 0I, makespan 18m

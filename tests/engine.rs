@@ -187,7 +187,12 @@ const MATRIX: &str = "pipeline:
 fn fail_fast_cancels_the_running_and_waiting_instances_of_a_matrix() {
     let mut p = read(MATRIX);
     let members = ["linux", "mac", "windows", "bsd"].map(|id| idx(&p, id)).to_vec();
-    p.matrices.push(MatrixGroup { members, fail_fast: true, span: Default::default() });
+    p.matrices.push(MatrixGroup {
+        members,
+        fail_fast: true,
+        span: Default::default(),
+        fail_fast_span: None,
+    });
     let s = run(&p, &[("mac", 1)]);
     // mac fails at 2:00: linux and windows are stopped, bsd (queued for the runner) never
     // starts, report is skipped.

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::timeline::{Show, options, timeline};
+use common::timeline::{Show, options, pipeline, task, timeline};
 use expect_test::{Expect, expect};
 use pipescope::AnalyzeOptions;
 
@@ -507,4 +507,106 @@ jobs:
             makespan 1m · critical deploy → deploy/1
         "#]],
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed failure and condition settings, as the model holds them.
+
+#[test]
+fn continue_on_error_allows_failure_as_a_bool_or_an_expression() {
+    use pipescope::model::AllowFailure;
+    let p = pipeline(
+        r#"
+on: push
+jobs:
+  lint: {runs-on: ubuntu-latest, continue-on-error: true, steps: [{run: lint}]}
+  test:
+    runs-on: ubuntu-latest
+    continue-on-error: ${{ matrix.experimental }}
+    strategy: {matrix: {experimental: [false]}}
+    steps:
+      - {id: flaky, run: flaky, continue-on-error: true}
+      - {id: strict, run: strict, continue-on-error: false}
+"#,
+    );
+    assert_eq!(task(&p, "lint").failure.allow, AllowFailure::Yes);
+    assert_eq!(
+        task(&p, "test (false)").failure.allow,
+        AllowFailure::Expression("${{ matrix.experimental }}".into())
+    );
+    assert_eq!(task(&p, "test (false)/flaky").failure.allow, AllowFailure::Yes);
+    let strict = task(&p, "test (false)/strict");
+    assert_eq!(strict.failure.allow, AllowFailure::No);
+    assert!(strict.failure.span.is_some(), "written, though it is the default");
+    assert_eq!(task(&p, "lint/1").failure.allow, AllowFailure::No, "a job's setting is its own");
+}
+
+#[test]
+fn a_matrix_is_one_fail_fast_group_on_by_default() {
+    let p = pipeline(
+        r#"
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy: {matrix: {os: [a, b, c]}}
+    steps: [{run: test}]
+  build:
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: false
+      matrix: {os: [a, b]}
+    steps: [{run: build}]
+  single: {runs-on: ubuntu-latest, steps: [{run: one}]}
+"#,
+    );
+    assert_eq!(p.matrices.len(), 2);
+    let ids = |m: &pipescope::model::MatrixGroup| -> Vec<String> {
+        m.members.iter().map(|&t| p.task(t).id.clone()).collect()
+    };
+    assert_eq!(ids(&p.matrices[0]), ["test (a)", "test (b)", "test (c)"]);
+    assert!(p.matrices[0].fail_fast);
+    assert!(p.matrices[0].fail_fast_span.is_none());
+    assert_eq!(ids(&p.matrices[1]), ["build (a)", "build (b)"]);
+    assert!(!p.matrices[1].fail_fast);
+    let notes = p.task_notes(p.find_task("build (a)").unwrap());
+    assert!(notes.iter().any(|n| n.key == "fail-fast" && n.text == "false"), "{notes:?}");
+}
+
+#[test]
+fn if_is_an_unevaluated_condition_and_a_status_check_sets_when() {
+    use pipescope::model::{ConditionKind, RunWhen};
+    let p = pipeline(
+        r#"
+on: push
+jobs:
+  build: {runs-on: ubuntu-latest, steps: [{run: build}]}
+  deploy:
+    needs: build
+    if: github.ref == 'refs/heads/main'
+    runs-on: ubuntu-latest
+    steps:
+      - {id: notify, if: failure(), run: notify}
+      - {id: upload, if: '${{ always() }}', run: upload}
+      - {id: tidy, if: '!cancelled()', run: tidy}
+      - {id: gated, if: always() && github.event_name == 'push', run: gated}
+  report: {needs: deploy, if: cancelled(), runs-on: ubuntu-latest, steps: [{run: r}]}
+"#,
+    );
+    let deploy = task(&p, "deploy");
+    assert_eq!(deploy.conditions.len(), 1);
+    assert_eq!(deploy.conditions[0].kind, ConditionKind::GithubIf);
+    assert_eq!(deploy.conditions[0].text, "github.ref == 'refs/heads/main'");
+    assert_eq!(deploy.when, RunWhen::OnSuccess);
+    assert_eq!(task(&p, "deploy/notify").when, RunWhen::OnFailure);
+    assert_eq!(task(&p, "deploy/upload").when, RunWhen::Always);
+    assert_eq!(task(&p, "deploy/upload").conditions[0].text, "${{ always() }}");
+    assert_eq!(task(&p, "deploy/tidy").when, RunWhen::Always);
+    // Not exactly a status check: kept as a condition, the default run condition applies.
+    assert_eq!(task(&p, "deploy/gated").when, RunWhen::OnSuccess);
+    assert_eq!(task(&p, "report").when, RunWhen::OnSuccess);
+    assert_eq!(task(&p, "report").conditions[0].text, "cancelled()");
+    let notes = p.task_notes(p.find_task("deploy/notify").unwrap());
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!((notes[0].key.as_str(), notes[0].text.as_str()), ("if", "failure()"));
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::timeline::{Show, options, timeline};
+use common::timeline::{Show, options, pipeline, task, timeline};
 use expect_test::{Expect, expect};
 use pipescope::AnalyzeOptions;
 
@@ -463,6 +463,174 @@ long: {script: l, timeout: 3h 30m}
             long 0:00–1:00~
               # timeout: 3h 30m: an upper bound of the estimated duration
             makespan 1m · critical long
+        "#]],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed failure and condition settings, as the model holds them.
+
+#[test]
+fn allow_failure_is_a_bool_or_exit_codes() {
+    use pipescope::model::AllowFailure;
+    let p = pipeline(
+        r#"
+lint: {script: lint, allow_failure: true}
+test: {script: test, allow_failure: {exit_codes: [137, 255]}}
+one: {script: one, allow_failure: {exit_codes: 1}}
+build: {script: build, allow_failure: false}
+plain: {script: plain}
+"#,
+    );
+    assert_eq!(task(&p, "lint").failure.allow, AllowFailure::Yes);
+    assert_eq!(task(&p, "test").failure.allow, AllowFailure::ExitCodes(vec![137, 255]));
+    assert_eq!(task(&p, "one").failure.allow, AllowFailure::ExitCodes(vec![1]));
+    assert_eq!(task(&p, "build").failure.allow, AllowFailure::No);
+    assert!(task(&p, "build").failure.span.is_some());
+    assert!(task(&p, "plain").failure.is_default());
+}
+
+#[test]
+fn when_sets_the_run_condition_a_manual_gate_or_a_delay() {
+    use pipescope::model::{AllowFailure, GateKind, RunWhen};
+    let p = pipeline(
+        r#"
+build: {stage: build, script: b}
+report: {stage: test, script: r, when: on_failure}
+cleanup: {stage: test, script: c, when: always}
+deploy: {stage: deploy, script: d, when: manual}
+release: {stage: deploy, script: r, when: manual, allow_failure: false}
+later: {stage: deploy, script: l, when: delayed, start_in: 30 minutes}
+"#,
+    );
+    assert_eq!(task(&p, "build").when, RunWhen::OnSuccess);
+    assert_eq!(task(&p, "report").when, RunWhen::OnFailure);
+    assert_eq!(task(&p, "cleanup").when, RunWhen::Always);
+    let deploy = task(&p, "deploy");
+    let gate = deploy.gate.as_ref().expect("a manual gate");
+    assert_eq!((gate.kind, gate.blocking, gate.conditional), (GateKind::ManualJob, false, false));
+    assert_eq!(deploy.failure.allow, AllowFailure::Yes, "manual jobs allow failure by default");
+    let release = task(&p, "release");
+    assert!(release.gate.as_ref().is_some_and(|g| g.blocking));
+    assert_eq!(release.failure.allow, AllowFailure::No);
+    let later = task(&p, "later");
+    assert_eq!(later.start_delay, Some(pipescope::duration::Millis(1_800_000)));
+    assert!(later.gate.is_none());
+}
+
+#[test]
+fn a_rule_that_makes_a_job_manual_is_a_conditional_gate() {
+    let p = pipeline(
+        r#"
+deploy:
+  script: d
+  rules:
+    - if: $CI_COMMIT_TAG
+      when: manual
+    - when: on_success
+canary:
+  script: c
+  rules:
+    - {if: $CI_COMMIT_TAG, when: manual, allow_failure: true}
+"#,
+    );
+    let gate = task(&p, "deploy").gate.clone().expect("a gate");
+    assert!(gate.conditional);
+    assert!(gate.blocking, "in rules, a manual job does not allow failure unless it says so");
+    assert!(!task(&p, "canary").gate.as_ref().expect("a gate").blocking);
+}
+
+#[test]
+fn retry_is_a_count_or_max_and_when() {
+    let p = pipeline(
+        r#"
+a: {script: a, retry: 2}
+b: {script: b, retry: {max: 1, when: [runner_system_failure, stuck_or_timeout_failure]}}
+c: {script: c, retry: {max: 2, exit_codes: 137}}
+d: {script: d, retry: {when: script_failure}}
+e: {script: e, retry: 5}
+"#,
+    );
+    let retry = |id: &str| task(&p, id).failure.retry.clone();
+    assert_eq!(retry("a").map(|r| (r.max, r.when.len())), Some((2, 0)));
+    let b = retry("b").expect("b retries");
+    assert_eq!(
+        (b.max, b.when),
+        (1, vec!["runner_system_failure".into(), "stuck_or_timeout_failure".into()])
+    );
+    assert_eq!(retry("c").map(|r| r.when), Some(vec!["exit code 137".to_string()]));
+    assert_eq!(retry("d").map(|r| r.max), Some(0), "without max, GitLab retries nothing");
+    assert_eq!(retry("e"), None, "GitLab rejects more than 2");
+}
+
+#[test]
+fn rules_only_except_and_workflow_rules_are_unevaluated_conditions() {
+    use pipescope::model::ConditionKind;
+    let p = pipeline(
+        r#"
+workflow:
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "push"
+deploy:
+  script: d
+  rules: [{if: $CI_COMMIT_BRANCH == "main"}]
+tags: {script: t, only: [tags], except: [schedules]}
+"#,
+    );
+    assert_eq!(p.conditions.len(), 1);
+    assert_eq!(p.conditions[0].kind, ConditionKind::GitlabRules);
+    assert_eq!(p.conditions[0].text, r#"[{if: $CI_PIPELINE_SOURCE == "push"}]"#);
+    let deploy = task(&p, "deploy");
+    assert_eq!(deploy.conditions[0].kind, ConditionKind::GitlabRules);
+    let kinds: Vec<ConditionKind> = task(&p, "tags").conditions.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ConditionKind::GitlabOnly, ConditionKind::GitlabExcept]);
+}
+
+#[test]
+fn parallel_instances_are_a_matrix_without_fail_fast() {
+    let p = pipeline(
+        r#"
+test: {script: t, parallel: 3}
+build:
+  script: b
+  parallel:
+    matrix:
+      - {OS: [linux, mac]}
+single: {script: s}
+"#,
+    );
+    assert_eq!(p.matrices.len(), 2);
+    assert_eq!(p.matrices[0].members.len(), 3);
+    assert_eq!(p.matrices[1].members.len(), 2);
+    assert!(p.matrices.iter().all(|m| !m.fail_fast));
+}
+
+#[test]
+fn notes_derived_from_typed_settings_keep_the_words_of_the_file() {
+    check_notes(
+        r#"
+build: {stage: build, script: b, allow_failure: {exit_codes: 137}, retry: 1}
+deploy: {stage: deploy, script: d, when: manual}
+release: {stage: deploy, script: r, when: manual, allow_failure: false}
+report: {stage: deploy, script: r, when: on_failure}
+later: {stage: deploy, script: l, when: delayed, start_in: 30 minutes}
+"#,
+        expect![[r#"
+            ! info PS312 2 manual jobs are simulated as started by hand the moment they may start; 1 of them block later stages (allow_failure: false)
+            ! info PS312 the delay of `later` (`start_in: 30 minutes`) is not simulated; it starts as soon as it may
+            build 0:00–1:00~
+              # allow_failure: exit_codes: 137
+              # retry: 1
+            deploy 1:00–2:00~
+              # when: manual: runs only when someone starts it; simulated as started as soon as it may; later stages do not wait for it (allow_failure: true)
+            release 1:00–2:00~
+              # when: manual, blocking (allow_failure: false): the pipeline waits here until someone starts it; simulated as started as soon as it may
+              # allow_failure: false
+            report never~ (skipped: it runs only when something before it fails)
+              # when: on_failure: runs only when an earlier job fails; later stages do not wait for it
+            later 1:00–2:00~
+              # when: delayed by 30m: the delay is not simulated
+            makespan 2m · critical build → deploy
         "#]],
     );
 }

@@ -143,7 +143,7 @@ pipeline:
             ! info PS201 `when` (stageStatus: Success) is not evaluated: it is assumed to run
             deploy 0:00–1:00
               # when: pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes"
-              # failureStrategies: [AllErrors] → StageRollback
+              # failureStrategies: roll back
               # rollbackSteps: undo (run only when the stage fails; not simulated)
               deploy/apply 0:00–1:00~
                 # when: stageStatus: Success
@@ -211,7 +211,7 @@ pipeline:
           s/quick 0:00–0:20~
           s/slow 0:20–10:20
           s/approve 10:20–11:20~
-            # type: HarnessApproval: waits for a person; the duration is a guess
+            # type: approval: waits for a person; the duration is a guess
         makespan 11m 20s · critical s → s/quick → s/slow → s/approve
     "#]]
     .assert_eq(&timeline_with(text, inputs));
@@ -861,8 +861,8 @@ step "approve" {
           upload/wbe-1 0:00–1:00~ «upload on wbe-1» [target wbe-1/1]
           upload/wbe-2 0:00–1:00~ «upload on wbe-2» [target wbe-2/1]
         approve 0:00–1:00~
-          # environments: prod
           # action_type: Octopus.Manual: waits for a person to approve
+          # environments: prod
         makespan 1m · critical Create-Bucket
     "#]]
     .assert_eq(&timeline_with(text, targets(&[("web", 2)])));
@@ -933,4 +933,259 @@ fn octopus_project_max_parallelism_is_the_window_of_steps_that_set_none() {
         makespan 2m · critical web → web/web-1 → web/web-2
     "#]]
     .assert_eq(&timeline_with(yaml, targets(&[("web", 2)])));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed failure, condition and gate settings, as the model holds them.
+
+fn pipeline(text: &str) -> pipescope::model::Pipeline {
+    analyze(text, &AnalyzeOptions::default()).pipeline
+}
+
+fn task<'p>(p: &'p pipescope::model::Pipeline, id: &str) -> &'p pipescope::model::Task {
+    p.task(p.find_task(id).unwrap_or_else(|| panic!("no task {id}")))
+}
+
+const HARNESS_FAILURES: &str = r#"
+pipeline:
+  identifier: p
+  stages:
+    - stage:
+        identifier: deploy
+        type: Custom
+        failureStrategies:
+          - onFailure:
+              errors: [AllErrors]
+              action:
+                type: Retry
+                spec:
+                  retryCount: 3
+                  retryIntervals: [10s, 30s]
+                  onRetryFailure: {action: {type: StageRollback}}
+        spec:
+          execution:
+            steps:
+              - step: {identifier: apply, type: ShellScript}
+              - step:
+                  identifier: probe
+                  type: ShellScript
+                  failureStrategies:
+                    - onFailure: {errors: [AllErrors], action: {type: Ignore}}
+              - step:
+                  identifier: smoke
+                  type: ShellScript
+                  failureStrategies:
+                    - onFailure: {errors: [Timeout], action: {type: Retry, spec: {retryCount: 1}}}
+                    - onFailure: {errors: [AllErrors], action: {type: Abort}}
+              - step:
+                  identifier: verify
+                  type: ShellScript
+                  failureStrategies:
+                    - onFailure: {errors: [AllErrors], action: {type: ManualIntervention}}
+              - step:
+                  identifier: mark
+                  type: ShellScript
+                  failureStrategies:
+                    - onFailure: {errors: [AllErrors], action: {type: MarkAsSuccess}}
+                    - onFailure: {errors: [Timeout], action: {type: PipelineRollback}}
+"#;
+
+#[test]
+fn harness_failure_strategies_become_a_typed_policy_inherited_by_steps() {
+    use pipescope::model::{AllowFailure, FailureAction};
+    let p = pipeline(HARNESS_FAILURES);
+    let deploy = task(&p, "deploy");
+    let retry = deploy.failure.retry.clone().expect("a retry");
+    assert_eq!((retry.max, retry.interval, retry.when.len()), (3, Millis(10_000), 0));
+    assert_eq!(deploy.failure.action, FailureAction::Rollback);
+    assert_eq!(task(&p, "deploy/apply").failure, deploy.failure, "a step inherits its stage's");
+    assert_eq!(task(&p, "deploy/probe").failure.allow, AllowFailure::Yes);
+    assert!(task(&p, "deploy/probe").failure.retry.is_none());
+    let smoke = &task(&p, "deploy/smoke").failure;
+    assert_eq!(
+        smoke.retry.as_ref().map(|r| (r.max, r.when.clone())),
+        Some((1, vec!["Timeout".into()]))
+    );
+    assert_eq!(smoke.action, FailureAction::Abort);
+    assert_eq!(task(&p, "deploy/verify").failure.action, FailureAction::ManualIntervention);
+    let mark = task(&p, "deploy/mark");
+    assert_eq!(mark.failure.allow, AllowFailure::Yes);
+    // What one policy cannot hold stays a note.
+    let notes = p.task_notes(p.find_task("deploy/mark").unwrap());
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].text, "ignore the failure; also [Timeout] → PipelineRollback");
+    let notes = p.task_notes(p.find_task("deploy").unwrap());
+    assert_eq!(notes[0].text, "retry 3 times, 10s apart, then roll back");
+    assert!(p.task_notes(p.find_task("deploy/apply").unwrap()).is_empty(), "shown on the stage");
+}
+
+#[test]
+fn harness_when_is_a_run_condition_and_an_unevaluated_jexl_condition() {
+    use pipescope::model::{ConditionKind, RunWhen};
+    let p = pipeline(
+        r#"
+pipeline:
+  identifier: p
+  stages:
+    - stage:
+        identifier: notify
+        type: Custom
+        when: {pipelineStatus: Failure}
+        spec: {execution: {steps: [{step: {identifier: tell, type: ShellScript, when: {stageStatus: All}}}]}}
+    - stage:
+        identifier: prod
+        type: Custom
+        when:
+          pipelineStatus: Success
+          condition: <+pipeline.variables.release> == "true"
+        spec: {execution: {steps: [{step: {identifier: go, type: ShellScript}}]}}
+"#,
+    );
+    assert_eq!(task(&p, "notify").when, RunWhen::OnFailure);
+    assert_eq!(task(&p, "notify/tell").when, RunWhen::Always);
+    let prod = task(&p, "prod");
+    assert_eq!(prod.when, RunWhen::OnSuccess);
+    assert_eq!(prod.conditions.len(), 1);
+    assert_eq!(prod.conditions[0].kind, ConditionKind::HarnessWhen);
+    assert_eq!(prod.conditions[0].text, r#"<+pipeline.variables.release> == "true""#);
+}
+
+#[test]
+fn harness_approvals_are_gates_and_loops_are_matrices_without_fail_fast() {
+    use pipescope::model::GateKind;
+    let p = pipeline(
+        r#"
+pipeline:
+  identifier: p
+  stages:
+    - stage:
+        identifier: ok
+        type: Approval
+        spec:
+          execution:
+            steps:
+              - step: {identifier: ask, type: HarnessApproval}
+              - step: {identifier: jira, type: JiraApproval}
+    - stage:
+        identifier: deploy
+        type: Custom
+        strategy: {matrix: {env: [a, b, c]}}
+        spec:
+          execution:
+            steps:
+              - step: {identifier: shard, type: ShellScript, strategy: {parallelism: 2}}
+"#,
+    );
+    for id in ["ok", "ok/ask", "ok/jira"] {
+        let gate = task(&p, id).gate.clone().unwrap_or_else(|| panic!("{id} has no gate"));
+        assert_eq!((gate.kind, gate.blocking), (GateKind::Approval, true));
+    }
+    assert!(task(&p, "deploy_env-a").gate.is_none());
+    // One matrix of 3 stages, and one of 2 steps in each of them.
+    let sizes: Vec<usize> = p.matrices.iter().map(|m| m.members.len()).collect();
+    assert_eq!(sizes, [2, 2, 2, 3]);
+    assert!(p.matrices.iter().all(|m| !m.fail_fast));
+}
+
+const OCTOPUS_CONDITIONS: &str = r##"
+step "deploy" {
+    action {
+        action_type = "Octopus.Script"
+        environments = ["production", "staging"]
+        channels = ["hotfix"]
+        properties = {
+            Octopus.Action.AutoRetry.MaximumCount = "3"
+            Octopus.Action.AutoRetry.MinimumBackoff = "15"
+        }
+    }
+}
+
+step "approve" {
+    action {
+        action_type = "Octopus.Manual"
+    }
+}
+
+step "rollback" {
+    condition = "Failure"
+    action {
+        action_type = "Octopus.Script"
+    }
+}
+
+step "notify" {
+    condition = "Always"
+    action {
+        action_type = "Octopus.Script"
+    }
+}
+
+step "release-notes" {
+    condition = "Variable"
+    properties = {
+        Octopus.Step.ConditionVariableExpression = "#{unless Octopus.Deployment.Error}#{Publish}#{/unless}"
+    }
+    action {
+        action_type = "Octopus.Script"
+    }
+}
+"##;
+
+#[test]
+fn octopus_run_conditions_scopes_retries_and_manual_interventions_are_typed() {
+    use pipescope::model::{ConditionKind, GateKind, RunWhen};
+    let p = pipeline(OCTOPUS_CONDITIONS);
+    let deploy = task(&p, "deploy");
+    assert_eq!(deploy.when, RunWhen::OnSuccess);
+    let scopes: Vec<(ConditionKind, &str)> =
+        deploy.conditions.iter().map(|c| (c.kind, c.text.as_str())).collect();
+    assert_eq!(
+        scopes,
+        [
+            (ConditionKind::OctopusScope, "environments: production, staging"),
+            (ConditionKind::OctopusScope, "channels: hotfix"),
+        ]
+    );
+    let retry = deploy.failure.retry.clone().expect("retries");
+    assert_eq!((retry.max, retry.interval), (3, Millis(15_000)));
+    let gate = task(&p, "approve").gate.clone().expect("a manual intervention");
+    assert_eq!((gate.kind, gate.blocking), (GateKind::ManualIntervention, true));
+    assert_eq!(task(&p, "rollback").when, RunWhen::OnFailure);
+    assert!(task(&p, "rollback").conditions.is_empty());
+    assert_eq!(task(&p, "notify").when, RunWhen::Always);
+    // A variable condition is evaluated whatever happened before.
+    let notes = task(&p, "release-notes");
+    assert_eq!(notes.when, RunWhen::Always);
+    assert_eq!(notes.conditions[0].kind, ConditionKind::OctopusVariable);
+    assert_eq!(notes.conditions[0].text, "#{unless Octopus.Deployment.Error}#{Publish}#{/unless}");
+    let shown: Vec<String> = p
+        .task_notes(p.find_task("deploy").unwrap())
+        .iter()
+        .map(|n| format!("{}: {}", n.key, n.text))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "environments: production, staging",
+            "channels: hotfix",
+            "Octopus.Action.AutoRetry.MaximumCount: 3, at least 15s apart",
+        ]
+    );
+}
+
+#[test]
+fn octopus_yaml_conditions_are_typed_too() {
+    use pipescope::model::{ConditionKind, RunWhen};
+    let p = pipeline(
+        r#"
+deployment_process:
+  steps:
+    - step: {id: deploy, environments: [prod]}
+    - step: {id: cleanup, condition: always}
+    - step: {id: page, condition: failure}
+"#,
+    );
+    assert_eq!(task(&p, "deploy").conditions[0].kind, ConditionKind::OctopusScope);
+    assert_eq!(task(&p, "cleanup").when, RunWhen::Always);
+    assert_eq!(task(&p, "page").when, RunWhen::OnFailure);
 }

@@ -21,9 +21,6 @@ pub use crate::model::DEFAULT_DURATION;
 /// How many runners a pool has when neither the file nor the user says.
 pub const DEFAULT_RUNNERS: u32 = 1;
 
-/// The longest text a note keeps of a value.
-const NOTE_MAX: usize = 160;
-
 /// A name made safe for a task id: `/` joins a job's id and its steps' ids, so a `/` inside a
 /// job name, a matrix value or a step id becomes `-`. An empty name becomes `_`.
 pub fn safe_id(name: &str) -> String {
@@ -56,13 +53,7 @@ pub fn flow(node: &Node) -> String {
 
 /// Text cut to one line and a readable length.
 pub fn shorten(text: &str) -> String {
-    let one_line: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let joined = one_line.join(" ");
-    if joined.chars().count() <= NOTE_MAX {
-        return joined;
-    }
-    let cut: String = joined.chars().take(NOTE_MAX - 1).collect();
-    format!("{cut}…")
+    crate::model::shorten(text)
 }
 
 /// A note keeping a setting that is shown but not simulated.

@@ -3,8 +3,8 @@
 //! Jobs run in parallel unless `needs` orders them; a job is a group task whose steps run one
 //! after another. A matrix becomes one job per combination, named as GitHub names them; a
 //! `needs` on a matrix job waits for all of them. `max-parallel`, job-level `concurrency` and
-//! self-hosted runner labels become resources; conditions and other runtime settings become
-//! notes.
+//! self-hosted runner labels become resources; `if:`, `continue-on-error` and `fail-fast`
+//! become the model's typed settings, other runtime settings notes.
 
 mod matrix;
 
@@ -22,7 +22,8 @@ use crate::lint::rules::{
 };
 use crate::model::Inputs;
 use crate::model::{
-    Demand, DepKind, Dependency, DurationSource, Note, Pipeline, ResourceKind, Task, TaskIdx,
+    AllowFailure, Condition, ConditionKind, Demand, DepKind, Dependency, DurationSource,
+    FailurePolicy, Format, MatrixGroup, Note, Pipeline, ResourceKind, RunWhen, Task, TaskIdx,
     TaskKind,
 };
 use crate::span::Span;
@@ -90,7 +91,7 @@ pub fn is_github_hosted(label: &str) -> bool {
 pub fn read(text: &str, inputs: &Inputs) -> (Pipeline, Vec<Diagnostic>) {
     let documents = yaml::parse(text);
     let mut reader = Reader {
-        pipeline: Pipeline::default(),
+        pipeline: Pipeline { format: Format::GithubActions, ..Pipeline::default() },
         diagnostics: documents.diagnostics,
         pools: Pools::new(inputs),
         jobs: Vec::new(),
@@ -227,6 +228,8 @@ impl Reader<'_> {
         let mut combinations: Vec<Option<Combination>> = vec![None];
         let mut max_parallel: Option<(u32, Span)> = None;
         let mut job_notes: Vec<Note> = Vec::new();
+        // The matrix as written, and its fail-fast (on unless the file says otherwise).
+        let mut matrix_group: Option<MatrixGroup> = None;
         if let Some(strategy) = body.get("strategy") {
             if strategy.as_map().is_none() && !strategy.is_null() {
                 self.diagnostics.push(wrong_type(strategy, "`strategy`", "a mapping"));
@@ -247,9 +250,22 @@ impl Reader<'_> {
                     ));
                 }
                 combinations = expansion.combinations.into_iter().map(Some).collect();
+                matrix_group = Some(MatrixGroup {
+                    members: Vec::new(),
+                    fail_fast: true,
+                    fail_fast_span: None,
+                    span: m.span,
+                });
             }
             if let Some(fail_fast) = strategy.get("fail-fast") {
-                job_notes.push(ci::note("fail-fast", fail_fast));
+                match (fail_fast.as_bool(), matrix_group.as_mut()) {
+                    (Some(on), Some(group)) => {
+                        group.fail_fast = on;
+                        group.fail_fast_span = Some(fail_fast.span);
+                    }
+                    // An expression, or no matrix to cancel: shown as written.
+                    _ => job_notes.push(ci::note("fail-fast", fail_fast)),
+                }
             }
             if let Some(mp) = strategy.get("max-parallel") {
                 max_parallel = self.max_parallel(mp, &name, &mut job_notes);
@@ -261,17 +277,14 @@ impl Reader<'_> {
             return;
         }
 
-        // Notes every instance shares.
+        // Settings every instance shares.
+        let semantics = Semantics::read(body, &mut self.diagnostics);
         if let Some(condition) = body.get("if") {
-            job_notes.push(ci::note("if", condition));
             self.diagnostics.push(Diagnostic::new(
                 &NOT_EVALUATED,
                 condition.span,
                 format!("the condition of `{name}` is not evaluated; the job is assumed to run"),
             ));
-        }
-        if let Some(c) = body.get("continue-on-error") {
-            job_notes.push(ci::note("continue-on-error", c));
         }
         if let Some(environment) = body.get("environment") {
             let shown = environment.get("name").unwrap_or(environment);
@@ -409,24 +422,18 @@ impl Reader<'_> {
                 }
             }
 
-            let idx = self.pipeline.add_task(Task {
-                id: id.clone(),
-                local_id: id.clone(),
+            let idx = self.pipeline.add_task(semantics.apply(Task {
                 name: label,
-                kind: TaskKind::Job,
-                parent: None,
-                children: Vec::new(),
                 duration: DurationSpec::Fixed(
                     timeout.map_or(ci::DEFAULT_DURATION, |t| t.min(ci::DEFAULT_DURATION)),
                 ),
                 duration_source: DurationSource::Estimated,
-                deps: Vec::new(),
                 demands,
                 span: key.span.cover(body.span),
                 id_span: key.span,
                 notes,
-                ..Task::default()
-            });
+                ..Task::new(id.clone(), id.clone(), TaskKind::Job)
+            }));
             if uses.is_none() {
                 self.steps(body, idx, &id, timeout, instances.is_empty());
                 if !self.pipeline.task(idx).is_group()
@@ -445,6 +452,10 @@ impl Reader<'_> {
                 }
             }
             instances.push(idx);
+        }
+        if let Some(mut group) = matrix_group {
+            group.members = instances.clone();
+            self.pipeline.matrices.push(group);
         }
         let needs = self.needs_list(body);
         self.jobs.push(Job { key: name, instances, needs, groups });
@@ -526,14 +537,11 @@ impl Reader<'_> {
                 .or_else(|| step.get("uses").and_then(Node::as_str).map(ci::shorten))
                 .or_else(|| step.get("run").and_then(Node::as_str).map(ci::first_line));
             let mut notes = Vec::new();
+            let semantics = Semantics::read(step, &mut out);
             if let Some(condition) = step.get("if") {
-                notes.push(ci::note("if", condition));
                 if report {
                     self.step_conditions.push(condition.span);
                 }
-            }
-            if let Some(c) = step.get("continue-on-error") {
-                notes.push(ci::note("continue-on-error", c));
             }
             let mut duration = ci::DEFAULT_DURATION;
             if let Some(bound) =
@@ -551,22 +559,17 @@ impl Reader<'_> {
                 .into_iter()
                 .collect();
             let id_span = step.get("id").map_or_else(|| step_header(step), |i| i.span);
-            let idx = self.pipeline.add_task(Task {
-                id: format!("{job_id}/{local_id}"),
-                local_id,
+            let idx = self.pipeline.add_task(semantics.apply(Task {
                 name,
-                kind: TaskKind::Step,
                 parent: Some(job),
-                children: Vec::new(),
                 duration: DurationSpec::Fixed(duration),
                 duration_source: DurationSource::Estimated,
                 deps,
-                demands: Vec::new(),
                 span: step.span,
                 id_span,
                 notes,
-                ..Task::default()
-            });
+                ..Task::new(format!("{job_id}/{local_id}"), local_id, TaskKind::Step)
+            }));
             created.push(idx);
             previous = Some(idx);
         }
@@ -828,6 +831,75 @@ impl Reader<'_> {
             };
             self.diagnostics.push(d);
         }
+    }
+}
+
+/// A job's or a step's `if:` and `continue-on-error`, read once and given to every instance.
+struct Semantics {
+    condition: Option<Condition>,
+    /// The run condition, when `if:` is exactly a status-check function.
+    when: Option<RunWhen>,
+    failure: FailurePolicy,
+}
+
+impl Semantics {
+    fn read(body: &Node, out: &mut Vec<Diagnostic>) -> Semantics {
+        let condition = body.get("if").map(|c| Condition {
+            kind: ConditionKind::GithubIf,
+            text: ci::flow(c),
+            span: c.span,
+        });
+        let when = condition.as_ref().and_then(|c| status_check(&c.text));
+        let mut failure = FailurePolicy::default();
+        if let Some(c) = body.get("continue-on-error") {
+            let allow = match (c.as_bool(), c.as_str()) {
+                (Some(true), _) => Some(AllowFailure::Yes),
+                (Some(false), _) => Some(AllowFailure::No),
+                (None, Some(text)) if ci::has_expression(text) => {
+                    Some(AllowFailure::Expression(text.to_string()))
+                }
+                _ => {
+                    out.push(wrong_type(
+                        c,
+                        "`continue-on-error`",
+                        "`true`, `false` or an expression",
+                    ));
+                    None
+                }
+            };
+            if let Some(allow) = allow {
+                failure = FailurePolicy { allow, span: Some(c.span), ..FailurePolicy::default() };
+            }
+        }
+        Semantics { condition, when, failure }
+    }
+
+    fn apply(&self, mut task: Task) -> Task {
+        if let Some(condition) = &self.condition {
+            if let Some(when) = self.when {
+                task.when = when;
+                task.when_span = Some(condition.span);
+            }
+            task.conditions.push(condition.clone());
+        }
+        task.failure = self.failure.clone();
+        task
+    }
+}
+
+/// The run condition an `if:` that is exactly a status-check function sets (GitHub adds
+/// `success()` to any other expression, which is the default).
+fn status_check(expression: &str) -> Option<RunWhen> {
+    let text = expression.trim();
+    let text = match text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")) {
+        Some(inner) => inner.trim(),
+        None => text,
+    };
+    match text.replace(' ', "").as_str() {
+        "always()" | "!cancelled()" => Some(RunWhen::Always),
+        "failure()" => Some(RunWhen::OnFailure),
+        "success()" => Some(RunWhen::OnSuccess),
+        _ => None,
     }
 }
 

@@ -4,10 +4,12 @@
 //! nothing start early); `needs` replaces that wait (`needs: []` starts at once). `extends`,
 //! `!reference` and `default:` are applied first, as GitLab does (`extends.rs`); `parallel`
 //! makes several jobs of one definition (`parallel.rs`). `resource_group` and runner `tags`
-//! become resources; conditions, manual and trigger settings become notes.
+//! become resources; `when`, `allow_failure`, `retry` and conditions become the model's typed
+//! settings (`semantics.rs`), trigger and environment settings notes.
 
 mod extends;
 mod parallel;
+mod semantics;
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,8 +27,8 @@ use crate::lint::rules::{
 };
 use crate::model::Inputs;
 use crate::model::{
-    Demand, DepKind, Dependency, DurationSource, Note, Pipeline, ResourceKind, Task, TaskIdx,
-    TaskKind,
+    Condition, Demand, DepKind, Dependency, DurationSource, Format, MatrixGroup, Note, Pipeline,
+    ResourceKind, Task, TaskIdx, TaskKind,
 };
 use crate::span::Span;
 use crate::yaml::{self, Node, Value};
@@ -130,7 +132,7 @@ pub fn is_gitlab_hosted(tag: &str) -> bool {
 pub fn read(text: &str, inputs: &Inputs) -> (Pipeline, Vec<Diagnostic>) {
     let documents = yaml::parse(text);
     let mut reader = Reader {
-        pipeline: Pipeline::default(),
+        pipeline: Pipeline { format: Format::GitlabCi, ..Pipeline::default() },
         diagnostics: documents.diagnostics,
         pools: Pools::new(inputs),
         includes: false,
@@ -342,9 +344,10 @@ impl Reader<'_> {
             if let Some(name) = workflow.get("name").and_then(Node::as_str) {
                 self.pipeline.name = Some(self.interpolate(name));
             }
-            if let Some(rules) = workflow.get("rules") {
+            self.pipeline.conditions = semantics::workflow_conditions(workflow);
+            for c in self.pipeline.conditions.clone() {
                 self.condition(
-                    rules,
+                    &c,
                     "`workflow: rules` are not evaluated; the pipeline is assumed to run".into(),
                 );
             }
@@ -489,9 +492,11 @@ impl Reader<'_> {
         at
     }
 
-    fn condition(&mut self, node: &Node, message: String) {
-        if self.conditions.insert((node.span.start, node.span.end)) {
-            self.diagnostics.push(Diagnostic::new(&NOT_EVALUATED, node.span, message));
+    /// Reports a condition once, however many jobs share it (through a template).
+    fn condition(&mut self, condition: &Condition, message: String) {
+        let span = condition.span;
+        if self.conditions.insert((span.start, span.end)) {
+            self.diagnostics.push(Diagnostic::new(&NOT_EVALUATED, span, message));
         }
     }
 
@@ -540,89 +545,23 @@ impl Reader<'_> {
         };
         let stage = self.stage_index(&stage_name, stage_span);
 
-        // When it runs, and whether later stages wait for it.
+        // When it runs, what its failure means, and whether later stages wait for it.
         let when = job.get("when").and_then(Node::as_str).map(|w| self.interpolate(w));
-        let allow_failure = job.get("allow_failure").map(|a| a.as_bool().unwrap_or(false));
-        if let Some(a) = job.get("allow_failure") {
-            notes.push(ci::note("allow_failure", a));
+        let settings = semantics::read(job, name, when.as_deref(), key.span, &mut self.diagnostics);
+        if settings.never {
+            return;
         }
-        let mut blocking = true;
-        match when.as_deref() {
-            None | Some("on_success") | Some("always") => {}
-            Some("manual") => {
-                // Manual jobs are allowed to fail unless they say otherwise; those do not block.
-                blocking = allow_failure == Some(false);
-                self.manual.push((job.get("when").map_or(key.span, |w| w.span), blocking));
-                notes.push(ci::note_text(
-                    "when",
-                    if blocking {
-                        "manual, blocking (allow_failure: false): the pipeline waits here until \
-                         someone starts it; simulated as started as soon as it may"
-                    } else {
-                        "manual: runs only when someone starts it; simulated as started as soon \
-                         as it may; later stages do not wait for it (allow_failure: true)"
-                    },
-                    job.get("when").map_or(key.span, |w| w.span),
-                ));
-            }
-            Some("on_failure") => {
-                blocking = false;
-                notes.push(ci::note_text(
-                    "when",
-                    "on_failure: runs only when an earlier job fails; simulated as if it ran, \
-                     and later stages do not wait for it",
-                    job.get("when").map_or(key.span, |w| w.span),
-                ));
-            }
-            Some("delayed") => {
-                let delay = job.get("start_in").map(ci::flow).unwrap_or_default();
-                notes.push(ci::note_text(
-                    "when",
-                    format!("delayed by {delay}: the delay is not simulated"),
-                    job.get("when").map_or(key.span, |w| w.span),
-                ));
-                self.diagnostics.push(Diagnostic::new(
-                    &NOT_SIMULATED,
-                    job.get("when").map_or(key.span, |w| w.span),
-                    format!("the delay of `{name}` (`start_in: {delay}`) is not simulated; it starts as soon as it may"),
-                ));
-            }
-            Some("never") => {
-                self.diagnostics.push(Diagnostic::new(
-                    &NOT_SIMULATED,
-                    job.get("when").map_or(key.span, |w| w.span),
-                    format!("`{name}` has `when: never`, so GitLab never runs it; it is left out"),
-                ));
-                return;
-            }
-            Some(other) => {
-                self.diagnostics.push(Diagnostic::new(
-                    &crate::lint::rules::invalid_value::INVALID_VALUE,
-                    job.get("when").map_or(key.span, |w| w.span),
-                    format!(
-                        "`when: {other}` is not one of on_success, manual, always, on_failure, \
-                         delayed, never; it is read as on_success"
-                    ),
-                ));
-            }
+        if let Some(gate) = settings.gate.as_ref().filter(|g| !g.conditional) {
+            self.manual.push((gate.span, gate.blocking));
         }
-
-        for k in ["rules", "only", "except"] {
-            if let Some(c) = job.get(k).filter(|c| !c.is_null()) {
-                notes.push(ci::note(k, c));
-                self.condition(
-                    c,
-                    format!("`{k}` is not evaluated; the jobs that use it are assumed to run"),
-                );
-                if k == "rules" && rules_make_manual(c) {
-                    notes.push(ci::note_text(
-                        "rules",
-                        "a rule may make the job manual (blocking unless it allows failure); \
-                         not evaluated",
-                        c.span,
-                    ));
-                }
-            }
+        for c in &settings.conditions {
+            self.condition(
+                c,
+                format!(
+                    "`{}` is not evaluated; the jobs that use it are assumed to run",
+                    c.kind.key()
+                ),
+            );
         }
         if let Some(t) = trigger {
             let depend = t.get("strategy").and_then(Node::as_str) == Some("depend");
@@ -749,29 +688,32 @@ impl Reader<'_> {
                     demands.push(demand);
                 }
             }
-            let idx = self.pipeline.add_task(Task {
-                id: instance.id.clone(),
-                local_id: instance.id.clone(),
+            let idx = self.pipeline.add_task(settings.apply(Task {
                 name: (instance.name != instance.id).then(|| instance.name.clone()),
-                kind: TaskKind::Job,
-                parent: None,
-                children: Vec::new(),
                 duration: DurationSpec::Fixed(duration),
                 duration_source: DurationSource::Estimated,
-                deps: Vec::new(),
                 demands,
                 span: key.span.cover(raw.span),
                 id_span: key.span,
                 notes: task_notes,
-                ..Task::default()
-            });
+                ..Task::new(instance.id.clone(), instance.id.clone(), TaskKind::Job)
+            }));
             tasks.push((idx, instance));
+        }
+        if let Some(parallel) = job.get("parallel").filter(|_| tasks.len() > 1) {
+            // GitLab has no fail-fast: the other instances go on when one fails.
+            self.pipeline.matrices.push(MatrixGroup {
+                members: tasks.iter().map(|(t, _)| *t).collect(),
+                fail_fast: false,
+                fail_fast_span: None,
+                span: parallel.span,
+            });
         }
         self.jobs.push(Job {
             name: name.to_string(),
             key_span: key.span,
             stage,
-            blocking,
+            blocking: settings.blocking,
             needs,
             instances: tasks,
             groups,
@@ -1104,13 +1046,6 @@ fn first_key(root: &Node) -> Span {
         Some((k, _)) => k.span,
         None => root.span,
     }
-}
-
-/// Whether any rule sets `when: manual`.
-fn rules_make_manual(rules: &Node) -> bool {
-    rules.as_seq().is_some_and(|rules| {
-        rules.iter().any(|r| r.get("when").and_then(Node::as_str) == Some("manual"))
-    })
 }
 
 /// The items of a list, with nested lists (from `!reference`) spliced in.

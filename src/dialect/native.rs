@@ -14,8 +14,8 @@ use crate::lint::rules::{
     unknown_key::UNKNOWN_KEY,
 };
 use crate::model::{
-    Demand, DepKind, Dependency, DurationSource, ParallelGroup, Pipeline, Resource, ResourceKind,
-    Task, TaskIdx, TaskKind,
+    AllowFailure, Demand, DepKind, Dependency, DurationSource, FailurePolicy, ParallelGroup,
+    Pipeline, Resource, ResourceKind, Retry, RunWhen, Task, TaskIdx, TaskKind,
 };
 use crate::span::Span;
 use crate::yaml::{self, Node};
@@ -35,10 +35,25 @@ const STAGE_KEYS: &[&str] = &[
     "allow_simultaneous",
     "depends_on",
     "start",
+    "allow_failure",
+    "retries",
+    "when",
     "steps",
 ];
-const STEP_KEYS: &[&str] =
-    &["id", "name", "description", "duration", "uses", "depends_on", "start"];
+const STEP_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "duration",
+    "uses",
+    "depends_on",
+    "start",
+    "allow_failure",
+    "retries",
+    "when",
+];
+/// The spellings of `when`, in the order the docs list them.
+const WHEN_VALUES: &[&str] = &["on_success", "on_failure", "always"];
 
 /// Reads a pipeline in the native format. Never fails: returns what it could build.
 pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
@@ -364,21 +379,22 @@ impl Lowering {
         if kind == ListKind::Stages {
             demands.extend(self.infrastructure(body));
         }
+        let (when, when_span) = self.when(body);
+        let failure = self.failure(body);
+        let task_kind = if kind == ListKind::Stages { TaskKind::Stage } else { TaskKind::Step };
         let idx = self.pipeline.add_task(Task {
-            id: id.clone(),
-            local_id,
             name,
-            kind: if kind == ListKind::Stages { TaskKind::Stage } else { TaskKind::Step },
             parent,
-            children: Vec::new(),
             duration: DurationSpec::Fixed(duration),
             duration_source,
             deps,
             demands,
             span: key.span.cover(body.span),
             id_span,
-            notes: Vec::new(),
-            ..Task::default()
+            when,
+            when_span,
+            failure,
+            ..Task::new(id.clone(), local_id, task_kind)
         });
         if let Some(depends_on) = body.get("depends_on") {
             let names = fields::list(depends_on, "`depends_on`", &mut self.diagnostics)
@@ -405,6 +421,72 @@ impl Lowering {
             }
         }
         idx
+    }
+
+    /// `when: on_success | on_failure | always`: which outcomes of what it waits for let it run.
+    fn when(&mut self, body: &Node) -> (RunWhen, Option<Span>) {
+        let Some(node) = body.get("when") else { return (RunWhen::OnSuccess, None) };
+        let Some(text) = fields::text(node, "`when`", &mut self.diagnostics) else {
+            return (RunWhen::OnSuccess, None);
+        };
+        let when = match text {
+            "on_success" => RunWhen::OnSuccess,
+            "on_failure" => RunWhen::OnFailure,
+            "always" => RunWhen::Always,
+            other => {
+                let mut d = Diagnostic::new(
+                    &INVALID_VALUE,
+                    node.span,
+                    format!(
+                        "`when` is one of {}, not `{other}`; `on_success` is used",
+                        WHEN_VALUES.join(", ")
+                    ),
+                );
+                if let Some(close) = fields::did_you_mean(other, WHEN_VALUES) {
+                    d = d.with_help(format!("did you mean `{close}`?"));
+                }
+                self.diagnostics.push(d);
+                return (RunWhen::OnSuccess, None);
+            }
+        };
+        (when, Some(node.span))
+    }
+
+    /// `allow_failure: true | false` and `retries: N`.
+    fn failure(&mut self, body: &Node) -> FailurePolicy {
+        let mut failure = FailurePolicy::default();
+        if let Some(node) = body.get("allow_failure") {
+            if let Some(allow) = fields::boolean(node, "`allow_failure`", &mut self.diagnostics) {
+                failure.allow = if allow { AllowFailure::Yes } else { AllowFailure::No };
+                failure.span = Some(node.span);
+            }
+        }
+        if let Some(node) = body.get("retries") {
+            match node.as_i64() {
+                Some(n) if n >= 0 => {
+                    failure.retry = Some(Retry {
+                        max: u32::try_from(n).unwrap_or(u32::MAX),
+                        when: Vec::new(),
+                        interval: Millis::ZERO,
+                        span: node.span,
+                    })
+                }
+                Some(n) => self.diagnostics.push(
+                    Diagnostic::new(
+                        &INVALID_VALUE,
+                        node.span,
+                        format!("`retries` is {n}; it must be a whole number of at least 0, so it is ignored"),
+                    )
+                    .with_help("`retries: 2` runs a failed task up to twice more"),
+                ),
+                None => self.diagnostics.push(wrong_type(
+                    node,
+                    "`retries`",
+                    "a whole number of retries, such as `2`",
+                )),
+            }
+        }
+        failure
     }
 
     fn task_id(&mut self, key: &Node, body: &Node, what: &str, position: usize) -> (String, Span) {

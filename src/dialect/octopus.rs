@@ -21,6 +21,8 @@
 //! - A step with several actions (child steps) runs them one after another on each target,
 //!   and the target's whole sequence takes one place of the window.
 
+mod semantics;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -35,8 +37,9 @@ use crate::lint::rules::{
 };
 use crate::model::Inputs;
 use crate::model::{
-    Demand, DepKind, Dependency, DurationSource, Note, ParallelGroup, Pipeline, Resource,
-    ResourceIdx, ResourceKind, Size, SizeKind, Task, TaskIdx, TaskKind,
+    Condition, Demand, DepKind, Dependency, DurationSource, FailurePolicy, Format, Note,
+    ParallelGroup, Pipeline, Resource, ResourceIdx, ResourceKind, Retry, Size, SizeKind, Task,
+    TaskIdx, TaskKind,
 };
 use crate::span::Span;
 use crate::yaml::{self, Node, Value as YamlValue};
@@ -151,7 +154,10 @@ struct Step {
     roles: Vec<(String, Span)>,
     /// The rolling window: how many targets at once.
     window: Option<(u32, Span)>,
-    notes: Vec<Note>,
+    /// The run condition (`Success`, `Failure`, `Always`, `Variable`).
+    run: semantics::Run,
+    /// Environment scopes written on the step (YAML).
+    scopes: Vec<Condition>,
     actions: Vec<Action>,
     /// Every string in the step, to find the output variables it reads.
     strings: Vec<Span>,
@@ -165,6 +171,12 @@ struct Action {
     duration: Option<Millis>,
     manual: Option<Span>,
     disabled: bool,
+    /// A run condition written on the action (YAML).
+    run: semantics::Run,
+    /// Environment, channel and tenant scopes.
+    scopes: Vec<Condition>,
+    /// `Octopus.Action.AutoRetry.MaximumCount`.
+    retry: Option<Retry>,
     notes: Vec<Note>,
 }
 
@@ -228,7 +240,8 @@ fn ocl_step(block: &Block, out: &mut Vec<Diagnostic>) -> Step {
         with_previous: None,
         roles: Vec::new(),
         window: None,
-        notes: Vec::new(),
+        run: semantics::Run::default(),
+        scopes: Vec::new(),
         actions: Vec::new(),
         strings: Vec::new(),
     };
@@ -259,20 +272,13 @@ fn ocl_step(block: &Block, out: &mut Vec<Diagnostic>) -> Step {
         }
     }
     if let Some(condition) = body.attribute("condition") {
-        if let Some(c) = condition.value.as_text().filter(|c| *c != "Success") {
+        if let Some(c) = condition.value.as_text() {
             let expression = body
                 .attribute("properties")
                 .and_then(|p| p.value.get("Octopus.Step.ConditionVariableExpression"))
                 .and_then(|v| v.as_text());
-            let text = match expression {
-                Some(e) => format!("{c}: {}", short(e)),
-                None => c.to_string(),
-            };
-            step.notes.push(Note {
-                key: "condition".into(),
-                text,
-                span: condition.key_span.cover(condition.value.span),
-            });
+            let span = condition.key_span.cover(condition.value.span);
+            step.run = semantics::Run::read(c, expression, span);
         }
     }
     if let Some(properties) = body.attribute("properties") {
@@ -332,6 +338,7 @@ fn ocl_action(block: &Block, position: usize, out: &mut Vec<Diagnostic>) -> Acti
         .map(|a| a.value.span);
     let disabled = body.attribute("is_disabled").is_some_and(|a| a.value.as_text() == Some("true"));
     let mut notes = Vec::new();
+    let mut scopes = Vec::new();
     for key in ["environments", "excluded_environments", "channels", "tenant_tags"] {
         if let Some(a) = body.attribute(key) {
             let values: Vec<&str> = match &a.value.kind {
@@ -339,14 +346,18 @@ fn ocl_action(block: &Block, position: usize, out: &mut Vec<Diagnostic>) -> Acti
                 _ => a.value.as_text().into_iter().collect(),
             };
             if !values.is_empty() {
-                notes.push(Note {
-                    key: key.to_string(),
-                    text: values.join(", "),
-                    span: a.key_span.cover(a.value.span),
-                });
+                scopes.push(semantics::scope(key, &values, a.key_span.cover(a.value.span)));
             }
         }
     }
+    let properties = body.attribute("properties").map(|p| &p.value);
+    let property = |key: &str| {
+        let value = properties?.get(key)?;
+        Some((value.as_text()?, value.span))
+    };
+    let retry = property("Octopus.Action.AutoRetry.MaximumCount").and_then(|count| {
+        semantics::auto_retry(count, property("Octopus.Action.AutoRetry.MinimumBackoff"), out)
+    });
     if disabled {
         notes.push(Note {
             key: "is_disabled".into(),
@@ -362,6 +373,9 @@ fn ocl_action(block: &Block, position: usize, out: &mut Vec<Diagnostic>) -> Acti
         duration: None,
         manual,
         disabled,
+        run: semantics::Run::default(),
+        scopes,
+        retry,
         notes,
     }
 }
@@ -479,24 +493,40 @@ fn yaml_id(
     }
 }
 
-fn yaml_notes(body: &Node, out: &mut Vec<Diagnostic>) -> Vec<Note> {
-    let mut notes = Vec::new();
-    for key in ["condition", "environments"] {
-        if let Some((k, v)) =
-            body.as_map().and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some(key)))
-        {
-            let text = match v.as_seq() {
-                Some(items) => items.iter().filter_map(Node::as_str).collect::<Vec<_>>().join(", "),
-                None => v.as_str().unwrap_or("").to_string(),
-            };
-            if key == "condition" && text.eq_ignore_ascii_case("success") {
-                continue;
-            }
-            notes.push(Note { key: key.into(), text: short(&text), span: k.span.cover(v.span) });
+/// The YAML `condition` of a step or action: `success`, `failure`, `always`, or a variable
+/// expression.
+fn yaml_run(body: &Node) -> semantics::Run {
+    match body.as_map().and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("condition"))) {
+        Some((k, v)) => {
+            let text = v.as_str().unwrap_or("");
+            let is_status =
+                ["success", "failure", "always"].iter().any(|s| text.eq_ignore_ascii_case(s));
+            let expression = (!is_status).then_some(text);
+            semantics::Run::read(
+                if is_status { text } else { "Variable" },
+                expression,
+                k.span.cover(v.span),
+            )
         }
+        None => semantics::Run::default(),
     }
-    let _ = out;
-    notes
+}
+
+/// The YAML `environments` of a step or action.
+fn yaml_scopes(body: &Node) -> Vec<Condition> {
+    let Some((k, v)) =
+        body.as_map().and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("environments")))
+    else {
+        return Vec::new();
+    };
+    let values: Vec<&str> = match v.as_seq() {
+        Some(items) => items.iter().filter_map(Node::as_str).collect(),
+        None => v.as_str().into_iter().collect(),
+    };
+    if values.is_empty() {
+        return Vec::new();
+    }
+    vec![semantics::scope("environments", &values, k.span.cover(v.span))]
 }
 
 fn yaml_strings(node: &Node) -> Vec<Span> {
@@ -556,6 +586,9 @@ fn yaml_step(key: &Node, body: &Node, position: usize, out: &mut Vec<Diagnostic>
         duration: body.get("duration").and_then(|d| fields::duration(d, out)),
         manual: body.get("manual").filter(|m| m.as_bool() == Some(true)).map(|m| m.span),
         disabled: body.get("disabled").is_some_and(|d| d.as_bool() == Some(true)),
+        run: semantics::Run::default(),
+        scopes: Vec::new(),
+        retry: None,
         notes: Vec::new(),
     };
     let mut actions = Vec::new();
@@ -572,7 +605,10 @@ fn yaml_step(key: &Node, body: &Node, position: usize, out: &mut Vec<Diagnostic>
                 duration: a.get("duration").and_then(|d| fields::duration(d, out)),
                 manual: a.get("manual").filter(|m| m.as_bool() == Some(true)).map(|m| m.span),
                 disabled: a.get("disabled").is_some_and(|d| d.as_bool() == Some(true)),
-                notes: yaml_notes(a, out),
+                run: yaml_run(a),
+                scopes: yaml_scopes(a),
+                retry: None,
+                notes: Vec::new(),
             });
         }
         if let Some(d) = body.get("duration") {
@@ -594,7 +630,8 @@ fn yaml_step(key: &Node, body: &Node, position: usize, out: &mut Vec<Diagnostic>
         with_previous,
         roles,
         window,
-        notes: yaml_notes(body, out),
+        run: yaml_run(body),
+        scopes: yaml_scopes(body),
         actions,
         strings: yaml_strings(body),
     }
@@ -668,7 +705,7 @@ fn lower(
 ) -> (Pipeline, Vec<Diagnostic>) {
     let mut l = Lowering {
         text,
-        pipeline: Pipeline::default(),
+        pipeline: Pipeline { format: Format::Octopus, ..Pipeline::default() },
         diagnostics,
         inputs,
         targets: HashMap::new(),
@@ -819,44 +856,38 @@ impl Lowering<'_> {
                 span: step.id_span,
             });
         }
-        let mut notes = step.notes.clone();
-        if step.actions.len() == 1 {
-            notes.extend(step.actions[0].notes.iter().cloned());
+        self.report_not_evaluated(step);
+        // A step of one action carries the action's settings; one of several actions leaves
+        // them to the actions' own tasks.
+        let only = (step.actions.len() == 1).then(|| &step.actions[0]);
+        let mut conditions: Vec<Condition> = step.run.variable.iter().cloned().collect();
+        conditions.extend(step.scopes.iter().cloned());
+        if let Some(action) = only {
+            conditions.extend(action.run.variable.iter().cloned());
+            conditions.extend(action.scopes.iter().cloned());
         }
-        self.report_notes(&step.notes);
-        for action in &step.actions {
-            self.report_notes(&action.notes);
-        }
-        let single_leaf = step.roles.is_empty() && step.actions.len() == 1;
+        let single_leaf = step.roles.is_empty() && only.is_some();
         let (duration, source) = if single_leaf {
             action_duration(&step.actions[0])
         } else {
             (Millis::ZERO, DurationSource::Children)
         };
-        if single_leaf {
-            if let Some(span) = step.actions[0].manual {
-                notes.push(Note {
-                    key: "action_type".into(),
-                    text: "Octopus.Manual: waits for a person to approve".into(),
-                    span,
-                });
-            }
-        }
+        let leaf_action = only.filter(|_| single_leaf);
         let idx = self.add(Task {
-            id: step.id.clone(),
-            local_id: step.id.clone(),
             name: step.name.clone(),
-            kind: TaskKind::Step,
-            parent: None,
-            children: Vec::new(),
             duration: DurationSpec::Fixed(duration),
             duration_source: source,
             deps: self.deps(previous, step.id_span),
             demands,
             span: step.span,
             id_span: step.id_span,
-            notes,
-            ..Task::default()
+            when: step.run.when,
+            when_span: step.run.span,
+            conditions,
+            gate: leaf_action.and_then(|a| a.manual).map(semantics::manual_gate),
+            failure: leaf_action.map(retry_policy).unwrap_or_default(),
+            notes: only.map(|a| a.notes.clone()).unwrap_or_default(),
+            ..Task::new(step.id.clone(), step.id.clone(), TaskKind::Step)
         });
         if single_leaf {
             return idx;
@@ -909,29 +940,18 @@ impl Lowering<'_> {
             } else {
                 (Millis::ZERO, DurationSource::Children, false)
             };
-            let mut notes = Vec::new();
-            if let Some(span) = step.actions.first().and_then(|a| a.manual).filter(|_| leaf) {
-                notes.push(Note {
-                    key: "action_type".into(),
-                    text: "Octopus.Manual: waits for a person to approve".into(),
-                    span,
-                });
-            }
+            let leaf_action = step.actions.first().filter(|_| leaf);
             let t = self.add(Task {
-                id: path.clone(),
-                local_id: target.clone(),
                 name: Some(format!("{} on {target}", step.name.as_deref().unwrap_or(&step.id))),
-                kind: TaskKind::Step,
                 parent: Some(idx),
-                children: Vec::new(),
                 duration: DurationSpec::Fixed(duration),
                 duration_source: source,
-                deps: Vec::new(),
                 demands,
                 span: step.span,
                 id_span: step.id_span,
-                notes,
-                ..Task::default()
+                gate: leaf_action.and_then(|a| a.manual).map(semantics::manual_gate),
+                failure: leaf_action.map(retry_policy).unwrap_or_default(),
+                ..Task::new(path.clone(), target.clone(), TaskKind::Step)
             });
             if !leaf {
                 self.actions(step, t, &path);
@@ -945,51 +965,48 @@ impl Lowering<'_> {
         let mut previous: Vec<TaskIdx> = Vec::new();
         for action in &step.actions {
             let (duration, source) = action_duration(action);
-            let mut notes = action.notes.clone();
-            if let Some(span) = action.manual {
-                notes.push(Note {
-                    key: "action_type".into(),
-                    text: "Octopus.Manual: waits for a person to approve".into(),
-                    span,
-                });
-            }
+            let mut conditions: Vec<Condition> = action.run.variable.iter().cloned().collect();
+            conditions.extend(action.scopes.iter().cloned());
             let t = self.add(Task {
-                id: format!("{path}/{}", action.id),
-                local_id: action.id.clone(),
                 name: action.name.clone(),
-                kind: TaskKind::Step,
                 parent: Some(parent),
-                children: Vec::new(),
                 duration: DurationSpec::Fixed(duration),
                 duration_source: source,
                 deps: self.deps(&previous, action.id_span),
-                demands: Vec::new(),
                 span: action.span,
                 id_span: action.id_span,
-                notes,
-                ..Task::default()
+                when: action.run.when,
+                when_span: action.run.span,
+                conditions,
+                gate: action.manual.map(semantics::manual_gate),
+                failure: retry_policy(action),
+                notes: action.notes.clone(),
+                ..Task::new(format!("{path}/{}", action.id), action.id.clone(), TaskKind::Step)
             });
             previous = vec![t];
         }
     }
 
-    fn report_notes(&mut self, notes: &[Note]) {
-        for note in notes {
-            let what = match note.key.as_str() {
-                "condition" => format!(
-                    "`condition` ({}) is not evaluated: the step is assumed to run",
-                    note.text
-                ),
-                "is_disabled" => {
-                    "the action is disabled: Octopus skips it; it is shown taking no time"
-                        .to_string()
-                }
-                key => format!(
-                    "`{key}` ({}) is not evaluated: the step is assumed to run in the environment deployed to",
-                    note.text
-                ),
-            };
-            self.diagnostics.push(Diagnostic::new(&NOT_EVALUATED, note.span, what));
+    /// The information that a step's conditions and scopes are not evaluated, and that a
+    /// disabled action is skipped.
+    fn report_not_evaluated(&mut self, step: &Step) {
+        step.run.report(&mut self.diagnostics);
+        for scope in &step.scopes {
+            semantics::report_scope(scope, &mut self.diagnostics);
+        }
+        for action in &step.actions {
+            action.run.report(&mut self.diagnostics);
+            for scope in &action.scopes {
+                semantics::report_scope(scope, &mut self.diagnostics);
+            }
+            if let Some(note) = action.notes.iter().find(|n| n.key == "is_disabled") {
+                let span = note.span;
+                self.diagnostics.push(Diagnostic::new(
+                    &NOT_EVALUATED,
+                    span,
+                    "the action is disabled: Octopus skips it; it is shown taking no time",
+                ));
+            }
         }
     }
 
@@ -1025,6 +1042,11 @@ impl Lowering<'_> {
             }
         }
     }
+}
+
+/// The failure policy of an action: its automatic retries.
+fn retry_policy(action: &Action) -> FailurePolicy {
+    FailurePolicy { retry: action.retry.clone(), ..FailurePolicy::default() }
 }
 
 fn action_duration(action: &Action) -> (Millis, DurationSource) {

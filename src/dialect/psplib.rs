@@ -7,8 +7,8 @@ use crate::diagnostic::Diagnostic;
 use crate::duration::{DurationSpec, Millis};
 use crate::lint::rules::malformed_file::MALFORMED_FILE;
 use crate::model::{
-    Demand, DepKind, Dependency, DurationSource, Pipeline, Resource, ResourceIdx, ResourceKind,
-    Task, TaskIdx, TaskKind,
+    Demand, DepKind, Dependency, DurationSource, Format, Pipeline, Resource, ResourceIdx,
+    ResourceKind, Task, TaskIdx, TaskKind,
 };
 use crate::span::Span;
 
@@ -142,7 +142,7 @@ pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
         None => malformed(Span::default(), "no `REQUESTS/DURATIONS:` section".to_string()),
     }
 
-    let mut pipeline = Pipeline::default();
+    let mut pipeline = Pipeline { format: Format::Psplib, ..Pipeline::default() };
     // RESOURCEAVAILABILITIES: a names row (`R 1  R 2 ...`), then one capacity per resource.
     match section("RESOURCEAVAILABILITIES:") {
         Some(at) => match lines.get(at + 2) {
@@ -207,20 +207,13 @@ pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
             })
             .collect();
         pipeline.add_task(Task {
-            id: job.number.to_string(),
-            local_id: job.number.to_string(),
-            name: None,
-            kind: TaskKind::Job,
-            parent: None,
-            children: Vec::new(),
             duration: DurationSpec::Fixed(Millis(job.duration.saturating_mul(PERIOD.0))),
             duration_source: DurationSource::Explicit,
             deps,
             demands,
             span: job.line_span,
             id_span: job.number_span,
-            notes: Vec::new(),
-            ..Task::default()
+            ..Task::new(job.number.to_string(), job.number.to_string(), TaskKind::Job)
         });
     }
     (pipeline, diagnostics)

@@ -6,11 +6,13 @@
 //! that lint can point at an unknown dependency and the simulation can skip it.
 
 mod inputs;
+mod notes;
 pub mod semantics;
 
 use crate::duration::{DurationSpec, Millis};
 use crate::span::Span;
 pub use inputs::Inputs;
+pub use notes::shorten;
 pub use semantics::*;
 
 /// The duration of a task when neither the file nor the user gives one (real CI files carry
@@ -40,6 +42,8 @@ impl ResourceIdx {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Pipeline {
     pub name: Option<String>,
+    /// The format it was read from (for the keys of display notes).
+    pub format: Format,
     pub tasks: Vec<Task>,
     pub resources: Vec<Resource>,
     /// The `parallel:` groups as written, for lint; scheduling is already in the tasks' deps.
@@ -183,6 +187,8 @@ pub struct Task {
     pub id_span: Span,
     /// Which outcomes of what it waits for let it run.
     pub when: RunWhen,
+    /// Where `when` is written, when it is (also `when: delayed`, which sets `start_delay`).
+    pub when_span: Option<Span>,
     /// What its failure means and what is done about it.
     pub failure: FailurePolicy,
     /// Conditions on whether it runs at all, unevaluated (all must hold).
@@ -191,12 +197,14 @@ pub struct Task {
     pub gate: Option<ManualGate>,
     /// It starts this long after it could (GitLab `when: delayed` with `start_in`).
     pub start_delay: Option<Millis>,
-    /// What the file says about the task that the simulation does not evaluate, for display,
-    /// so that it is shown and reported rather than dropped.
+    /// What the file says about the task that no typed field holds (`environment`, `timeout`,
+    /// a reusable workflow), for display, so that it is shown rather than dropped. What the
+    /// typed fields hold is shown through [`Pipeline::task_notes`], which derives it.
     pub notes: Vec<Note>,
 }
 
-/// A setting kept for display but not simulated, such as `when:` or `if:`.
+/// A setting shown beside a task: kept as text by a reader (`environment`), or derived from a
+/// typed field (`when`, `if`, `allow_failure`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     /// The key as written: `when`, `if`, `rules`, `failureStrategies`.
@@ -316,6 +324,8 @@ pub struct MatrixGroup {
     pub members: Vec<TaskIdx>,
     /// When one instance fails, the others are cancelled (GitHub `fail-fast`, on by default).
     pub fail_fast: bool,
+    /// Where `fail-fast` is written, when it is.
+    pub fail_fast_span: Option<Span>,
     /// The matrix as written.
     pub span: Span,
 }

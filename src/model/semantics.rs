@@ -44,7 +44,8 @@ pub struct FailurePolicy {
     /// What happens after the retries are used up (Harness and Octopus choose; the CI systems
     /// fail).
     pub action: FailureAction,
-    /// Where the file says so (the first of the keys above), when it does.
+    /// Where the allowance or the action is written, when it is (`allow_failure: false` is
+    /// written although it is the default); a retry has its own span.
     pub span: Option<Span>,
 }
 
@@ -52,6 +53,11 @@ impl FailurePolicy {
     /// True when nothing about failures was written or implied.
     pub fn is_default(&self) -> bool {
         *self == FailurePolicy::default()
+    }
+
+    /// Whether a failure counts as a success, for sure (an expression may say either).
+    pub fn allows(&self) -> bool {
+        self.allow == AllowFailure::Yes
     }
 }
 
@@ -77,7 +83,8 @@ pub struct Retry {
     /// The failure kinds that are retried, as the file names them (GitLab `retry: when`,
     /// Harness `errors`); empty means any failure.
     pub when: Vec<String>,
-    /// Pause between attempts (Harness `retryIntervals`), zero when none.
+    /// Pause between attempts (Harness `retryIntervals`, the first of them; Octopus
+    /// `MinimumBackoff`), zero when none.
     pub interval: Millis,
     pub span: Span,
 }
@@ -112,7 +119,8 @@ impl FailureAction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     pub kind: ConditionKind,
-    /// The expression or the rules as written, on one line.
+    /// The expression or the rules as written, on one line. An Octopus scope starts with its
+    /// key: `environments: Production, Staging`.
     pub text: String,
     pub span: Span,
 }
@@ -158,6 +166,9 @@ pub struct ManualGate {
     /// Whether what follows waits for the person (a GitLab manual job that allows failure does
     /// not hold later stages).
     pub blocking: bool,
+    /// Only when a condition makes it so (a GitLab rule with `when: manual`): whether the gate
+    /// is there depends on the same unevaluated conditions as the task.
+    pub conditional: bool,
     pub span: Span,
 }
 
@@ -179,4 +190,18 @@ impl GateKind {
             GateKind::ManualIntervention => "manual intervention",
         }
     }
+}
+
+/// The file format a pipeline was read from, so that the notes derived from its typed settings
+/// use the keys the user wrote (`continue-on-error`, `allow_failure`, `failureStrategies`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// pipescope's own format (`docs/FORMAT.md`).
+    #[default]
+    Own,
+    Psplib,
+    GithubActions,
+    GitlabCi,
+    Harness,
+    Octopus,
 }

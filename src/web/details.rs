@@ -58,8 +58,8 @@ pub fn Details(props: &DetailsProps) -> Html {
         .iter()
         .map(|d| if d.amount == 1 { d.name.clone() } else { format!("{} × {}", d.name, d.amount) })
         .collect();
-    let notes = task
-        .notes
+    let task_notes = p.task_notes(props.task);
+    let notes = task_notes
         .iter()
         .map(|n| html! { <li><code>{ &n.key }</code>{ format!(": {}", n.text) }</li> });
 
@@ -172,7 +172,7 @@ pub fn Details(props: &DetailsProps) -> Html {
                 }
             </dl>
             <div class="slot">
-                if !task.notes.is_empty() {
+                if !task_notes.is_empty() {
                     <div class="notes"><p>{"Not simulated:"}</p><ul>{ for notes }</ul></div>
                 }
             </div>

@@ -44,7 +44,7 @@ pub fn render(analysis: &Analysis, show: Show) -> String {
         out.push('\n');
         if show.notes {
             let indent = &line[..line.len() - line.trim_start().len()];
-            for note in &p.task(task).notes {
+            for note in p.task_notes(task) {
                 out.push_str(&format!("{indent}  # {}: {}\n", note.key, note.text));
             }
         }
@@ -63,4 +63,14 @@ pub fn options(durations: &[(&str, &str)], runners: &[(&str, u32)]) -> AnalyzeOp
         inputs.runners.insert(label.to_string(), *n);
     }
     AnalyzeOptions { inputs, ..Default::default() }
+}
+
+/// The pipeline read from `yaml` with the default options.
+pub fn pipeline(yaml: &str) -> pipescope::model::Pipeline {
+    pipescope::analyze(yaml, &AnalyzeOptions::default()).pipeline
+}
+
+/// The task with this full id.
+pub fn task<'p>(p: &'p pipescope::model::Pipeline, id: &str) -> &'p pipescope::model::Task {
+    p.task(p.find_task(id).unwrap_or_else(|| panic!("no task {id}")))
 }

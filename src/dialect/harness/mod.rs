@@ -15,6 +15,7 @@
 //! and later instances are lowered, [`Reader::mute`] sends them to a sink.
 
 mod flow;
+mod semantics;
 pub mod strategy;
 
 use std::collections::HashMap;
@@ -28,8 +29,8 @@ use crate::lint::rules::{
     unexpanded_loop::UNEXPANDED_LOOP, unknown_key::UNKNOWN_KEY,
 };
 use crate::model::{
-    Demand, DepKind, Dependency, DurationSource, Note, ParallelGroup, Pipeline, Resource,
-    ResourceIdx, ResourceKind, Task, TaskIdx, TaskKind,
+    Demand, DepKind, Dependency, DurationSource, Format, GateKind, ManualGate, MatrixGroup, Note,
+    ParallelGroup, Pipeline, Resource, ResourceIdx, ResourceKind, Task, TaskIdx, TaskKind,
 };
 use crate::span::Span;
 use crate::yaml::{self, Node};
@@ -213,7 +214,7 @@ pub fn looks_like(text: &str) -> bool {
 pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
     let documents = yaml::parse(text);
     let mut reader = Reader {
-        pipeline: Pipeline::default(),
+        pipeline: Pipeline { format: Format::Harness, ..Pipeline::default() },
         diagnostics: documents.diagnostics,
         sink: Vec::new(),
         mute: 0,
@@ -236,6 +237,7 @@ pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
         )),
         None => {}
     }
+    reader.inherit_failure_strategies();
     reader.finish();
     (reader.pipeline, reader.diagnostics)
 }
@@ -752,7 +754,8 @@ impl Reader {
             }
         }
         let external = self.external(body, stage_type, &identity);
-        let notes = self.notes(body);
+        let settings = self.settings(body);
+        let notes = settings.notes.clone();
         let depends_on = body.get("dependsOn").map(|d| {
             fields::list(d, "`dependsOn`", self.out())
                 .iter()
@@ -785,22 +788,18 @@ impl Reader {
             if let Some(note) = &external {
                 task_notes.push(note.clone());
             }
-            let idx = self.pipeline.add_task(Task {
-                id: id.clone(),
-                local_id: id.clone(),
+            let idx = self.pipeline.add_task(settings.apply(Task {
                 name: identity.name.as_ref().map(|n| format!("{n}{}", instance.label)),
-                kind: TaskKind::Stage,
-                parent: None,
-                children: Vec::new(),
                 duration: DurationSpec::Fixed(DEFAULT_STEP_DURATION),
                 duration_source: DurationSource::Estimated,
                 deps: self.sequence(waits, identity.span),
                 demands,
                 span: Span::new(key.start as usize, body.span.end as usize),
                 id_span: identity.span,
+                gate: (stage_type == "Approval").then(|| approval(body)),
                 notes: task_notes,
-                ..Task::default()
-            });
+                ..Task::new(id.clone(), id.clone(), TaskKind::Stage)
+            }));
             self.queues_held.clear();
             if let Some(steps) = steps {
                 let items = fields::list(steps, "`steps`", self.out());
@@ -824,6 +823,7 @@ impl Reader {
             self.mute -= u32::from(i > 0);
             tasks.push(idx);
         }
+        self.matrix(body, &tasks);
         self.stages_by_id.entry(identity.id.clone()).or_default().extend(tasks.iter().copied());
         if let Some(names) = depends_on {
             self.depends.push((tasks.clone(), names));
@@ -893,7 +893,8 @@ impl Reader {
         };
         let step_type = body.get("type").and_then(Node::as_str).unwrap_or("");
         let external = self.external(body, "", &identity);
-        let mut notes = self.notes(body);
+        let settings = self.settings(body);
+        let mut notes = settings.notes.clone();
         notes.extend(external);
         let (duration, source, extra) = self.step_duration(body, step_type);
         notes.extend(extra);
@@ -919,28 +920,26 @@ impl Reader {
                 task_notes.extend(self.queue_note(body, &scope));
             }
             let demands = cap.iter().map(|&(r, span)| self.demand(r, span)).collect();
-            let idx = self.pipeline.add_task(Task {
-                id: join(path, &local),
-                local_id: local,
+            let idx = self.pipeline.add_task(settings.apply(Task {
                 name: identity.name.as_ref().map(|n| format!("{n}{}", instance.label)),
-                kind: TaskKind::Step,
                 parent,
-                children: Vec::new(),
                 duration: DurationSpec::Fixed(duration),
                 duration_source: source,
                 deps: self.sequence(waits, identity.span),
                 demands,
                 span: Span::new(key.start as usize, body.span.end as usize),
                 id_span: identity.span,
+                gate: step_type.contains("Approval").then(|| approval(body)),
                 notes: task_notes,
-                ..Task::default()
-            });
+                ..Task::new(join(path, &local), local, TaskKind::Step)
+            }));
             if let Some((reference, span)) = barrier {
                 self.record_barrier(reference, span, idx);
             }
             self.mute -= u32::from(i > 0);
             tasks.push(idx);
         }
+        self.matrix(body, &tasks);
         tasks
     }
 
@@ -978,7 +977,8 @@ impl Reader {
             None => self.identity(key, body, "step group"),
         };
         let external = self.external(body, "", &identity);
-        let mut notes = self.notes(body);
+        let settings = self.settings(body);
+        let mut notes = settings.notes.clone();
         notes.extend(external);
         let expansion = strategy::expand(body.get("strategy"), self.out());
         let base = join(path, &identity.id);
@@ -999,13 +999,9 @@ impl Reader {
                 task_notes.push(note);
             }
             let demands = cap.iter().map(|&(r, span)| self.demand(r, span)).collect();
-            let idx = self.pipeline.add_task(Task {
-                id: id.clone(),
-                local_id: local,
+            let idx = self.pipeline.add_task(settings.apply(Task {
                 name: identity.name.as_ref().map(|n| format!("{n}{}", instance.label)),
-                kind: TaskKind::Step,
                 parent,
-                children: Vec::new(),
                 duration: DurationSpec::Fixed(DEFAULT_STEP_DURATION),
                 duration_source: DurationSource::Estimated,
                 deps: self.sequence(waits, identity.span),
@@ -1013,8 +1009,8 @@ impl Reader {
                 span: Span::new(key.start as usize, body.span.end as usize),
                 id_span: identity.span,
                 notes: task_notes,
-                ..Task::default()
-            });
+                ..Task::new(id.clone(), local, TaskKind::Step)
+            }));
             if let Some(steps) = steps {
                 let items = fields::list(steps, "`steps`", self.out());
                 self.steps(items, Some(idx), &id, &[], &scope, depth, Container::StepGroup);
@@ -1029,7 +1025,34 @@ impl Reader {
             self.mute -= u32::from(i > 0);
             tasks.push(idx);
         }
+        self.matrix(body, &tasks);
         tasks
+    }
+
+    /// The instances of a looped item, as one matrix: Harness has no fail-fast, the other
+    /// instances go on when one fails.
+    fn matrix(&mut self, body: &Node, instances: &[TaskIdx]) {
+        if let Some(strategy) = body.get("strategy").filter(|_| instances.len() > 1) {
+            self.pipeline.matrices.push(MatrixGroup {
+                members: instances.to_vec(),
+                fail_fast: false,
+                fail_fast_span: None,
+                span: strategy.span,
+            });
+        }
+    }
+
+    /// Steps without failure strategies of their own follow their step group's, or else their
+    /// stage's (parents come before their children, so one pass carries them down).
+    fn inherit_failure_strategies(&mut self) {
+        for i in 0..self.pipeline.tasks.len() {
+            let task = &self.pipeline.tasks[i];
+            let Some(parent) = task.parent else { continue };
+            if task.failure.is_default() {
+                let inherited = self.pipeline.tasks[parent.index()].failure.clone();
+                self.pipeline.tasks[i].failure = inherited;
+            }
+        }
     }
 
     /// A task that got children lasts as long as they do.
@@ -1086,12 +1109,7 @@ impl Reader {
             if text.contains("<+") { None } else { self.parse_duration(text, t.span) }
         });
         let duration = timeout.map_or(DEFAULT_STEP_DURATION, |t| t.min(DEFAULT_STEP_DURATION));
-        let note = step_type.contains("Approval").then(|| Note {
-            key: "type".into(),
-            text: format!("{step_type}: waits for a person; the duration is a guess"),
-            span: key_span(body, "type").unwrap_or(body.span),
-        });
-        (duration, DurationSource::Estimated, note)
+        (duration, DurationSource::Estimated, None)
     }
 
     fn parse_duration(&mut self, text: &str, span: Span) -> Option<Millis> {
@@ -1187,9 +1205,10 @@ impl Reader {
         true
     }
 
-    /// `when` and `failureStrategies`, kept as notes and reported as not evaluated.
-    fn notes(&mut self, body: &Node) -> Vec<Note> {
-        let mut notes = Vec::new();
+    /// `when` and `failureStrategies`, read into the typed settings and reported as not
+    /// evaluated.
+    fn settings(&mut self, body: &Node) -> semantics::Settings {
+        let mut settings = semantics::Settings::default();
         if let Some((k, when)) = entry(body, "when") {
             let text = match when.as_map() {
                 Some(_) => {
@@ -1212,7 +1231,10 @@ impl Reader {
                 k.span,
                 format!("`when` ({}) is not evaluated: it is assumed to run", short(&text)),
             ));
-            notes.push(Note { key: "when".into(), text: short(&text), span });
+            let (run_when, condition) = semantics::when(when, span);
+            settings.when = run_when;
+            settings.when_span = Some(span);
+            settings.conditions.extend(condition);
         }
         if let Some((k, strategies)) = entry(body, "failureStrategies") {
             let list = strategies.as_seq().unwrap_or(&[]);
@@ -1236,14 +1258,12 @@ impl Reader {
                     .join("; ");
                 let text = if text.is_empty() { strategy::value_text(strategies) } else { text };
                 self.report(Diagnostic::new(&NOT_EVALUATED, k.span, format!("`failureStrategies` ({}) are not evaluated: every task is assumed to succeed", short(&text))));
-                notes.push(Note {
-                    key: "failureStrategies".into(),
-                    text: short(&text),
-                    span: k.span.cover(strategies.span),
-                });
+                let (failure, note) = semantics::failure(strategies, k.span.cover(strategies.span));
+                settings.failure = failure;
+                settings.notes.extend(note);
             }
         }
-        notes
+        settings
     }
 
     /// The rollback steps of a stage or step group: listed, not run. Barrier steps among them
@@ -1332,6 +1352,16 @@ impl Identity {
             span: template.get("identifier").map_or(template.span, |n| n.span),
             name: template.get("name").and_then(Node::as_str).map(str::to_string),
         }
+    }
+}
+
+/// An approval step or stage: the pipeline waits for a person there.
+fn approval(body: &Node) -> ManualGate {
+    ManualGate {
+        kind: GateKind::Approval,
+        blocking: true,
+        conditional: false,
+        span: key_span(body, "type").unwrap_or(body.span),
     }
 }
 

@@ -6,7 +6,8 @@ declare_rule! {
     /// not evaluate: Harness `when` and `failureStrategies`, Octopus step `condition`s and the
     /// environments, channels or tenants a step is scoped to, GitHub Actions `if:` on jobs
     /// (and, once per file, on steps), GitLab CI `rules`, `only`, `except` and
-    /// `workflow: rules`. The setting is kept as a note on the task, shown beside it in the
+    /// `workflow: rules`. The setting is kept on the task as a typed, unevaluated condition or
+    /// failure policy (the model's `conditions`, `when` and `failure`), shown beside it in the
     /// timeline, and reported here once.
     ///
     /// ## Why is this bad?

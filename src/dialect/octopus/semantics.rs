@@ -1,0 +1,116 @@
+//! An Octopus step's run condition, an action's environment, channel and tenant scopes, its
+//! automatic retries and manual interventions, read into the model's typed fields.
+//!
+//! From Octopus's documentation ("Conditions"): a step runs only if the previous steps
+//! succeeded (`Success`, the default), only if one failed (`Failure`), always (`Always`), or when
+//! a variable expression is true (`Variable`), which is evaluated whatever happened before
+//! (hence `#{unless Octopus.Deployment.Error}` in the docs). "Retry a step upon failure" is the
+//! action properties `Octopus.Action.AutoRetry.MaximumCount` and `...MinimumBackoff` (seconds).
+
+use crate::diagnostic::Diagnostic;
+use crate::duration::Millis;
+use crate::lint::rules::{invalid_value::INVALID_VALUE, not_evaluated::NOT_EVALUATED};
+use crate::model::{Condition, ConditionKind, GateKind, ManualGate, Retry, RunWhen};
+use crate::span::Span;
+
+/// A step's run condition: which outcomes let it run, where it is written, and the variable
+/// expression of a `Variable` condition.
+#[derive(Default)]
+pub struct Run {
+    pub when: RunWhen,
+    pub span: Option<Span>,
+    pub variable: Option<Condition>,
+}
+
+impl Run {
+    /// Reads `condition` (`Success`, `Failure`, `Always`, `Variable`; any case) and the
+    /// variable expression that goes with `Variable`.
+    pub fn read(condition: &str, expression: Option<&str>, span: Span) -> Run {
+        let when = match condition.to_ascii_lowercase().as_str() {
+            "success" => return Run::default(),
+            "failure" => RunWhen::OnFailure,
+            _ => RunWhen::Always,
+        };
+        let variable = (!matches!(condition.to_ascii_lowercase().as_str(), "failure" | "always"))
+            .then(|| Condition {
+                kind: ConditionKind::OctopusVariable,
+                text: expression.unwrap_or(condition).to_string(),
+                span,
+            });
+        Run { when, span: Some(span), variable }
+    }
+
+    /// The information that the condition is not evaluated.
+    pub fn report(&self, out: &mut Vec<Diagnostic>) {
+        let Some(span) = self.span else { return };
+        let what = match (&self.variable, self.when) {
+            (Some(v), _) => format!("Variable: {}", super::short(&v.text)),
+            (None, RunWhen::OnFailure) => "Failure".into(),
+            (None, _) => "Always".into(),
+        };
+        out.push(Diagnostic::new(
+            &NOT_EVALUATED,
+            span,
+            format!("`condition` ({what}) is not evaluated: the step is assumed to run"),
+        ));
+    }
+}
+
+/// An `environments`, `excluded_environments`, `channels` or `tenant_tags` scope.
+pub fn scope(key: &str, values: &[&str], span: Span) -> Condition {
+    Condition {
+        kind: ConditionKind::OctopusScope,
+        text: format!("{key}: {}", values.join(", ")),
+        span,
+    }
+}
+
+/// The information that a scope is not evaluated.
+pub fn report_scope(scope: &Condition, out: &mut Vec<Diagnostic>) {
+    let (key, values) = scope.text.split_once(": ").unwrap_or(("scope", &scope.text));
+    out.push(Diagnostic::new(
+        &NOT_EVALUATED,
+        scope.span,
+        format!(
+            "`{key}` ({values}) is not evaluated: the step is assumed to run in the environment deployed to"
+        ),
+    ));
+}
+
+/// `Octopus.Action.AutoRetry.MaximumCount` (and the `MinimumBackoff` in seconds, when given):
+/// `None` when the count is 0 or cannot be read (reported).
+pub fn auto_retry(
+    count: (&str, Span),
+    backoff: Option<(&str, Span)>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Retry> {
+    let (text, span) = count;
+    let Ok(max) = text.trim().parse::<u32>() else {
+        out.push(Diagnostic::new(
+            &INVALID_VALUE,
+            span,
+            format!("`Octopus.Action.AutoRetry.MaximumCount` must be a whole number, not `{text}`; the action is not retried"),
+        ));
+        return None;
+    };
+    let interval = match backoff {
+        None => Millis::ZERO,
+        Some((text, span)) => match text.trim().parse::<u64>() {
+            Ok(seconds) => Millis::from_secs(seconds),
+            Err(_) => {
+                out.push(Diagnostic::new(
+                    &INVALID_VALUE,
+                    span,
+                    format!("`Octopus.Action.AutoRetry.MinimumBackoff` must be a whole number of seconds, not `{text}`; no pause is assumed"),
+                ));
+                Millis::ZERO
+            }
+        },
+    };
+    (max > 0).then_some(Retry { max, when: Vec::new(), interval, span })
+}
+
+/// A manual intervention: the deployment waits for a person.
+pub fn manual_gate(span: Span) -> ManualGate {
+    ManualGate { kind: GateKind::ManualIntervention, blocking: true, conditional: false, span }
+}
