@@ -58,12 +58,11 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
     }
     let unmatched_durations =
         apply_durations(&mut pipeline, &options.inputs.durations, &policy, &mut diagnostics);
-    diagnostics.extend(lint::lint(&pipeline));
     let plan = Plan::new(&pipeline, policy).expect("the policy fits the pipeline, checked above");
     let schedule = Simulator::new(&plan)
         .run(&RunInput::default(), Detail::Full)
         .expect("no override is given");
-    diagnostics.extend(lint::rules::never_starts::report(&pipeline, &schedule));
+    diagnostics.extend(lint::lint(&pipeline, Some(&schedule)));
     diagnostic::sort(&mut diagnostics);
     Analysis { dialect, pipeline, diagnostics, schedule, unmatched_durations }
 }

@@ -110,23 +110,28 @@ fn every_fixture_gives_its_expected_diagnostics() {
     );
 }
 
-/// Every rule checked on the model has at least one fixture that triggers it.
+/// Rules reported while reading that have no fixture yet; the list only shrinks.
+const WITHOUT_FIXTURE: &[&str] = &[
+    "PS001", "PS002", "PS003", "PS004", "PS005", "PS006", "PS007", "PS008", "PS009", "PS202",
+    "PS203", "PS204", "PS205", "PS206", "PS207", "PS208", "PS209", "PS210", "PS310",
+];
+
+/// Every rule has at least one fixture that triggers it.
 #[test]
-fn every_model_rule_has_a_fixture() {
+fn every_rule_has_a_fixture() {
     let outputs: Vec<String> = fixtures()
         .iter()
         .filter_map(|yaml| std::fs::read_to_string(yaml.with_extension("out")).ok())
         .collect();
     let missing: Vec<&str> = RULES
         .iter()
-        .filter(|rule| rule.check.is_some())
         .filter(|rule| {
             let needle = format!(" {} {}: ", rule.code, rule.name);
             !outputs.iter().any(|out| out.contains(&needle))
         })
         .map(|rule| rule.code)
         .collect();
-    assert!(missing.is_empty(), "rules without a fixture that triggers them: {missing:?}");
+    assert_eq!(missing, WITHOUT_FIXTURE, "rules without a fixture that triggers them");
 }
 
 /// A `.out` left behind after its fixture was renamed or removed would silently test nothing.

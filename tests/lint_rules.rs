@@ -200,7 +200,7 @@ fn chain_and_fan_out(chain: u32, fan: u32) -> Pipeline {
 #[test]
 fn ten_thousand_tasks_in_a_chain_and_a_fan_out_lint_without_overflowing() {
     let p = chain_and_fan_out(10_000, 2_000);
-    let found = lint::lint(&p);
+    let found = lint::lint(&p, None);
     let codes: Vec<&str> = found.iter().map(|d| d.code()).collect();
     assert_eq!(codes, ["PS108"], "{found:#?}");
     assert_eq!(found[0].message, "`join` already waits for `t0` through `fan/s0`");
@@ -215,7 +215,7 @@ fn a_ten_thousand_task_cycle_is_one_finding() {
         kind: DepKind::Explicit,
         span: Span::default(),
     }];
-    let found = lint::lint(&p);
+    let found = lint::lint(&p, None);
     let codes: Vec<&str> = found.iter().map(|d| d.code()).collect();
     assert_eq!(codes, ["PS103"]);
     assert_eq!(
@@ -230,7 +230,7 @@ fn a_ten_thousand_task_cycle_is_one_finding() {
 fn redundancy_is_not_checked_beyond_its_size_limit() {
     let p = chain_and_fan_out(20_001, 0);
     let found: Vec<Diagnostic> =
-        lint::lint(&p).into_iter().filter(|d| d.code() == "PS108").collect();
+        lint::lint(&p, None).into_iter().filter(|d| d.code() == "PS108").collect();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].severity, Severity::Info);
     assert!(found[0].span.is_empty());

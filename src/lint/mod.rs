@@ -1,8 +1,10 @@
 //! Lint: rules over the model, one per file under `rules/`, listed once in [`registry::RULES`].
 //!
-//! Some rules are checked while a dialect reads the text (syntax, unknown keys, types): those
-//! have no `check` function, only their metadata and documentation here, and the readers emit
-//! their diagnostics. The others implement `check` over the finished [`Pipeline`].
+//! Most rules check the finished [`Pipeline`] (readers record facts in it: unresolved names,
+//! exclusion groups, typed conditions), and a few the simulated schedule too. Some can only be
+//! seen while a dialect reads the text (syntax, unknown keys, types): those are
+//! [`Check::Reader`], and their file holds the constructor the readers call, so the wording
+//! lives with the rule.
 //! Each rule's documentation is its doc comment, collected by `declare_rule!` into
 //! [`RuleInfo::doc`]; `pipescope rules --markdown` turns the registry into `docs/rules.md`.
 
@@ -14,13 +16,32 @@ use std::ops::Deref;
 use crate::diagnostic::Diagnostic;
 use crate::model::Pipeline;
 pub use crate::rule::RuleInfo;
+use crate::sim::Schedule;
 
 /// A rule as lint runs it: what it is (the [`RuleInfo`] its diagnostics point at), and how to
 /// check it when it is checked on the model rather than while reading.
 #[derive(Debug)]
 pub struct Rule {
     pub info: RuleInfo,
-    pub check: Option<fn(&Pipeline, &mut Vec<Diagnostic>)>,
+    pub check: Check,
+}
+
+/// Where a rule is checked.
+#[derive(Debug, Clone, Copy)]
+pub enum Check {
+    /// While reading: only the reader sees the shape of the text (syntax, keys, types). The
+    /// rule's file words the diagnostic; the reader calls it.
+    Reader,
+    /// On the finished model.
+    Model(fn(&Pipeline, &mut Vec<Diagnostic>)),
+    /// On the model and its simulated schedule.
+    Schedule(fn(&Pipeline, &Schedule, &mut Vec<Diagnostic>)),
+}
+
+impl Check {
+    pub fn is_reader(self) -> bool {
+        matches!(self, Check::Reader)
+    }
 }
 
 /// A rule reads as its [`RuleInfo`], so that `Diagnostic::new(&RULE, ..)` and `rule.code` work
@@ -47,7 +68,7 @@ macro_rules! declare_rule {
             code: $code:literal,
             name: $name:literal,
             severity: $severity:ident,
-            check: $check:expr $(,)?
+            check: $kind:ident $( ($check:path) )? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -58,18 +79,21 @@ macro_rules! declare_rule {
                 severity: $crate::rule::Severity::$severity,
                 doc: concat!($($doc, "\n"),*),
             },
-            check: $check,
+            check: $crate::lint::Check::$kind $( ($check) )?,
         };
     };
 }
 pub(crate) use declare_rule;
 
-/// Runs every model rule over the pipeline.
-pub fn lint(pipeline: &Pipeline) -> Vec<Diagnostic> {
+/// Runs every rule that checks the model, and, given the simulated schedule, every rule that
+/// checks it too.
+pub fn lint(pipeline: &Pipeline, schedule: Option<&Schedule>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in registry::RULES {
-        if let Some(check) = rule.check {
-            check(pipeline, &mut out);
+        match (rule.check, schedule) {
+            (Check::Model(check), _) => check(pipeline, &mut out),
+            (Check::Schedule(check), Some(schedule)) => check(pipeline, schedule, &mut out),
+            (Check::Schedule(_), None) | (Check::Reader, _) => {}
         }
     }
     out
@@ -96,10 +120,10 @@ pub fn rules_markdown() -> String {
             rule.name,
             rule.code,
             rule.severity.as_str(),
-            if rule.check.is_some() {
-                "checked on the model"
-            } else {
-                "reported while reading the file"
+            match rule.check {
+                Check::Reader => "reported while reading the file",
+                Check::Model(_) => "checked on the model",
+                Check::Schedule(_) => "checked on the simulated schedule",
             }
         ));
         out.push_str(rule.doc_markdown().trim());

@@ -21,6 +21,6 @@ declare_rule! {
         code: "PS210",
         name: "approximated",
         severity: Info,
-        check: None,
+        check: Reader,
     }
 }

@@ -28,6 +28,6 @@ declare_rule! {
         code: "PS202",
         name: "barrier-deadlock",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

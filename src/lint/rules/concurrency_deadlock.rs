@@ -25,6 +25,6 @@ declare_rule! {
         code: "PS314",
         name: "concurrency-deadlock",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

@@ -22,7 +22,7 @@ declare_rule! {
         code: "PS106",
         name: "demand-exceeds-capacity",
         severity: Error,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

@@ -31,7 +31,7 @@ declare_rule! {
         code: "PS103",
         name: "dependency-cycle",
         severity: Error,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

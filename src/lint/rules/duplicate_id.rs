@@ -23,7 +23,7 @@ declare_rule! {
         code: "PS101",
         name: "duplicate-id",
         severity: Error,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

@@ -19,6 +19,6 @@ declare_rule! {
         code: "PS002",
         name: "duplicate-key",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

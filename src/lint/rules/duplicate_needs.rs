@@ -19,6 +19,6 @@ declare_rule! {
         code: "PS302",
         name: "duplicate-needs",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

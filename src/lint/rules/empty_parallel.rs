@@ -21,7 +21,7 @@ declare_rule! {
         code: "PS109",
         name: "empty-parallel",
         severity: Warning,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

@@ -23,6 +23,6 @@ declare_rule! {
         code: "PS306",
         name: "extends-cycle",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

@@ -21,6 +21,6 @@ declare_rule! {
         code: "PS209",
         name: "external-template",
         severity: Info,
-        check: None,
+        check: Reader,
     }
 }

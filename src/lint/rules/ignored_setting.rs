@@ -20,6 +20,6 @@ declare_rule! {
         code: "PS008",
         name: "ignored-setting",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

@@ -21,6 +21,6 @@ declare_rule! {
         code: "PS310",
         name: "include-not-fetched",
         severity: Info,
-        check: None,
+        check: Reader,
     }
 }

@@ -16,6 +16,6 @@ declare_rule! {
         code: "PS005",
         name: "invalid-duration",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

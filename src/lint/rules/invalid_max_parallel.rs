@@ -23,6 +23,6 @@ declare_rule! {
         code: "PS304",
         name: "invalid-max-parallel",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

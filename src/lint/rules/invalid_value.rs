@@ -17,6 +17,6 @@ declare_rule! {
         code: "PS006",
         name: "invalid-value",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

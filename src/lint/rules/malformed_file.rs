@@ -18,6 +18,6 @@ declare_rule! {
         code: "PS009",
         name: "malformed-file",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

@@ -24,6 +24,6 @@ declare_rule! {
         code: "PS204",
         name: "manual-intervention-in-parallel",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

@@ -18,6 +18,6 @@ declare_rule! {
         code: "PS007",
         name: "missing-field",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

@@ -24,6 +24,6 @@ declare_rule! {
         code: "PS303",
         name: "needs-later-stage",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

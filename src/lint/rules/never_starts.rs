@@ -26,15 +26,14 @@ declare_rule! {
         code: "PS111",
         name: "never-starts",
         severity: Error,
-        check: None,
+        check: Schedule(report),
     }
 }
 
 /// One diagnostic per task stuck on a resource that never frees up. Tasks stuck behind another
 /// task are left out (that task is reported here, or its cycle by `dependency-cycle`), and so
 /// is a demand above capacity, which `demand-exceeds-capacity` reports.
-pub fn report(pipeline: &Pipeline, schedule: &Schedule) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+fn report(pipeline: &Pipeline, schedule: &Schedule, out: &mut Vec<Diagnostic>) {
     for idx in schedule.never_started() {
         let Some(Blocked::Resource { resource, holders }) = &schedule.timing(idx).blocked else {
             continue;
@@ -53,5 +52,4 @@ pub fn report(pipeline: &Pipeline, schedule: &Schedule) -> Vec<Diagnostic> {
         );
         out.push(Diagnostic::new(&NEVER_STARTS, task.id_span, message));
     }
-    out
 }

@@ -20,6 +20,6 @@ declare_rule! {
         code: "PS206",
         name: "not-a-pipeline",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::model::{Format, Pipeline};
 
 declare_rule! {
     /// ## What it does
@@ -28,6 +30,42 @@ declare_rule! {
         code: "PS201",
         name: "not-evaluated",
         severity: Info,
-        check: None,
+        check: Model(check),
     }
 }
+
+/// Readers record the settings as typed facts (`Task::conditions`, `when`, `failure`,
+/// `Pipeline::conditions`); each format's wording of what is not evaluated lives below.
+fn check(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
+    match pipeline.format {
+        Format::Harness => harness(pipeline, out),
+        Format::Octopus => octopus(pipeline, out),
+        Format::GithubActions => github(pipeline, out),
+        Format::GitlabCi => gitlab(pipeline, out),
+        Format::Own | Format::Psplib => {}
+    }
+}
+
+// Harness ---------------------------------------------------------------------------------------
+
+/// Harness `when` and `failureStrategies` (still reported by the reader until it records them
+/// only as facts).
+fn harness(_pipeline: &Pipeline, _out: &mut Vec<Diagnostic>) {}
+
+// Octopus ---------------------------------------------------------------------------------------
+
+/// Octopus run conditions and scopes (still reported by the reader until it records them only
+/// as facts).
+fn octopus(_pipeline: &Pipeline, _out: &mut Vec<Diagnostic>) {}
+
+// GitHub Actions --------------------------------------------------------------------------------
+
+/// GitHub `if:` on jobs and steps (still reported by the reader until it records them only as
+/// facts).
+fn github(_pipeline: &Pipeline, _out: &mut Vec<Diagnostic>) {}
+
+// GitLab CI -------------------------------------------------------------------------------------
+
+/// GitLab `rules`, `only`, `except` and `workflow: rules` (still reported by the reader until
+/// it records them only as facts).
+fn gitlab(_pipeline: &Pipeline, _out: &mut Vec<Diagnostic>) {}

@@ -24,6 +24,6 @@ declare_rule! {
         code: "PS312",
         name: "not-simulated",
         severity: Info,
-        check: None,
+        check: Reader,
     }
 }

@@ -26,6 +26,6 @@ declare_rule! {
         code: "PS203",
         name: "parallel-output-dependency",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

@@ -28,7 +28,7 @@ declare_rule! {
         code: "PS108",
         name: "redundant-dependency",
         severity: Warning,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

@@ -27,6 +27,6 @@ declare_rule! {
         code: "PS309",
         name: "runner-capacity-assumed",
         severity: Info,
-        check: None,
+        check: Reader,
     }
 }

@@ -21,6 +21,6 @@ declare_rule! {
         code: "PS208",
         name: "runtime-value",
         severity: Info,
-        check: None,
+        check: Reader,
     }
 }

@@ -21,7 +21,7 @@ declare_rule! {
         code: "PS104",
         name: "self-dependency",
         severity: Error,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

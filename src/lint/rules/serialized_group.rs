@@ -29,6 +29,6 @@ declare_rule! {
         code: "PS305",
         name: "serialized-group",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

@@ -29,7 +29,7 @@ declare_rule! {
         code: "PS107",
         name: "serialized-parallel",
         severity: Warning,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

@@ -22,7 +22,7 @@ declare_rule! {
         code: "PS110",
         name: "single-member-parallel",
         severity: Warning,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

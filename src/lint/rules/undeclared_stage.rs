@@ -21,6 +21,6 @@ declare_rule! {
         code: "PS311",
         name: "undeclared-stage",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

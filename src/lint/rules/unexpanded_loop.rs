@@ -22,6 +22,6 @@ declare_rule! {
         code: "PS207",
         name: "unexpanded-loop",
         severity: Info,
-        check: None,
+        check: Reader,
     }
 }

@@ -25,7 +25,7 @@ declare_rule! {
         code: "PS102",
         name: "unknown-dependency",
         severity: Error,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

@@ -23,6 +23,6 @@ declare_rule! {
         code: "PS307",
         name: "unknown-extends",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

@@ -18,6 +18,6 @@ declare_rule! {
         code: "PS003",
         name: "unknown-key",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

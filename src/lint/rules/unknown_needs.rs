@@ -26,6 +26,6 @@ declare_rule! {
         code: "PS301",
         name: "unknown-needs",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

@@ -24,6 +24,6 @@ declare_rule! {
         code: "PS313",
         name: "unknown-reference",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

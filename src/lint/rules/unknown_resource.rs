@@ -24,7 +24,7 @@ declare_rule! {
         code: "PS105",
         name: "unknown-resource",
         severity: Error,
-        check: Some(check),
+        check: Model(check),
     }
 }
 

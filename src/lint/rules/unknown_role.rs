@@ -25,6 +25,6 @@ declare_rule! {
         code: "PS205",
         name: "unknown-role",
         severity: Warning,
-        check: None,
+        check: Reader,
     }
 }

@@ -19,6 +19,6 @@ declare_rule! {
         code: "PS004",
         name: "wrong-type",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }

@@ -20,6 +20,6 @@ declare_rule! {
         code: "PS001",
         name: "yaml-syntax",
         severity: Error,
-        check: None,
+        check: Reader,
     }
 }
