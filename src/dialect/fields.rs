@@ -3,9 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::duration::{self, Millis};
-use crate::lint::rules::{
-    invalid_duration::INVALID_DURATION, unknown_key::UNKNOWN_KEY, wrong_type::WRONG_TYPE,
-};
+use crate::lint::rules::{invalid_duration, unknown_key, wrong_type};
 use crate::yaml::{Node, ScalarKind};
 
 /// The readers suggest keys and names through `fields::did_you_mean`; the rules share it too.
@@ -17,26 +15,14 @@ pub fn check_keys(map: &Node, known: &[&str], context: &str, out: &mut Vec<Diagn
     let Some(entries) = map.as_map() else { return };
     for (key, _) in entries {
         let Some(name) = key.as_str() else {
-            out.push(Diagnostic::new(
-                &WRONG_TYPE,
-                key.span,
-                format!("keys of {context} must be text, not {}", key.kind_name()),
-            ));
+            let what = format!("keys of {context}");
+            out.push(wrong_type::diagnostic(key.span, &what, "text", key.kind_name()));
             continue;
         };
         if known.contains(&name) {
             continue;
         }
-        let mut diagnostic = Diagnostic::new(
-            &UNKNOWN_KEY,
-            key.span,
-            format!("unknown key `{name}` in {context}; it is ignored"),
-        );
-        diagnostic = match did_you_mean(name, known) {
-            Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-            None => diagnostic.with_help(format!("known keys: {}", known.join(", "))),
-        };
-        out.push(diagnostic);
+        out.push(unknown_key::diagnostic(key.span, name, context, known));
     }
 }
 
@@ -83,23 +69,12 @@ pub fn duration(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Millis> {
     match duration::parse(text) {
         Ok(ms) => Some(ms),
         Err(error) => {
-            out.push(
-                Diagnostic::new(
-                    &INVALID_DURATION,
-                    node.span,
-                    format!("invalid duration `{text}`: {error}"),
-                )
-                .with_help("write e.g. `45s`, `4m`, `1h30m`, `1.5m` or a number of seconds"),
-            );
+            out.push(invalid_duration::diagnostic(node.span, text, error));
             None
         }
     }
 }
 
 pub fn wrong_type(node: &Node, what: &str, expected: &str) -> Diagnostic {
-    Diagnostic::new(
-        &WRONG_TYPE,
-        node.span,
-        format!("{what} must be {expected}, not {}", node.kind_name()),
-    )
+    wrong_type::diagnostic(node.span, what, expected, node.kind_name())
 }

@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -18,4 +20,10 @@ declare_rule! {
         severity: Error,
         check: Reader,
     }
+}
+
+/// `text` could not be read as a duration, for the reason `error`.
+pub fn diagnostic(span: Span, text: &str, error: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::new(&INVALID_DURATION, span, format!("invalid duration `{text}`: {error}"))
+        .with_help("write e.g. `45s`, `4m`, `1h30m`, `1.5m` or a number of seconds")
 }

@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -21,4 +23,9 @@ declare_rule! {
         severity: Error,
         check: Reader,
     }
+}
+
+/// `what` ("`timeout`") must be `expected` ("a duration"), and is `found` ("a list").
+pub fn diagnostic(span: Span, what: &str, expected: &str, found: &str) -> Diagnostic {
+    Diagnostic::new(&WRONG_TYPE, span, format!("{what} must be {expected}, not {found}"))
 }
