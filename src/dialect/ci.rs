@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::Diagnostic;
 use crate::duration::Millis;
-use crate::lint::rules::runner_capacity_assumed::RUNNER_CAPACITY_ASSUMED;
+use crate::lint::rules::runner_capacity_assumed;
 use crate::model::Inputs;
 use crate::model::{
     Demand, Note, Pipeline, Resource, ResourceIdx, ResourceKind, Size, SizeKind, TaskIdx,
@@ -153,21 +153,13 @@ impl<'i> Pools<'i> {
                 let capacity = match given {
                     Some(n) => n,
                     None => {
-                        out.push(
-                            Diagnostic::new(
-                                &RUNNER_CAPACITY_ASSUMED,
-                                span,
-                                format!(
-                                    "runner pool `{name}` is assumed to have {DEFAULT_RUNNERS} \
-                                     runner: {what} on it run one at a time"
-                                ),
-                            )
-                            .with_help(format!(
-                                "set how many runners carry these {} with `--runners \
-                                 {name}=N`, or in the app's runners panel",
-                                if labels.len() > 1 { "labels" } else { "label" }
-                            )),
-                        );
+                        out.push(runner_capacity_assumed::diagnostic(
+                            span,
+                            &name,
+                            DEFAULT_RUNNERS,
+                            what,
+                            labels.len(),
+                        ));
                         DEFAULT_RUNNERS
                     }
                 };

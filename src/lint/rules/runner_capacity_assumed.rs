@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -29,4 +31,18 @@ declare_rule! {
         severity: Info,
         check: Reader,
     }
+}
+
+/// The pool `name` (of `labels` labels) is given `assumed` runners because nobody said how many
+/// carry its labels; `what` ("jobs", "steps") names what queues for it.
+pub fn diagnostic(span: Span, name: &str, assumed: u32, what: &str, labels: usize) -> Diagnostic {
+    Diagnostic::new(
+        &RUNNER_CAPACITY_ASSUMED,
+        span,
+        format!("runner pool `{name}` is assumed to have {assumed} runner: {what} on it run one at a time"),
+    )
+    .with_help(format!(
+        "set how many runners carry these {} with `--runners {name}=N`, or in the app's runners panel",
+        if labels > 1 { "labels" } else { "label" }
+    ))
 }
