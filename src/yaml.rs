@@ -13,9 +13,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::rules::{
-    duplicate_key::DUPLICATE_KEY, wrong_type::WRONG_TYPE, yaml_syntax::YAML_SYNTAX,
-};
+use crate::lint::rules::{duplicate_key, wrong_type::WRONG_TYPE, yaml_syntax};
 use crate::span::Span;
 
 /// One YAML value and where it was written.
@@ -274,11 +272,7 @@ impl Builder<'_> {
                     Some(target) => {
                         self.expanded += target.size();
                         if self.expanded > ALIAS_EXPANSION_BUDGET {
-                            self.diagnostics.push(Diagnostic::new(
-                                &YAML_SYNTAX,
-                                span,
-                                "aliases expand to more than a million values; reading stopped here",
-                            ));
+                            self.diagnostics.push(yaml_syntax::alias_bomb(span));
                             return Err(Stop);
                         }
                         // The alias itself is what the user wrote here; inner values keep the
@@ -388,14 +382,7 @@ impl Builder<'_> {
             }
         }
         for (name, first, second) in duplicates {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    &DUPLICATE_KEY,
-                    second,
-                    format!("the key `{name}` is written twice in this mapping; the last one wins"),
-                )
-                .with_related(first, "first written here"),
-            );
+            self.diagnostics.push(duplicate_key::diagnostic(second, &name, first));
         }
         let has_merge = entries.iter().any(|(k, _)| is_merge(k));
         let mut seen: HashMap<String, ()> = HashMap::new();
@@ -445,11 +432,7 @@ impl Builder<'_> {
 
     fn syntax_error(&mut self, error: &ScanError) {
         let at = self.offsets.byte(error.marker().index());
-        self.diagnostics.push(Diagnostic::new(
-            &YAML_SYNTAX,
-            Span::new(at, at + 1),
-            format!("YAML syntax error: {}", error.info()),
-        ));
+        self.diagnostics.push(yaml_syntax::diagnostic(Span::new(at, at + 1), error.info()));
     }
 }
 

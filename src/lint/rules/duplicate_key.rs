@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -21,4 +23,14 @@ declare_rule! {
         severity: Warning,
         check: Reader,
     }
+}
+
+/// The key `name` is written again at `second`, after `first`.
+pub fn diagnostic(second: Span, name: &str, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        &DUPLICATE_KEY,
+        second,
+        format!("the key `{name}` is written twice in this mapping; the last one wins"),
+    )
+    .with_related(first, "first written here")
 }

@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -22,4 +24,18 @@ declare_rule! {
         severity: Error,
         check: Reader,
     }
+}
+
+/// The parser stopped at `span` because of `problem`.
+pub fn diagnostic(span: Span, problem: &str) -> Diagnostic {
+    Diagnostic::new(&YAML_SYNTAX, span, format!("YAML syntax error: {problem}"))
+}
+
+/// Aliases at `span` would expand past the limit that keeps an alias bomb bounded.
+pub fn alias_bomb(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        &YAML_SYNTAX,
+        span,
+        "aliases expand to more than a million values; reading stopped here",
+    )
 }
