@@ -6,7 +6,7 @@ use std::fmt::Write;
 use pipescope::Analysis;
 use pipescope::duration::{Millis, clock};
 use pipescope::model::{DurationSource, Pipeline, ResourceKind, TaskIdx};
-use pipescope::sim::{Policy, TaskTiming, WaitReason};
+use pipescope::sim::{Outcome, Policy, TaskTiming, WaitReason};
 use pipescope::span::LineIndex;
 use pipescope::{explain, report};
 
@@ -43,6 +43,10 @@ pub fn render(
     if unstarted > 0 {
         let verb = if unstarted == 1 { "starts" } else { "start" };
         tasks.push_str(&format!(", {unstarted} never {verb}"));
+    }
+    let skipped = schedule.tasks.iter().filter(|t| t.outcome == Outcome::Skipped).count();
+    if skipped > 0 {
+        tasks.push_str(&format!(", {skipped} skipped"));
     }
     let _ = writeln!(
         out,
@@ -149,10 +153,10 @@ fn render_rows(out: &mut String, analysis: &Analysis, style: Style) {
         let took = fit(&row.took, took_width);
         let mut line = format!("{marker} {label}  {bar}  {times}  {took}");
         if !row.note.is_empty() {
-            let note = if analysis.schedule.timing(row.task).start.is_none() {
-                style.red(&row.note)
-            } else {
-                style.yellow(&row.note)
+            let note = match analysis.schedule.timing(row.task).outcome {
+                Outcome::NeverStarted | Outcome::Failed => style.red(&row.note),
+                Outcome::Skipped | Outcome::Cancelled => style.dim(&row.note),
+                Outcome::Succeeded => style.yellow(&row.note),
             };
             line.push_str("  ");
             line.push_str(&note);
