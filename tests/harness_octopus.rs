@@ -1189,3 +1189,65 @@ deployment_process:
     assert_eq!(task(&p, "cleanup").when, RunWhen::Always);
     assert_eq!(task(&p, "page").when, RunWhen::OnFailure);
 }
+
+#[test]
+fn octopus_the_only_action_of_a_step_lends_it_its_run_condition() {
+    use pipescope::model::RunWhen;
+    let p = pipeline(
+        r#"
+deployment_process:
+  steps:
+    - step: {id: build}
+    - step:
+        id: page
+        actions:
+          - action: {id: call, condition: failure}
+    - step:
+        id: tidy
+        condition: always
+        actions:
+          - action: {id: sweep, condition: failure}
+"#,
+    );
+    // The step is the action's task: its condition decides whether it runs.
+    assert_eq!(task(&p, "page").when, RunWhen::OnFailure);
+    assert!(task(&p, "page").when_span.is_some());
+    // The step's own condition comes first.
+    assert_eq!(task(&p, "tidy").when, RunWhen::Always);
+}
+
+#[test]
+fn octopus_a_step_no_target_runs_keeps_what_its_actions_carry() {
+    use pipescope::model::{ConditionKind, GateKind};
+    let text = r#"
+step "gate" {
+    properties = { Octopus.Action.TargetRoles = "approvers" }
+    action "ask" {
+        action_type = "Octopus.Manual"
+        environments = ["prod"]
+    }
+    action "log" {
+        channels = ["hotfix"]
+        is_disabled = true
+    }
+}
+"#;
+    let p = analyze(
+        text,
+        &AnalyzeOptions { inputs: targets(&[("approvers", 0)]), ..Default::default() },
+    )
+    .pipeline;
+    let step = task(&p, "gate");
+    assert!(step.children.is_empty(), "no target, no task per target");
+    assert_eq!(step.gate.as_ref().map(|g| g.kind), Some(GateKind::ManualIntervention));
+    let kept: Vec<(ConditionKind, &str)> =
+        step.conditions.iter().map(|c| (c.kind, c.text.as_str())).collect();
+    assert_eq!(
+        kept,
+        [
+            (ConditionKind::OctopusScope, "environments: prod"),
+            (ConditionKind::OctopusScope, "channels: hotfix")
+        ]
+    );
+    assert!(step.notes.iter().any(|n| n.key == "is_disabled"));
+}

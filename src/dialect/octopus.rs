@@ -873,6 +873,12 @@ impl Lowering<'_> {
             (Millis::ZERO, DurationSource::Children)
         };
         let leaf_action = only.filter(|_| single_leaf);
+        // The one action's run condition is the step's when the step sets none: the task
+        // stands for both.
+        let run = match only {
+            Some(action) if step.run.span.is_none() && action.run.span.is_some() => &action.run,
+            _ => &step.run,
+        };
         let idx = self.add(Task {
             name: step.name.clone(),
             duration: DurationSpec::Fixed(duration),
@@ -881,8 +887,8 @@ impl Lowering<'_> {
             demands,
             span: step.span,
             id_span: step.id_span,
-            when: step.run.when,
-            when_span: step.run.span,
+            when: run.when,
+            when_span: run.span,
             conditions,
             gate: leaf_action.and_then(|a| a.manual).map(semantics::manual_gate),
             failure: leaf_action.map(retry_policy).unwrap_or_default(),
@@ -905,8 +911,20 @@ impl Lowering<'_> {
             }
         }
         if targets.is_empty() {
+            // No target runs the step, so no task stands for its actions: the step keeps what
+            // they carry (a manual intervention, conditions, a disabled action) for the rules
+            // and the notes.
+            let gate = step.actions.iter().find_map(|a| a.manual).map(semantics::manual_gate);
             let task = &mut self.pipeline.tasks[idx.index()];
             task.duration_source = DurationSource::Default;
+            task.gate = gate;
+            if only.is_none() {
+                for action in &step.actions {
+                    task.conditions.extend(action.run.variable.iter().cloned());
+                    task.conditions.extend(action.scopes.iter().cloned());
+                    task.notes.extend(action.notes.iter().cloned());
+                }
+            }
             return idx;
         }
         let window_size = step.window.map_or(project_window, |(n, _)| n);
