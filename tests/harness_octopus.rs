@@ -1251,3 +1251,46 @@ step "gate" {
     );
     assert!(step.notes.iter().any(|n| n.key == "is_disabled"));
 }
+
+#[test]
+fn octopus_settings_repeated_per_target_are_reported_once_and_gates_below_a_step_count() {
+    let text = r##"
+step "build" {
+    action { action_type = "Octopus.Script" }
+}
+step "deploy" {
+    start_trigger = "StartWithPrevious"
+    condition = "Always"
+    properties = { Octopus.Action.TargetRoles = "web" }
+    action "migrate" {
+        environments = ["prod"]
+        is_disabled = true
+    }
+    action "confirm" {
+        action_type = "Octopus.Manual"
+    }
+}
+"##;
+    let analysis =
+        analyze(text, &AnalyzeOptions { inputs: targets(&[("web", 3)]), ..Default::default() });
+    let lines: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code(), "PS201" | "PS204"))
+        .map(|d| format!("{} {}", d.code(), d.message))
+        .collect();
+    // Three targets run each action, but each setting is one place in the file.
+    assert_eq!(
+        lines,
+        [
+            "PS204 the manual intervention `deploy` runs in parallel with `build`: they go on while it waits for approval",
+            "PS201 `condition` (Always) is not evaluated: the step is assumed to run",
+            "PS201 `environments` (prod) is not evaluated: the step is assumed to run in the environment deployed to",
+            "PS201 the action is disabled: Octopus skips it; it is shown taking no time",
+        ]
+    );
+    let manual = analysis.diagnostics.iter().find(|d| d.code() == "PS204").expect("PS204");
+    let (span, label) = &manual.related[0];
+    assert_eq!(&text[span.start as usize..span.end as usize], "\"Octopus.Manual\"");
+    assert_eq!(label, "a manual intervention");
+}
