@@ -1189,3 +1189,108 @@ deployment_process:
     assert_eq!(task(&p, "cleanup").when, RunWhen::Always);
     assert_eq!(task(&p, "page").when, RunWhen::OnFailure);
 }
+
+#[test]
+fn octopus_the_only_action_of_a_step_lends_it_its_run_condition() {
+    use pipescope::model::RunWhen;
+    let p = pipeline(
+        r#"
+deployment_process:
+  steps:
+    - step: {id: build}
+    - step:
+        id: page
+        actions:
+          - action: {id: call, condition: failure}
+    - step:
+        id: tidy
+        condition: always
+        actions:
+          - action: {id: sweep, condition: failure}
+"#,
+    );
+    // The step is the action's task: its condition decides whether it runs.
+    assert_eq!(task(&p, "page").when, RunWhen::OnFailure);
+    assert!(task(&p, "page").when_span.is_some());
+    // The step's own condition comes first.
+    assert_eq!(task(&p, "tidy").when, RunWhen::Always);
+}
+
+#[test]
+fn octopus_a_step_no_target_runs_keeps_what_its_actions_carry() {
+    use pipescope::model::{ConditionKind, GateKind};
+    let text = r#"
+step "gate" {
+    properties = { Octopus.Action.TargetRoles = "approvers" }
+    action "ask" {
+        action_type = "Octopus.Manual"
+        environments = ["prod"]
+    }
+    action "log" {
+        channels = ["hotfix"]
+        is_disabled = true
+    }
+}
+"#;
+    let p = analyze(
+        text,
+        &AnalyzeOptions { inputs: targets(&[("approvers", 0)]), ..Default::default() },
+    )
+    .pipeline;
+    let step = task(&p, "gate");
+    assert!(step.children.is_empty(), "no target, no task per target");
+    assert_eq!(step.gate.as_ref().map(|g| g.kind), Some(GateKind::ManualIntervention));
+    let kept: Vec<(ConditionKind, &str)> =
+        step.conditions.iter().map(|c| (c.kind, c.text.as_str())).collect();
+    assert_eq!(
+        kept,
+        [
+            (ConditionKind::OctopusScope, "environments: prod"),
+            (ConditionKind::OctopusScope, "channels: hotfix")
+        ]
+    );
+    assert!(step.notes.iter().any(|n| n.key == "is_disabled"));
+}
+
+#[test]
+fn octopus_settings_repeated_per_target_are_reported_once_and_gates_below_a_step_count() {
+    let text = r##"
+step "build" {
+    action { action_type = "Octopus.Script" }
+}
+step "deploy" {
+    start_trigger = "StartWithPrevious"
+    condition = "Always"
+    properties = { Octopus.Action.TargetRoles = "web" }
+    action "migrate" {
+        environments = ["prod"]
+        is_disabled = true
+    }
+    action "confirm" {
+        action_type = "Octopus.Manual"
+    }
+}
+"##;
+    let analysis =
+        analyze(text, &AnalyzeOptions { inputs: targets(&[("web", 3)]), ..Default::default() });
+    let lines: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code(), "PS201" | "PS204"))
+        .map(|d| format!("{} {}", d.code(), d.message))
+        .collect();
+    // Three targets run each action, but each setting is one place in the file.
+    assert_eq!(
+        lines,
+        [
+            "PS204 the manual intervention `deploy` runs in parallel with `build`: they go on while it waits for approval",
+            "PS201 `condition` (Always) is not evaluated: the step is assumed to run",
+            "PS201 `environments` (prod) is not evaluated: the step is assumed to run in the environment deployed to",
+            "PS201 the action is disabled: Octopus skips it; it is shown taking no time",
+        ]
+    );
+    let manual = analysis.diagnostics.iter().find(|d| d.code() == "PS204").expect("PS204");
+    let (span, label) = &manual.related[0];
+    assert_eq!(&text[span.start as usize..span.end as usize], "\"Octopus.Manual\"");
+    assert_eq!(label, "a manual intervention");
+}

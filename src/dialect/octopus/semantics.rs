@@ -9,7 +9,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::duration::Millis;
-use crate::lint::rules::{invalid_value::INVALID_VALUE, not_evaluated::NOT_EVALUATED};
+use crate::lint::rules::invalid_value::INVALID_VALUE;
 use crate::model::{Condition, ConditionKind, GateKind, ManualGate, Retry, RunWhen};
 use crate::span::Span;
 
@@ -39,21 +39,6 @@ impl Run {
             });
         Run { when, span: Some(span), variable }
     }
-
-    /// The information that the condition is not evaluated.
-    pub fn report(&self, out: &mut Vec<Diagnostic>) {
-        let Some(span) = self.span else { return };
-        let what = match (&self.variable, self.when) {
-            (Some(v), _) => format!("Variable: {}", super::short(&v.text)),
-            (None, RunWhen::OnFailure) => "Failure".into(),
-            (None, _) => "Always".into(),
-        };
-        out.push(Diagnostic::new(
-            &NOT_EVALUATED,
-            span,
-            format!("`condition` ({what}) is not evaluated: the step is assumed to run"),
-        ));
-    }
 }
 
 /// An `environments`, `excluded_environments`, `channels` or `tenant_tags` scope.
@@ -63,18 +48,6 @@ pub fn scope(key: &str, values: &[&str], span: Span) -> Condition {
         text: format!("{key}: {}", values.join(", ")),
         span,
     }
-}
-
-/// The information that a scope is not evaluated.
-pub fn report_scope(scope: &Condition, out: &mut Vec<Diagnostic>) {
-    let (key, values) = scope.text.split_once(": ").unwrap_or(("scope", &scope.text));
-    out.push(Diagnostic::new(
-        &NOT_EVALUATED,
-        scope.span,
-        format!(
-            "`{key}` ({values}) is not evaluated: the step is assumed to run in the environment deployed to"
-        ),
-    ));
 }
 
 /// `Octopus.Action.AutoRetry.MaximumCount` (and the `MinimumBackoff` in seconds, when given):

@@ -54,9 +54,75 @@ fn harness(_pipeline: &Pipeline, _out: &mut Vec<Diagnostic>) {}
 
 // Octopus ---------------------------------------------------------------------------------------
 
-/// Octopus run conditions and scopes (still reported by the reader until it records them only
-/// as facts).
-fn octopus(_pipeline: &Pipeline, _out: &mut Vec<Diagnostic>) {}
+/// Octopus run conditions (`Task::when` and its variable `Condition`), environment, channel
+/// and tenant scopes, and disabled actions (their `is_disabled` note). A step's or action's
+/// setting sits on every task that stands for it (one per target), so each place is reported
+/// once.
+fn octopus(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
+    use crate::model::{ConditionKind, RunWhen};
+    use crate::span::Span;
+    use std::collections::BTreeSet;
+
+    let mut reported: BTreeSet<(Span, String)> = BTreeSet::new();
+    let mut report = |span: Span, message: String| {
+        if reported.insert((span, message.clone())) {
+            out.push(Diagnostic::new(&NOT_EVALUATED, span, message));
+        }
+    };
+    for task in &pipeline.tasks {
+        for condition in &task.conditions {
+            match condition.kind {
+                ConditionKind::OctopusVariable => report(
+                    condition.span,
+                    octopus_condition(&format!("Variable: {}", one_line(&condition.text))),
+                ),
+                ConditionKind::OctopusScope => {
+                    let (key, values) =
+                        condition.text.split_once(": ").unwrap_or(("scope", &condition.text));
+                    report(
+                        condition.span,
+                        format!(
+                            "`{key}` ({values}) is not evaluated: the step is assumed to run in the environment deployed to"
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+        // A variable condition is reported above, at the same place as its run condition.
+        let when_span = task.when_span.filter(|&span| {
+            !task
+                .conditions
+                .iter()
+                .any(|c| c.kind == ConditionKind::OctopusVariable && c.span == span)
+        });
+        if let Some(span) = when_span {
+            let what = if task.when == RunWhen::OnFailure { "Failure" } else { "Always" };
+            report(span, octopus_condition(what));
+        }
+        for note in task.notes.iter().filter(|n| n.key == "is_disabled") {
+            report(
+                note.span,
+                "the action is disabled: Octopus skips it; it is shown taking no time".into(),
+            );
+        }
+    }
+}
+
+fn octopus_condition(what: &str) -> String {
+    format!("`condition` ({what}) is not evaluated: the step is assumed to run")
+}
+
+/// An expression on one line of at most 120 characters.
+fn one_line(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 120 {
+        let cut: String = one_line.chars().take(117).collect();
+        format!("{cut}...")
+    } else {
+        one_line
+    }
+}
 
 // GitHub Actions --------------------------------------------------------------------------------
 

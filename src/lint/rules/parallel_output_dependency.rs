@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -28,4 +30,17 @@ declare_rule! {
         severity: Warning,
         check: Reader,
     }
+}
+
+// Only the reader sees the text of scripts and properties where the output is read.
+
+/// `reader` reads an output variable of `writer` at `span`; `writer_span` names the writer.
+pub fn diagnostic(span: Span, reader: &str, writer: &str, writer_span: Span) -> Diagnostic {
+    Diagnostic::new(
+        &PARALLEL_OUTPUT_DEPENDENCY,
+        span,
+        format!("`{reader}` reads an output variable of `{writer}`, which runs in parallel with it: the output is not there yet"),
+    )
+    .with_related(writer_span, format!("`{writer}` starts at the same time"))
+    .with_help(format!("let `{reader}` start after `{writer}` (`StartAfterPrevious`)"))
 }
