@@ -610,3 +610,42 @@ jobs:
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert_eq!((notes[0].key.as_str(), notes[0].text.as_str()), ("if", "failure()"));
 }
+
+/// What is wrong in a job's text is said once, however many instances its matrix makes.
+#[test]
+fn a_matrix_job_reports_each_mistake_once() {
+    check_with(
+        r#"
+on: push
+jobs:
+  test:
+    runs-on: ${{ inputs.runner }}
+    concurrency:
+      group: t-${{ matrix.v }}
+      cancel: true
+    strategy: {matrix: {v: [1, 2, 3]}}
+    steps: [{run: t, shell: bash, wat: 1}]
+  lint:
+    strategy: {matrix: {v: [1, 2]}}
+    steps: [{run: l}]
+"#,
+        &AnalyzeOptions::default(),
+        expect![[r#"
+            ! info PS312 the runner of `test` is computed while the workflow runs; it is simulated as an unlimited GitHub-hosted runner
+            ! warning PS003 unknown key `cancel` in `concurrency`; it is ignored
+            ! warning PS003 unknown key `wat` in a step; it is ignored
+            ! error PS007 the job `lint` has no `runs-on`; GitHub rejects the workflow
+            test (1) 0:00–1:00 [concurrency group t-1/1]
+              test (1)/1 0:00–1:00~ «t»
+            test (2) 0:00–1:00 [concurrency group t-2/1]
+              test (2)/1 0:00–1:00~ «t»
+            test (3) 0:00–1:00 [concurrency group t-3/1]
+              test (3)/1 0:00–1:00~ «t»
+            lint (1) 0:00–1:00
+              lint (1)/1 0:00–1:00~ «l»
+            lint (2) 0:00–1:00
+              lint (2)/1 0:00–1:00~ «l»
+            makespan 1m · critical test (1) → test (1)/1
+        "#]],
+    );
+}

@@ -202,6 +202,20 @@ impl Reader<'_> {
     }
 
     fn job(&mut self, key: &Node, body: &Node) {
+        let before = self.diagnostics.len();
+        self.job_instances(key, body);
+        // Every instance reads the same `runs-on` and `concurrency`: a mistake is said once.
+        let mut seen: Vec<Diagnostic> = Vec::new();
+        let tail = self.diagnostics.split_off(before);
+        for d in tail {
+            if !seen.contains(&d) {
+                seen.push(d);
+            }
+        }
+        self.diagnostics.extend(seen);
+    }
+
+    fn job_instances(&mut self, key: &Node, body: &Node) {
         let Some(name) = fields::text(key, "a job id", &mut self.diagnostics) else { return };
         let name = name.to_string();
         let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
