@@ -649,3 +649,45 @@ jobs:
         "#]],
     );
 }
+
+/// `if:` is said once per job and once for all steps, however many instances a matrix makes;
+/// the job is named by its id, not by an instance.
+#[test]
+fn conditions_of_a_matrix_job_are_reported_once() {
+    check_with(
+        r#"
+on: push
+jobs:
+  test:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    strategy: {matrix: {os: [linux, mac], v: [1, 2]}}
+    steps:
+      - {run: a, if: always()}
+      - {run: b, if: failure()}
+  lint:
+    runs-on: ubuntu-latest
+    steps: [{run: l, if: success()}]
+"#,
+        &AnalyzeOptions::default(),
+        expect![[r#"
+            ! info PS201 the condition of `test` is not evaluated; the job is assumed to run
+            ! info PS201 3 step conditions (`if:`) are not evaluated; every step is assumed to run
+            test (linux, 1) 0:00–1:00
+              test (linux, 1)/1 0:00–1:00~ «a»
+              test (linux, 1)/2 never~ «b» (skipped: it runs only when something before it fails)
+            test (linux, 2) 0:00–1:00
+              test (linux, 2)/1 0:00–1:00~ «a»
+              test (linux, 2)/2 never~ «b» (skipped: it runs only when something before it fails)
+            test (mac, 1) 0:00–1:00
+              test (mac, 1)/1 0:00–1:00~ «a»
+              test (mac, 1)/2 never~ «b» (skipped: it runs only when something before it fails)
+            test (mac, 2) 0:00–1:00
+              test (mac, 2)/1 0:00–1:00~ «a»
+              test (mac, 2)/2 never~ «b» (skipped: it runs only when something before it fails)
+            lint 0:00–1:00
+              lint/1 0:00–1:00~ «l»
+            makespan 1m · critical test (linux, 1) → test (linux, 1)/1
+        "#]],
+    );
+}
