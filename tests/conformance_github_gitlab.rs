@@ -166,7 +166,7 @@ fn every_github_workflow_of_the_corpus_is_simulated() {
         miette-ci.yml: 5 defined, 15 in the timeline, 81 tasks, 0 resources, 0E 0W 1I, makespan 6m
         nexosim-ci.yml: 10 defined, 11 in the timeline, 59 tasks, 0 resources, 0E 0W 0I, makespan 18m
         prometheus-ci.yml: 20 defined, 33 in the timeline, 165 tasks, 0 resources, 0E 0W 8I, makespan 15m
-        ruff-build-binaries.yml: 9 defined, 18 in the timeline, 176 tasks, 2 resources, 0E 0W 20I, makespan 1h 18m
+        ruff-build-binaries.yml: 9 defined, 18 in the timeline, 176 tasks, 2 resources, 0E 0W 17I, makespan 1h 18m
         ruff-build-docker.yml: 4 defined, 7 in the timeline, 57 tasks, 0 resources, 0E 0W 4I, makespan 29m
         ruff-ci.yaml: 30 defined, 41 in the timeline, 327 tasks, 7 resources, 0E 0W 39I, makespan 50m
         ruff-release.yml: 16 defined, 16 in the timeline, 39 tasks, 1 resources, 0E 0W 10I, makespan 25m
@@ -184,7 +184,7 @@ fn every_github_workflow_of_the_corpus_is_simulated() {
         yew-benchmark.yml: 1 defined, 1 in the timeline, 20 tasks, 0 resources, 0E 0W 2I, makespan 19m
         yew-clippy.yml: 2 defined, 5 in the timeline, 29 tasks, 0 resources, 0E 0W 0I, makespan 9m
         yew-main-checks.yml: 10 defined, 16 in the timeline, 103 tasks, 0 resources, 0E 0W 1I, makespan 9m
-        total: 25 files, 278 jobs defined, 444 in the timeline, 2927 tasks, diagnostics {"error": 0, "info": 174, "warning": 0}
+        total: 25 files, 278 jobs defined, 444 in the timeline, 2927 tasks, diagnostics {"error": 0, "info": 171, "warning": 0}
     "#]].assert_eq(&table);
 }
 

@@ -610,3 +610,84 @@ jobs:
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert_eq!((notes[0].key.as_str(), notes[0].text.as_str()), ("if", "failure()"));
 }
+
+/// What is wrong in a job's text is said once, however many instances its matrix makes.
+#[test]
+fn a_matrix_job_reports_each_mistake_once() {
+    check_with(
+        r#"
+on: push
+jobs:
+  test:
+    runs-on: ${{ inputs.runner }}
+    concurrency:
+      group: t-${{ matrix.v }}
+      cancel: true
+    strategy: {matrix: {v: [1, 2, 3]}}
+    steps: [{run: t, shell: bash, wat: 1}]
+  lint:
+    strategy: {matrix: {v: [1, 2]}}
+    steps: [{run: l}]
+"#,
+        &AnalyzeOptions::default(),
+        expect![[r#"
+            ! info PS312 the runner of `test` is computed while the workflow runs; it is simulated as an unlimited GitHub-hosted runner
+            ! warning PS003 unknown key `cancel` in `concurrency`; it is ignored
+            ! warning PS003 unknown key `wat` in a step; it is ignored
+            ! error PS007 the job `lint` has no `runs-on`; GitHub rejects the workflow
+            test (1) 0:00–1:00 [concurrency group t-1/1]
+              test (1)/1 0:00–1:00~ «t»
+            test (2) 0:00–1:00 [concurrency group t-2/1]
+              test (2)/1 0:00–1:00~ «t»
+            test (3) 0:00–1:00 [concurrency group t-3/1]
+              test (3)/1 0:00–1:00~ «t»
+            lint (1) 0:00–1:00
+              lint (1)/1 0:00–1:00~ «l»
+            lint (2) 0:00–1:00
+              lint (2)/1 0:00–1:00~ «l»
+            makespan 1m · critical test (1) → test (1)/1
+        "#]],
+    );
+}
+
+/// `if:` is said once per job and once for all steps, however many instances a matrix makes;
+/// the job is named by its id, not by an instance.
+#[test]
+fn conditions_of_a_matrix_job_are_reported_once() {
+    check_with(
+        r#"
+on: push
+jobs:
+  test:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    strategy: {matrix: {os: [linux, mac], v: [1, 2]}}
+    steps:
+      - {run: a, if: always()}
+      - {run: b, if: failure()}
+  lint:
+    runs-on: ubuntu-latest
+    steps: [{run: l, if: success()}]
+"#,
+        &AnalyzeOptions::default(),
+        expect![[r#"
+            ! info PS201 the condition of `test` is not evaluated; the job is assumed to run
+            ! info PS201 3 step conditions (`if:`) are not evaluated; every step is assumed to run
+            test (linux, 1) 0:00–1:00
+              test (linux, 1)/1 0:00–1:00~ «a»
+              test (linux, 1)/2 never~ «b» (skipped: it runs only when something before it fails)
+            test (linux, 2) 0:00–1:00
+              test (linux, 2)/1 0:00–1:00~ «a»
+              test (linux, 2)/2 never~ «b» (skipped: it runs only when something before it fails)
+            test (mac, 1) 0:00–1:00
+              test (mac, 1)/1 0:00–1:00~ «a»
+              test (mac, 1)/2 never~ «b» (skipped: it runs only when something before it fails)
+            test (mac, 2) 0:00–1:00
+              test (mac, 2)/1 0:00–1:00~ «a»
+              test (mac, 2)/2 never~ «b» (skipped: it runs only when something before it fails)
+            lint 0:00–1:00
+              lint/1 0:00–1:00~ «l»
+            makespan 1m · critical test (linux, 1) → test (linux, 1)/1
+        "#]],
+    );
+}

@@ -7,8 +7,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::wrong_type;
-use crate::lint::rules::{invalid_value::INVALID_VALUE, not_simulated::NOT_SIMULATED};
 use crate::yaml::{Node, Value};
+
+use super::shared_rules;
 
 /// GitHub creates at most this many jobs from one matrix.
 pub const MAX_COMBINATIONS: usize = 256;
@@ -28,7 +29,7 @@ pub struct Expansion {
 pub fn expand(matrix: &Node, job: &str, out: &mut Vec<Diagnostic>) -> Expansion {
     let Some(entries) = matrix.as_map() else {
         if matrix.as_str().is_some_and(ci::has_expression) {
-            out.push(dynamic_diagnostic(matrix, job));
+            out.push(shared_rules::matrix_computed(matrix, job));
         } else {
             out.push(wrong_type(matrix, "`strategy.matrix`", "a mapping of variables to lists"));
         }
@@ -46,7 +47,7 @@ pub fn expand(matrix: &Node, job: &str, out: &mut Vec<Diagnostic>) -> Expansion 
                     Some(list) => list,
                     None if value.as_str().is_some_and(ci::has_expression) => {
                         dynamic = true;
-                        out.push(dynamic_diagnostic(value, job));
+                        out.push(shared_rules::matrix_computed(value, job));
                         &[]
                     }
                     None => {
@@ -70,20 +71,13 @@ pub fn expand(matrix: &Node, job: &str, out: &mut Vec<Diagnostic>) -> Expansion 
                 let values = match &value.value {
                     Value::Seq(items) => {
                         if items.is_empty() {
-                            out.push(Diagnostic::new(
-                                &INVALID_VALUE,
-                                value.span,
-                                format!(
-                                    "the matrix variable `{name}` has no values, so the matrix \
-                                     of `{job}` has no combinations; GitHub rejects it"
-                                ),
-                            ));
+                            out.push(shared_rules::matrix_variable_empty(value.span, name, job));
                         }
                         items.clone()
                     }
                     Value::Scalar(s) if ci::has_expression(&s.text) => {
                         dynamic = true;
-                        out.push(dynamic_diagnostic(value, job));
+                        out.push(shared_rules::matrix_computed(value, job));
                         vec![value.clone()]
                     }
                     _ => {
@@ -165,38 +159,14 @@ pub fn expand(matrix: &Node, job: &str, out: &mut Vec<Diagnostic>) -> Expansion 
     }
 
     if combinations.len() > MAX_COMBINATIONS {
-        out.push(Diagnostic::new(
-            &INVALID_VALUE,
-            matrix.span,
-            format!(
-                "the matrix of `{job}` makes {}{} jobs; GitHub allows at most {MAX_COMBINATIONS} \
-                 and rejects the workflow; the first {MAX_COMBINATIONS} are simulated",
-                if combinations.len() >= MAX_COMBINATIONS * 16 { "at least " } else { "" },
-                combinations.len()
-            ),
-        ));
+        let stopped = combinations.len() >= MAX_COMBINATIONS * 16;
+        out.push(shared_rules::matrix_too_big(matrix.span, job, combinations.len(), stopped));
         combinations.truncate(MAX_COMBINATIONS);
     }
     if combinations.is_empty() {
-        out.push(Diagnostic::new(
-            &INVALID_VALUE,
-            matrix.span,
-            format!("the matrix of `{job}` has no combinations, so the job does not run"),
-        ));
+        out.push(shared_rules::matrix_empty(matrix.span, job));
     }
     Expansion { combinations, dynamic }
-}
-
-fn dynamic_diagnostic(node: &Node, job: &str) -> Diagnostic {
-    Diagnostic::new(
-        &NOT_SIMULATED,
-        node.span,
-        format!(
-            "the matrix of `{job}` is computed while the workflow runs (`{}`); each value \
-             computed so is simulated as one value",
-            ci::shorten(&ci::flow(node))
-        ),
-    )
 }
 
 /// Whether the combination has this key with this value.
@@ -222,7 +192,7 @@ pub fn same_value(a: &Node, b: &Node) -> bool {
 }
 
 /// The value of `matrix.a.b` in a combination, as text.
-pub fn lookup(combination: &Combination, expression: &str) -> Option<String> {
+pub fn lookup(combination: &[(String, Node)], expression: &str) -> Option<String> {
     let path = expression.strip_prefix("matrix.")?;
     let mut parts = path.split('.');
     let first = parts.next()?;

@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -27,4 +29,19 @@ declare_rule! {
         severity: Error,
         check: Reader,
     }
+}
+
+/// The job `job` uses `group`, which is also the workflow's own group (written at
+/// `workflow`).
+pub fn diagnostic(span: Span, job: &str, group: &str, workflow: Span) -> Diagnostic {
+    Diagnostic::new(
+        &CONCURRENCY_DEADLOCK,
+        span,
+        format!(
+            "`{job}` uses the workflow's own concurrency group `{group}`: it would wait for its \
+             own run, so GitHub cancels it"
+        ),
+    )
+    .with_related(workflow, "the workflow's group")
+    .with_help("give the job a group of its own, e.g. add `-${{ github.job }}`")
 }

@@ -1,4 +1,7 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::model::shorten;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -25,4 +28,19 @@ declare_rule! {
         severity: Error,
         check: Reader,
     }
+}
+
+/// The `max-parallel` of `job` is `value` (as written), which is not a whole number of at
+/// least 1.
+pub fn diagnostic(span: Span, job: &str, value: &str) -> Diagnostic {
+    Diagnostic::new(
+        &INVALID_MAX_PARALLEL,
+        span,
+        format!(
+            "`max-parallel` of `{job}` is `{}`; it must be a whole number of at least 1; the \
+             instances are not capped",
+            shorten(value)
+        ),
+    )
+    .with_help("write how many instances may run at once, e.g. `max-parallel: 2`")
 }

@@ -1,6 +1,9 @@
+use std::collections::HashSet;
+
 use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
-use crate::model::{Format, Pipeline};
+use crate::model::{ConditionKind, Format, Pipeline, TaskIdx, TaskKind};
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -126,9 +129,57 @@ fn one_line(text: &str) -> String {
 
 // GitHub Actions --------------------------------------------------------------------------------
 
-/// GitHub `if:` on jobs and steps (still reported by the reader until it records them only as
-/// facts).
-fn github(_pipeline: &Pipeline, _out: &mut Vec<Diagnostic>) {}
+/// GitHub `if:`: once per job, and once per file for all the steps. The instances of a matrix
+/// repeat their job's conditions and steps, so only the first instance of each is counted.
+fn github(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
+    let repeated: HashSet<TaskIdx> =
+        pipeline.matrices.iter().flat_map(|m| m.members.iter().skip(1)).copied().collect();
+    let mut steps: Vec<Span> = Vec::new();
+    for idx in pipeline.task_indices() {
+        let task = pipeline.task(idx);
+        let job = if task.kind == TaskKind::Job { Some(idx) } else { task.parent };
+        if job.is_some_and(|j| repeated.contains(&j)) {
+            continue;
+        }
+        for condition in task.conditions.iter().filter(|c| c.kind == ConditionKind::GithubIf) {
+            if task.kind != TaskKind::Job {
+                steps.push(condition.span);
+                continue;
+            }
+            out.push(Diagnostic::new(
+                &NOT_EVALUATED,
+                condition.span,
+                format!(
+                    "the condition of `{}` is not evaluated; the job is assumed to run",
+                    github_job(pipeline, idx)
+                ),
+            ));
+        }
+    }
+    if let Some(&first) = steps.first() {
+        let n = steps.len();
+        out.push(Diagnostic::new(
+            &NOT_EVALUATED,
+            first,
+            format!(
+                "{n} step condition{} (`if:`) {} not evaluated; every step is assumed to run",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
+            ),
+        ));
+    }
+}
+
+/// The job a GitHub job task is (an instance of): its id, without the matrix values GitHub
+/// adds in brackets (`test (ubuntu-latest, 3.12)`), which a valid job id cannot contain.
+fn github_job(pipeline: &Pipeline, job: TaskIdx) -> &str {
+    let id = &pipeline.task(job).id;
+    let instance = pipeline.matrices.iter().any(|m| m.members.contains(&job));
+    match id.split_once(" (") {
+        Some((key, _)) if instance => key,
+        _ => id,
+    }
+}
 
 // GitLab CI -------------------------------------------------------------------------------------
 

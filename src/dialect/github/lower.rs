@@ -1,0 +1,159 @@
+//! The intermediate form lowered into the model: each job instance a task (a group of its
+//! steps, which run in sequence), `needs` dependencies on every instance of the jobs named,
+//! and runner pools, concurrency groups and `max-parallel` caps as resources.
+
+use crate::diagnostic::Diagnostic;
+use crate::dialect::ci::{self, Pools};
+use crate::duration::{DurationSpec, Millis};
+use crate::model::{
+    DepKind, Dependency, DurationSource, Inputs, Pipeline, ResourceKind, Task, TaskIdx, TaskKind,
+};
+
+use super::form::{Group, Instance, Job, Step, Work, Workflow};
+use super::shared_rules;
+
+/// Builds the model of `workflow` into `pipeline`. Creating a runner pool whose size nobody
+/// gave is said in `out`; everything else about the text was said while reading.
+pub fn lower(
+    workflow: &Workflow,
+    inputs: &Inputs,
+    pipeline: &mut Pipeline,
+    out: &mut Vec<Diagnostic>,
+) {
+    pipeline.name.clone_from(&workflow.name);
+    let mut lowering = Lowering { pipeline, pools: Pools::new(inputs), out, grouped: Vec::new() };
+    let instances: Vec<Vec<TaskIdx>> = workflow.jobs.iter().map(|job| lowering.job(job)).collect();
+    lowering.needs(&workflow.jobs, &instances);
+    shared_rules::serialized_groups(lowering.pipeline, &lowering.grouped, lowering.out);
+}
+
+struct Lowering<'a, 'i> {
+    pipeline: &'a mut Pipeline,
+    pools: Pools<'i>,
+    out: &'a mut Vec<Diagnostic>,
+    /// The instances in a concurrency group, in the order of the file.
+    grouped: Vec<(TaskIdx, Group)>,
+}
+
+impl Lowering<'_, '_> {
+    /// The tasks of a job's instances, and its matrix.
+    fn job(&mut self, job: &Job) -> Vec<TaskIdx> {
+        let tasks: Vec<TaskIdx> = job.instances.iter().map(|i| self.instance(job, i)).collect();
+        if let Some(matrix) = job.matrix.as_ref().filter(|_| !tasks.is_empty()) {
+            let mut matrix = matrix.clone();
+            matrix.members = tasks.clone();
+            self.pipeline.matrices.push(matrix);
+        }
+        tasks
+    }
+
+    /// One instance: a task with the job's settings and the instance's resources, and its steps.
+    fn instance(&mut self, job: &Job, instance: &Instance) -> TaskIdx {
+        let mut notes = job.notes.clone();
+        notes.extend(instance.notes.iter().cloned());
+        let mut demands = Vec::new();
+        if let Some((n, span)) = job.max_parallel {
+            let kind = ResourceKind::Parallelism;
+            demands.push(ci::exclusive(self.pipeline, &job.key, kind, n, span));
+        }
+        if let Some(group) = &instance.group {
+            let kind = ResourceKind::Concurrency;
+            demands.push(ci::exclusive(self.pipeline, &group.name, kind, 1, group.span));
+        }
+        if let Some(runner) = &instance.runner {
+            let demand =
+                self.pools.demand(self.pipeline, &runner.labels, runner.span, "jobs", self.out);
+            let text = format!("runner pool `{}`", demand.name);
+            notes.push(ci::note_text("runs-on", text, runner.span));
+            demands.push(demand);
+        }
+        let estimate = job.timeout.map_or(ci::DEFAULT_DURATION, |t| t.min(ci::DEFAULT_DURATION));
+        let idx = self.pipeline.add_task(job.semantics.apply(Task {
+            name: instance.label.clone(),
+            duration: DurationSpec::Fixed(estimate),
+            duration_source: DurationSource::Estimated,
+            demands,
+            span: job.span,
+            id_span: job.key_span,
+            notes,
+            ..Task::new(instance.id.clone(), instance.id.clone(), TaskKind::Job)
+        }));
+        if let Some(group) = &instance.group {
+            self.grouped.push((idx, group.clone()));
+        }
+        if let Work::Steps(steps) = &job.work {
+            self.steps(idx, &instance.id, steps, job.timeout);
+        }
+        idx
+    }
+
+    /// The steps of one instance, in sequence; the job then lasts as long as they do.
+    fn steps(&mut self, job: TaskIdx, job_id: &str, steps: &[Step], timeout: Option<Millis>) {
+        let mut created: Vec<TaskIdx> = Vec::new();
+        for step in steps {
+            let deps = created
+                .last()
+                .map(|&p| Dependency {
+                    target: Some(p),
+                    name: self.pipeline.task(p).id.clone(),
+                    kind: DepKind::Sequence,
+                    span: step.header,
+                })
+                .into_iter()
+                .collect();
+            let id = format!("{job_id}/{}", step.local_id);
+            created.push(self.pipeline.add_task(step.semantics.apply(Task {
+                name: step.name.clone(),
+                parent: Some(job),
+                duration: DurationSpec::Fixed(step.duration),
+                duration_source: DurationSource::Estimated,
+                deps,
+                span: step.span,
+                id_span: step.id_span,
+                notes: step.notes.clone(),
+                ..Task::new(id, step.local_id.clone(), TaskKind::Step)
+            })));
+        }
+        if created.is_empty() {
+            return;
+        }
+        let task = &mut self.pipeline.tasks[job.index()];
+        task.duration = DurationSpec::Fixed(Millis::ZERO);
+        task.duration_source = DurationSource::Children;
+        if let Some(limit) = timeout {
+            self.bound(&created, limit);
+        }
+    }
+
+    /// The timeout bounds the job: estimated steps that would outlast it are shortened.
+    fn bound(&mut self, steps: &[TaskIdx], limit: Millis) {
+        let total: u64 = steps.iter().map(|&s| self.pipeline.task(s).duration.nominal().0).sum();
+        if total <= limit.0 {
+            return;
+        }
+        let each = Millis(limit.0 / steps.len() as u64);
+        for &s in steps {
+            let step = &mut self.pipeline.tasks[s.index()];
+            step.duration = DurationSpec::Fixed(step.duration.nominal().min(each));
+        }
+    }
+
+    /// Each `needs` makes every instance of the job wait for every instance of the job named.
+    fn needs(&mut self, jobs: &[Job], instances: &[Vec<TaskIdx>]) {
+        for (job, tasks) in jobs.iter().zip(instances) {
+            for need in &job.needs {
+                let Some(target) = need.job else { continue };
+                for &task in tasks {
+                    for &t in &instances[target] {
+                        self.pipeline.tasks[task.index()].deps.push(Dependency {
+                            target: Some(t),
+                            name: need.name.clone(),
+                            kind: DepKind::Needs,
+                            span: need.span,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
