@@ -221,3 +221,56 @@ fn tags(node: &Node, spec: &SpecInputs, out: &mut Vec<Diagnostic>) -> Vec<String
         .filter_map(|n| Some(spec.interpolate(fields::text(n, "a runner tag", out)?)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::config;
+    use super::super::vars::SpecInputs;
+    use crate::yaml;
+
+    /// What lowering reads of a job: its stage, `needs` with their options, instances,
+    /// resource group and tags unexpanded (variables may be the instance's), and its timeout;
+    /// the undeclared stage is reported while reading, once.
+    #[test]
+    fn a_job_is_read_into_its_typed_parts() {
+        let text = "stages: [build, test]\n.t:\n  timeout: 30m\n  tags: [linux, $OS]\n  resource_group: deploy-$ENV\nbuild: {stage: build, script: b, parallel: 2}\ncheck:\n  extends: .t\n  script: t\n  stage: lint\n  needs: [build, {job: gone, optional: true}, {job: build, parallel: {matrix: [{A: x}]}}]\n";
+        let docs = yaml::parse(text);
+        let mut out = Vec::new();
+        let config = config::read(&docs.docs[0], &SpecInputs::default(), &mut out).unwrap();
+        let shown: Vec<String> = config
+            .jobs
+            .iter()
+            .map(|job| {
+                let needs: Vec<String> = job
+                    .needs
+                    .iter()
+                    .flatten()
+                    .map(|n| {
+                        let optional = if n.optional { " optional" } else { "" };
+                        let matrix = n.matrix.as_ref().map_or(0, Vec::len);
+                        format!("{}{optional} matrix:{matrix}", n.name)
+                    })
+                    .collect();
+                let instances: Vec<&str> = job.instances.iter().map(|i| i.name.as_str()).collect();
+                format!(
+                    "{} stage:{} needs:{needs:?} instances:{instances:?} parallel:{} group:{:?} tags:{:?} timeout:{:?}",
+                    job.name,
+                    config.stages.name(job.stage),
+                    job.parallel.is_some(),
+                    job.resource_group.as_ref().map(|(g, _)| g),
+                    job.tags,
+                    job.timeout.map(|t| t.0),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                r#"build stage:build needs:[] instances:["build 1/2", "build 2/2"] parallel:true group:None tags:[] timeout:None"#,
+                r#"check stage:lint needs:["build matrix:0", "gone optional matrix:0", "build matrix:1"] instances:["check"] parallel:false group:Some("deploy-$ENV") tags:["linux", "$OS"] timeout:Some(1800000)"#,
+            ]
+        );
+        let messages: Vec<&str> = out.iter().map(|d| d.code()).collect();
+        assert_eq!(messages, ["PS311"], "{out:?}");
+    }
+}

@@ -38,28 +38,6 @@ pub fn lower(config: Config, inputs: &Inputs, pipeline: &mut Pipeline, out: &mut
     link::link(pipeline, &config.jobs, &tasks, &config.stages, config.elsewhere, out);
     findings::serialized_groups(pipeline, &groups, out);
     findings::manual_jobs(config.jobs.iter().filter_map(|j| j.settings.gate.as_ref()), out);
-    not_evaluated(pipeline, out);
-}
-
-/// Reports each condition once, however many jobs share it (through a template).
-fn not_evaluated(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
-    use crate::lint::rules::not_evaluated::NOT_EVALUATED;
-    let mut seen = std::collections::HashSet::new();
-    for c in &pipeline.conditions {
-        if seen.insert((c.span.start, c.span.end)) {
-            let message = "`workflow: rules` are not evaluated; the pipeline is assumed to run";
-            out.push(Diagnostic::new(&NOT_EVALUATED, c.span, message));
-        }
-    }
-    for c in pipeline.tasks.iter().flat_map(|t| &t.conditions) {
-        if seen.insert((c.span.start, c.span.end)) {
-            let message = format!(
-                "`{}` is not evaluated; the jobs that use it are assumed to run",
-                c.kind.key()
-            );
-            out.push(Diagnostic::new(&NOT_EVALUATED, c.span, message));
-        }
-    }
 }
 
 struct Lowering<'p, 'i, 'c> {
