@@ -634,3 +634,37 @@ later: {stage: deploy, script: l, when: delayed, start_in: 30 minutes}
         "#]],
     );
 }
+
+/// The reader records `rules`, `only`, `except` and `workflow: rules` as typed conditions and
+/// reports none of them; the not-evaluated rule reports each once per place it is written, so
+/// the `rules` of a template that three jobs share (two of them instances of one `parallel`
+/// job) are reported once.
+#[test]
+fn unevaluated_conditions_are_reported_by_their_rule_once_per_place() {
+    let yaml = r#"
+workflow:
+  rules: [{if: $CI_COMMIT_BRANCH}]
+.only-main:
+  rules: [{if: $CI_COMMIT_BRANCH == "main"}]
+a: {extends: .only-main, script: a}
+b: {extends: .only-main, script: b, parallel: 2}
+c: {script: c, except: [tags]}
+"#;
+    let (pipeline, read) =
+        pipescope::dialect::gitlab::read(yaml, &pipescope::model::Inputs::default());
+    assert!(!read.iter().any(|d| d.code() == "PS201"), "{read:?}");
+    assert_eq!(pipeline.tasks.iter().filter(|t| !t.conditions.is_empty()).count(), 4);
+    let reported: Vec<String> = pipescope::lint::lint(&pipeline, None)
+        .iter()
+        .filter(|d| d.code() == "PS201")
+        .map(|d| format!("{} {}", &yaml[d.span.start as usize..d.span.end as usize], d.message))
+        .collect();
+    expect![[r#"
+        [
+            "[{if: $CI_COMMIT_BRANCH}] `workflow: rules` are not evaluated; the pipeline is assumed to run",
+            "[{if: $CI_COMMIT_BRANCH == \"main\"}] `rules` is not evaluated; the jobs that use it are assumed to run",
+            "[tags] `except` is not evaluated; the jobs that use it are assumed to run",
+        ]
+    "#]]
+    .assert_debug_eq(&reported);
+}

@@ -9,12 +9,9 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::dialect::fields;
-use crate::lint::rules::{
-    extends_cycle::EXTENDS_CYCLE, unknown_extends::UNKNOWN_EXTENDS,
-    unknown_reference::UNKNOWN_REFERENCE,
-};
+use crate::lint::rules::{extends_cycle, unknown_extends, unknown_reference};
 use crate::span::Span;
 use crate::yaml::{Node, Scalar, Value};
 
@@ -118,14 +115,8 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
                 if self.chain.len() >= MAX_EXTENDS_DEPTH {
-                    self.diagnostics.push(Diagnostic::new(
-                        &EXTENDS_CYCLE,
-                        parent.span,
-                        format!(
-                            "`extends` goes deeper than the {MAX_EXTENDS_DEPTH} levels GitLab \
-                             allows here; `{name}` is not applied"
-                        ),
-                    ));
+                    let d = extends_cycle::too_deep(parent.span, name, MAX_EXTENDS_DEPTH);
+                    self.diagnostics.push(d);
                     continue;
                 }
                 let inherited = self.extended(j);
@@ -147,24 +138,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn unknown_extends(&mut self, name: &str, span: Span) {
-        let known: Vec<&str> = self.names.clone();
-        let mut d = Diagnostic::new(
-            &UNKNOWN_EXTENDS,
-            span,
-            match self.elsewhere {
-                Some(place) => format!(
-                    "`extends: {name}` names no job or template of this file; it may come from \
-                     {place}"
-                ),
-                None => format!("`extends: {name}` names no job or template of this file"),
-            },
-        );
-        if self.elsewhere.is_some() {
-            d = d.with_severity(Severity::Warning);
-        }
-        if let Some(s) = fields::did_you_mean(name, &known) {
-            d = d.with_help(format!("did you mean `{s}`?"));
-        }
+        let d = unknown_extends::diagnostic(span, name, self.elsewhere, &self.names);
         self.diagnostics.push(d);
     }
 
@@ -179,14 +153,7 @@ impl<'a> Resolver<'a> {
         self.reported_cycles.push(key);
         members.push(back_to);
         let names: Vec<&str> = members.iter().map(|&m| self.names[m]).collect();
-        self.diagnostics.push(
-            Diagnostic::new(
-                &EXTENDS_CYCLE,
-                span,
-                format!("`extends` cycle: {}", names.join(" → ")),
-            )
-            .with_help("each extends the next, so GitLab rejects the pipeline; remove one link"),
-        );
+        self.diagnostics.push(extends_cycle::cycle(span, &names));
     }
 
     /// The node with its `!reference` tags replaced by what they name.
@@ -230,49 +197,31 @@ impl<'a> Resolver<'a> {
             node.as_seq().unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
         let shown = format!("!reference [{}]", path.join(", "));
         if path.is_empty() {
-            self.diagnostics.push(Diagnostic::new(
-                &UNKNOWN_REFERENCE,
-                node.span,
-                "a `!reference` is a list: the name of a top-level key, then keys inside it",
-            ));
+            self.diagnostics.push(unknown_reference::not_a_list(node.span));
             return empty;
         }
         if depth >= MAX_REFERENCE_DEPTH {
-            self.diagnostics.push(Diagnostic::new(
-                &UNKNOWN_REFERENCE,
-                node.span,
-                format!(
-                    "`{shown}` nests references deeper than the {MAX_REFERENCE_DEPTH} levels \
-                     GitLab allows, or references refer to each other in a circle"
-                ),
-            ));
+            let d = unknown_reference::too_deep(node.span, &shown, MAX_REFERENCE_DEPTH);
+            self.diagnostics.push(d);
             return empty;
         }
         let Some(i) = self.find(path[0]) else {
-            let known = self.names.clone();
-            let mut d = Diagnostic::new(
-                &UNKNOWN_REFERENCE,
+            let d = unknown_reference::unknown_name(
                 node.span,
-                format!("`{shown}` names `{}`, which is not a top-level key of this file", path[0]),
+                &shown,
+                path[0],
+                self.elsewhere,
+                &self.names,
             );
-            if let Some(place) = self.elsewhere {
-                d = d
-                    .with_severity(Severity::Warning)
-                    .with_help(format!("it may come from {place}; the value is left empty"));
-            } else if let Some(s) = fields::did_you_mean(path[0], &known) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
             self.diagnostics.push(d);
             return empty;
         };
         let mut target = self.extended(i);
         for (n, key) in path.iter().enumerate().skip(1) {
             let Some(next) = target.get(key) else {
-                self.diagnostics.push(Diagnostic::new(
-                    &UNKNOWN_REFERENCE,
-                    node.span,
-                    format!("`{shown}`: `{}` has no key `{key}`", path[..n].join(".")),
-                ));
+                let d =
+                    unknown_reference::missing_key(node.span, &shown, &path[..n].join("."), key);
+                self.diagnostics.push(d);
                 return empty;
             };
             target = next.clone();

@@ -5,8 +5,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::wrong_type;
-use crate::lint::rules::invalid_value::INVALID_VALUE;
 use crate::yaml::{Node, Value};
+
+use super::findings;
 
 /// GitLab creates at most this many jobs from one `parallel`.
 pub const MAX_INSTANCES: usize = 200;
@@ -29,14 +30,7 @@ pub fn instances(job: &str, parallel: Option<&Node>, out: &mut Vec<Diagnostic>) 
     let Some(parallel) = parallel else { return single() };
     if let Some(n) = parallel.as_i64() {
         if !(1..=MAX_INSTANCES as i64).contains(&n) {
-            out.push(Diagnostic::new(
-                &INVALID_VALUE,
-                parallel.span,
-                format!(
-                    "`parallel: {n}` must be between 1 and {MAX_INSTANCES}; GitLab rejects the \
-                     pipeline; the job is simulated once"
-                ),
-            ));
+            out.push(findings::parallel_out_of_range(parallel.span, n, MAX_INSTANCES));
             return single();
         }
         return (1..=n)
@@ -71,15 +65,7 @@ pub fn instances(job: &str, parallel: Option<&Node>, out: &mut Vec<Diagnostic>) 
         })
         .collect();
     if result.len() > MAX_INSTANCES {
-        out.push(Diagnostic::new(
-            &INVALID_VALUE,
-            matrix.span,
-            format!(
-                "the matrix of `{job}` makes {} jobs; GitLab allows at most {MAX_INSTANCES} and \
-                 rejects the pipeline; the first {MAX_INSTANCES} are simulated",
-                result.len()
-            ),
-        ));
+        out.push(findings::too_many_instances(matrix.span, job, result.len(), MAX_INSTANCES));
         result.truncate(MAX_INSTANCES);
     }
     result

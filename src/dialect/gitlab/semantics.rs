@@ -3,19 +3,17 @@
 //! `allow_failure` (a boolean or `exit_codes`), `retry` (a count or `{max, when, exit_codes}`),
 //! and the `rules`, `only` and `except` conditions, kept unevaluated.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::{check_keys, wrong_type};
-use crate::lint::rules::{
-    invalid_duration::INVALID_DURATION, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
-    not_simulated::NOT_SIMULATED,
-};
 use crate::model::{
     AllowFailure, Condition, ConditionKind, FailurePolicy, GateKind, ManualGate, Retry, RunWhen,
     Task,
 };
 use crate::span::Span;
 use crate::yaml::Node;
+
+use super::findings;
 
 /// GitLab retries a job at most this many times.
 const MAX_RETRY: i64 = 2;
@@ -106,45 +104,24 @@ pub fn read(
             settings.when_span = Some(when_span);
             let delay = job.get("start_in").map(ci::flow).unwrap_or_default();
             match job.get("start_in") {
-                None => out.push(Diagnostic::new(
-                    &MISSING_FIELD,
-                    when_span,
-                    format!("`{name}` has `when: delayed` but no `start_in`; GitLab rejects the pipeline"),
-                )),
+                None => out.push(findings::no_start_in(when_span, name)),
                 Some(start_in) => match ci::parse_human_duration(&delay) {
                     Some(ms) => settings.start_delay = Some(ms),
-                    None => out.push(
-                        Diagnostic::new(
-                            &INVALID_DURATION,
-                            start_in.span,
-                            format!("`start_in: {delay}` is not a duration GitLab reads; it is ignored"),
-                        )
-                        .with_help("write e.g. `30 minutes` or `1 day`"),
-                    ),
+                    None => out.push(findings::unreadable_duration(
+                        start_in.span,
+                        "start_in",
+                        &delay,
+                        "`30 minutes` or `1 day`",
+                    )),
                 },
             }
-            out.push(Diagnostic::new(
-                &NOT_SIMULATED,
-                when_span,
-                format!("the delay of `{name}` (`start_in: {delay}`) is not simulated; it starts as soon as it may"),
-            ));
+            out.push(findings::delay_not_simulated(when_span, name, &delay));
         }
         Some("never") => {
-            out.push(Diagnostic::new(
-                &NOT_SIMULATED,
-                when_span,
-                format!("`{name}` has `when: never`, so GitLab never runs it; it is left out"),
-            ));
+            out.push(findings::never_runs(when_span, name));
             settings.never = true;
         }
-        Some(other) => out.push(Diagnostic::new(
-            &INVALID_VALUE,
-            when_span,
-            format!(
-                "`when: {other}` is not one of on_success, manual, always, on_failure, delayed, \
-                 never; it is read as on_success"
-            ),
-        )),
+        Some(other) => out.push(findings::unknown_when(when_span, other)),
     }
     for (key, kind) in [
         ("rules", ConditionKind::GitlabRules),
@@ -242,14 +219,7 @@ fn retry(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Retry> {
         Some(m) => match m.as_i64() {
             Some(n) if (0..=MAX_RETRY).contains(&n) => n,
             Some(n) => {
-                out.push(
-                    Diagnostic::new(
-                        &INVALID_VALUE,
-                        m.span,
-                        format!("`retry: {n}` must be 0, 1 or 2; GitLab rejects the pipeline; it is ignored"),
-                    )
-                    .with_severity(Severity::Warning),
-                );
+                out.push(findings::retry_out_of_range(m.span, n));
                 return None;
             }
             None => {

@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -25,4 +27,22 @@ declare_rule! {
         severity: Error,
         check: Reader,
     }
+}
+
+/// Jobs or templates that extend each other in a circle, `names` from the first back to it.
+pub fn cycle(span: Span, names: &[&str]) -> Diagnostic {
+    Diagnostic::new(&EXTENDS_CYCLE, span, format!("`extends` cycle: {}", names.join(" → ")))
+        .with_help("each extends the next, so GitLab rejects the pipeline; remove one link")
+}
+
+/// An `extends` chain deeper than the `max` levels GitLab follows, which does not apply
+/// `name`.
+pub fn too_deep(span: Span, name: &str, max: usize) -> Diagnostic {
+    Diagnostic::new(
+        &EXTENDS_CYCLE,
+        span,
+        format!(
+            "`extends` goes deeper than the {max} levels GitLab allows here; `{name}` is not applied"
+        ),
+    )
 }

@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -23,4 +25,18 @@ declare_rule! {
         severity: Info,
         check: Reader,
     }
+}
+
+/// An `include:` that names `count` files.
+pub fn diagnostic(span: Span, count: usize) -> Diagnostic {
+    Diagnostic::new(
+        &INCLUDE_NOT_FETCHED,
+        span,
+        format!(
+            "`include:` names {count} file{}; they are not fetched, so only the jobs of this \
+             file are simulated",
+            if count == 1 { "" } else { "s" }
+        ),
+    )
+    .with_help("paste the included jobs into this file to see them in the timeline")
 }

@@ -1,4 +1,6 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -26,4 +28,24 @@ declare_rule! {
         severity: Error,
         check: Reader,
     }
+}
+
+/// A job needs `target`, a job of a later stage than its own; both are (name, stage).
+/// `defined` is where the target is defined.
+pub fn diagnostic(
+    span: Span,
+    (job, stage): (&str, &str),
+    (target, target_stage): (&str, &str),
+    defined: Span,
+) -> Diagnostic {
+    Diagnostic::new(
+        &NEEDS_LATER_STAGE,
+        span,
+        format!(
+            "`{job}` (stage `{stage}`) needs `{target}`, which is in the later stage \
+             `{target_stage}`; GitLab rejects the pipeline"
+        ),
+    )
+    .with_related(defined, format!("`{target}` is defined here"))
+    .with_help("move one of the two jobs to another stage, or remove this `needs` entry")
 }

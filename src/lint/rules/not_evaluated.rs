@@ -183,6 +183,31 @@ fn github_job(pipeline: &Pipeline, job: TaskIdx) -> &str {
 
 // GitLab CI -------------------------------------------------------------------------------------
 
-/// GitLab `rules`, `only`, `except` and `workflow: rules` (still reported by the reader until
-/// it records them only as facts).
-fn gitlab(_pipeline: &Pipeline, _out: &mut Vec<Diagnostic>) {}
+/// GitLab `workflow: rules` (the pipeline's conditions) and the `rules`, `only` and `except`
+/// of jobs, once per place written: a template's conditions, shared by every job that extends
+/// it, keep the template's span, so they are reported once.
+fn gitlab(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
+    let mut reported: HashSet<(u32, u32)> = HashSet::new();
+    let mut once = |span: Span| reported.insert((span.start, span.end));
+    for condition in &pipeline.conditions {
+        if once(condition.span) {
+            out.push(Diagnostic::new(
+                &NOT_EVALUATED,
+                condition.span,
+                "`workflow: rules` are not evaluated; the pipeline is assumed to run",
+            ));
+        }
+    }
+    for condition in pipeline.tasks.iter().flat_map(|t| &t.conditions) {
+        if once(condition.span) {
+            out.push(Diagnostic::new(
+                &NOT_EVALUATED,
+                condition.span,
+                format!(
+                    "`{}` is not evaluated; the jobs that use it are assumed to run",
+                    condition.kind.key()
+                ),
+            ));
+        }
+    }
+}

@@ -1,4 +1,7 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
+use crate::span::Span;
+use crate::text::did_you_mean;
 
 declare_rule! {
     /// ## What it does
@@ -22,5 +25,28 @@ declare_rule! {
         name: "undeclared-stage",
         severity: Warning,
         check: Reader,
+    }
+}
+
+/// A job names the stage `name`, which is not among the `declared` ones, and is placed after
+/// the stage `after`; `may_be_included` when an included file may declare it.
+pub fn diagnostic(
+    span: Span,
+    name: &str,
+    declared: &[&str],
+    after: &str,
+    may_be_included: bool,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::new(
+        &UNDECLARED_STAGE,
+        span,
+        format!(
+            "the stage `{name}` is not in `stages:`{}; it is placed after `{after}`",
+            if may_be_included { " (an included file may declare it)" } else { "" },
+        ),
+    );
+    match did_you_mean(name, declared) {
+        Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+        None => diagnostic.with_help(format!("the stages are: {}", declared.join(", "))),
     }
 }

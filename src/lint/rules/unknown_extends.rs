@@ -1,4 +1,7 @@
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::declare_rule;
+use crate::span::Span;
+use crate::text::did_you_mean;
 
 declare_rule! {
     /// ## What it does
@@ -24,5 +27,29 @@ declare_rule! {
         name: "unknown-extends",
         severity: Error,
         check: Reader,
+    }
+}
+
+/// `extends: name` names none of the `known` jobs and templates; it may come from
+/// `elsewhere` (an included file), and is then a warning.
+pub fn diagnostic(span: Span, name: &str, elsewhere: Option<&str>, known: &[&str]) -> Diagnostic {
+    let diagnostic = match elsewhere {
+        Some(place) => Diagnostic::new(
+            &UNKNOWN_EXTENDS,
+            span,
+            format!(
+                "`extends: {name}` names no job or template of this file; it may come from {place}"
+            ),
+        )
+        .with_severity(Severity::Warning),
+        None => Diagnostic::new(
+            &UNKNOWN_EXTENDS,
+            span,
+            format!("`extends: {name}` names no job or template of this file"),
+        ),
+    };
+    match did_you_mean(name, known) {
+        Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+        None => diagnostic,
     }
 }
