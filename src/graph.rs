@@ -287,6 +287,50 @@ pub fn is_start(event: u32) -> bool {
     event % 2 == 0
 }
 
+/// For each task, whether it waits (through its dependencies, transitively) for each of
+/// `members`: `waits[i][j]` says member `i` waits for member `j`.
+pub fn waits_among(pipeline: &Pipeline, members: &[TaskIdx]) -> Vec<Vec<bool>> {
+    let n = pipeline.tasks.len();
+    let mut position: std::collections::HashMap<TaskIdx, usize> = std::collections::HashMap::new();
+    for (i, &m) in members.iter().enumerate() {
+        position.entry(m).or_insert(i);
+    }
+    let mut waits = vec![vec![false; members.len()]; members.len()];
+    let mut seen = vec![u32::MAX; n];
+    for (i, &start) in members.iter().enumerate() {
+        let mut stack = vec![start];
+        while let Some(t) = stack.pop() {
+            for dep in &pipeline.task(t).deps {
+                let Some(d) = dep.target.filter(|d| d.index() < n) else { continue };
+                if seen[d.index()] == i as u32 {
+                    continue;
+                }
+                seen[d.index()] = i as u32;
+                if let Some(&j) = position.get(&d) {
+                    waits[i][j] = true;
+                }
+                stack.push(d);
+            }
+        }
+    }
+    waits
+}
+
+/// The pairs of members that neither waits for the other: they would overlap if nothing held
+/// them apart.
+pub fn independent_pairs(pipeline: &Pipeline, members: &[TaskIdx]) -> Vec<(usize, usize)> {
+    let waits = waits_among(pipeline, members);
+    let mut pairs = Vec::new();
+    for (i, row) in waits.iter().enumerate() {
+        for (j, &waits_for) in row.iter().enumerate().skip(i + 1) {
+            if !waits_for && !waits[j][i] {
+                pairs.push((i, j));
+            }
+        }
+    }
+    pairs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

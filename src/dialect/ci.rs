@@ -8,9 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::duration::Millis;
 use crate::lint::rules::runner_capacity_assumed;
 use crate::model::Inputs;
-use crate::model::{
-    Demand, Note, Pipeline, Resource, ResourceIdx, ResourceKind, Size, SizeKind, TaskIdx,
-};
+use crate::model::{Demand, Note, Pipeline, Resource, ResourceIdx, ResourceKind, Size, SizeKind};
 use crate::span::Span;
 use crate::yaml::{Node, Value};
 
@@ -249,81 +247,6 @@ pub fn parse_human_duration(text: &str) -> Option<Millis> {
     }
     (any && total.is_finite() && (0.0..1e9).contains(&total))
         .then(|| Millis((total * 1000.0).round() as u64))
-}
-
-/// For each task, whether it waits (through its dependencies, transitively) for each of
-/// `members`: `waits[i][j]` says member `i` waits for member `j`.
-pub fn waits_among(pipeline: &Pipeline, members: &[TaskIdx]) -> Vec<Vec<bool>> {
-    let n = pipeline.tasks.len();
-    let mut position: HashMap<TaskIdx, usize> = HashMap::new();
-    for (i, &m) in members.iter().enumerate() {
-        position.entry(m).or_insert(i);
-    }
-    let mut waits = vec![vec![false; members.len()]; members.len()];
-    let mut seen = vec![u32::MAX; n];
-    for (i, &start) in members.iter().enumerate() {
-        let mut stack = vec![start];
-        while let Some(t) = stack.pop() {
-            for dep in &pipeline.task(t).deps {
-                let Some(d) = dep.target.filter(|d| d.index() < n) else { continue };
-                if seen[d.index()] == i as u32 {
-                    continue;
-                }
-                seen[d.index()] = i as u32;
-                if let Some(&j) = position.get(&d) {
-                    waits[i][j] = true;
-                }
-                stack.push(d);
-            }
-        }
-    }
-    waits
-}
-
-/// The pairs of members that neither waits for the other: they would overlap if nothing held
-/// them apart.
-pub fn independent_pairs(pipeline: &Pipeline, members: &[TaskIdx]) -> Vec<(usize, usize)> {
-    let waits = waits_among(pipeline, members);
-    let mut pairs = Vec::new();
-    for (i, row) in waits.iter().enumerate() {
-        for (j, &waits_for) in row.iter().enumerate().skip(i + 1) {
-            if !waits_for && !waits[j][i] {
-                pairs.push((i, j));
-            }
-        }
-    }
-    pairs
-}
-
-/// Members of one exclusion group that nothing orders, so that the group serialises them.
-pub struct Serialised {
-    /// Indices into the members of the first independent pair: the finding points at the
-    /// second and relates the first.
-    pub first: usize,
-    pub second: usize,
-    /// How many members are involved in some independent pair.
-    pub involved: usize,
-    /// Up to four of them, named by `name`, then "and N more".
-    pub listed: String,
-}
-
-/// Which members of a group would overlap but for the group, if any.
-pub fn serialised(
-    pipeline: &Pipeline,
-    members: &[TaskIdx],
-    name: impl Fn(TaskIdx) -> String,
-) -> Option<Serialised> {
-    let pairs = independent_pairs(pipeline, members);
-    let &(first, second) = pairs.first()?;
-    let mut involved: Vec<usize> = pairs.iter().flat_map(|&(i, j)| [i, j]).collect();
-    involved.sort_unstable();
-    involved.dedup();
-    let names: Vec<String> =
-        involved.iter().take(4).map(|&i| format!("`{}`", name(members[i]))).collect();
-    let more = involved.len().saturating_sub(4);
-    let listed =
-        if more > 0 { format!("{} and {more} more", names.join(", ")) } else { names.join(", ") };
-    Some(Serialised { first, second, involved: involved.len(), listed })
 }
 
 #[cfg(test)]

@@ -54,6 +54,9 @@ pub struct Pipeline {
     /// The instances expanded from one matrix (GitHub `strategy.matrix`, GitLab `parallel`,
     /// Harness matrix and parallelism loops), for fail-fast cancellation.
     pub matrices: Vec<MatrixGroup>,
+    /// Mutual-exclusion groups as written (GitHub `concurrency`, GitLab `resource_group`), for
+    /// lint: scheduling already has each as a resource the members hold.
+    pub exclusion_groups: Vec<ExclusionGroup>,
     /// Whether the pipeline runs at all (GitLab `workflow: rules`), unevaluated.
     pub conditions: Vec<Condition>,
 }
@@ -328,6 +331,23 @@ pub struct MatrixGroup {
     pub fail_fast_span: Option<Span>,
     /// The matrix as written.
     pub span: Span,
+}
+
+/// A mutual-exclusion group and the tasks in it, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExclusionGroup {
+    /// The group's name, with what the reader could expand expanded.
+    pub name: String,
+    pub members: Vec<GroupMember>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupMember {
+    pub task: TaskIdx,
+    /// Where the group is written for this task.
+    pub span: Span,
+    /// The stage of the job, where the format has stages that are not tasks (GitLab).
+    pub stage: Option<String>,
 }
 
 /// A `parallel:` group as written.

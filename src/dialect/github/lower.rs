@@ -6,11 +6,11 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::ci::{self, Pools};
 use crate::duration::{DurationSpec, Millis};
 use crate::model::{
-    DepKind, Dependency, DurationSource, Inputs, Pipeline, ResourceKind, Task, TaskIdx, TaskKind,
+    DepKind, Dependency, DurationSource, ExclusionGroup, GroupMember, Inputs, Pipeline,
+    ResourceKind, Task, TaskIdx, TaskKind,
 };
 
 use super::form::{Group, Instance, Job, Step, Work, Workflow};
-use super::shared_rules;
 
 /// Builds the model of `workflow` into `pipeline`. Creating a runner pool whose size nobody
 /// gave is said in `out`; everything else about the text was said while reading.
@@ -24,7 +24,14 @@ pub fn lower(
     let mut lowering = Lowering { pipeline, pools: Pools::new(inputs), out, grouped: Vec::new() };
     let instances: Vec<Vec<TaskIdx>> = workflow.jobs.iter().map(|job| lowering.job(job)).collect();
     lowering.needs(&workflow.jobs, &instances);
-    shared_rules::serialized_groups(lowering.pipeline, &lowering.grouped, lowering.out);
+    for (task, group) in std::mem::take(&mut lowering.grouped) {
+        let member = GroupMember { task, span: group.span, stage: None };
+        let groups = &mut lowering.pipeline.exclusion_groups;
+        match groups.iter_mut().find(|g| g.name == group.name) {
+            Some(g) => g.members.push(member),
+            None => groups.push(ExclusionGroup { name: group.name, members: vec![member] }),
+        }
+    }
 }
 
 struct Lowering<'a, 'i> {

@@ -9,13 +9,12 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::{ci, fields};
 use crate::lint::rules::{
     duplicate_needs::DUPLICATE_NEEDS, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
-    not_simulated::NOT_SIMULATED, serialized_group::SERIALIZED_GROUP, unknown_needs::UNKNOWN_NEEDS,
+    not_simulated::NOT_SIMULATED, unknown_needs::UNKNOWN_NEEDS,
 };
-use crate::model::{Pipeline, TaskIdx};
 use crate::span::Span;
 use crate::yaml::Node;
 
-use super::form::{Group, Job};
+use super::form::Job;
 use super::matrix::MAX_COMBINATIONS;
 
 // The workflow ----------------------------------------------------------------------------------
@@ -203,53 +202,5 @@ fn unknown_needs(job: &str, name: &str, span: Span, known: &[&str]) -> Diagnosti
     match fields::did_you_mean(name, known) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(format!("the jobs are: {}", known.join(", "))),
-    }
-}
-
-/// Jobs in one concurrency group that nothing orders: they will run one at a time. `members`
-/// are the instances with a group, in the order of the file.
-pub fn serialized_groups(
-    pipeline: &Pipeline,
-    members: &[(TaskIdx, Group)],
-    out: &mut Vec<Diagnostic>,
-) {
-    let mut by_group: Vec<(&str, Vec<(TaskIdx, Span)>)> = Vec::new();
-    for (task, group) in members {
-        match by_group.iter_mut().find(|(g, _)| *g == group.name) {
-            Some((_, tasks)) => tasks.push((*task, group.span)),
-            None => by_group.push((&group.name, vec![(*task, group.span)])),
-        }
-    }
-    for (group, members) in by_group {
-        if members.len() < 2 {
-            continue;
-        }
-        let tasks: Vec<TaskIdx> = members.iter().map(|&(t, _)| t).collect();
-        let Some(found) = ci::serialised(pipeline, &tasks, |t| pipeline.task(t).id.clone()) else {
-            continue;
-        };
-        let (a, b) = (found.first, found.second);
-        let d = Diagnostic::new(
-            &SERIALIZED_GROUP,
-            members[b].1,
-            format!(
-                "{} share the concurrency group `{group}` and nothing orders them: they run one \
-                 at a time",
-                found.listed
-            ),
-        )
-        .with_related(
-            members[a].1,
-            format!("`{}` is in the same group", pipeline.task(tasks[a]).id),
-        );
-        out.push(if found.involved >= 3 {
-            d.with_help(
-                "GitHub keeps one job running and one pending per group and cancels an older \
-                 pending job when a newer one queues, so some of these may never run; give each \
-                 its own group (e.g. with `${{ matrix.<name> }}`) or order them with `needs`",
-            )
-        } else {
-            d.with_help("order them with `needs` if one must wait, or give each its own group")
-        });
     }
 }

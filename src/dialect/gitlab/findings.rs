@@ -6,13 +6,13 @@
 //! It reads plain values only, so every step of the reader may call it.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dialect::{ci, fields};
+use crate::dialect::fields;
 use crate::lint::rules::{
     duplicate_needs::DUPLICATE_NEEDS, ignored_setting::IGNORED_SETTING,
     invalid_duration::INVALID_DURATION, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
-    not_simulated::NOT_SIMULATED, serialized_group::SERIALIZED_GROUP, unknown_needs::UNKNOWN_NEEDS,
+    not_simulated::NOT_SIMULATED, unknown_needs::UNKNOWN_NEEDS,
 };
-use crate::model::{ManualGate, Pipeline, TaskIdx};
+use crate::model::ManualGate;
 use crate::span::Span;
 
 // The file ----------------------------------------------------------------------------------
@@ -227,55 +227,6 @@ pub fn unmatched_matrix(job: &str, need: &str, span: Span) -> Diagnostic {
 }
 
 // Across jobs -------------------------------------------------------------------------------
-
-/// A task in a `resource_group`.
-pub struct GroupMember<'a> {
-    /// The group, with variables expanded.
-    pub group: String,
-    pub task: TaskIdx,
-    /// The name of its job's stage.
-    pub stage: &'a str,
-    /// Where the group is written.
-    pub span: Span,
-}
-
-/// Jobs of one `resource_group` that nothing orders: they will run one at a time.
-pub fn serialized_groups(pipeline: &Pipeline, members: &[GroupMember], out: &mut Vec<Diagnostic>) {
-    let mut by_group: Vec<(&str, Vec<&GroupMember>)> = Vec::new();
-    for member in members {
-        match by_group.iter_mut().find(|(g, _)| *g == member.group) {
-            Some((_, group)) => group.push(member),
-            None => by_group.push((&member.group, vec![member])),
-        }
-    }
-    for (group, members) in by_group.iter().filter(|(_, m)| m.len() >= 2) {
-        let tasks: Vec<TaskIdx> = members.iter().map(|m| m.task).collect();
-        let label = |t: TaskIdx| pipeline.task(t).label().to_string();
-        let Some(found) = ci::serialised(pipeline, &tasks, label) else { continue };
-        let (a, b) = (members[found.first], members[found.second]);
-        let same_stage = if a.stage == b.stage {
-            format!(" are in the stage `{}`,", a.stage)
-        } else {
-            String::new()
-        };
-        out.push(
-            Diagnostic::new(
-                &SERIALIZED_GROUP,
-                b.span,
-                format!(
-                    "{}{same_stage} share `resource_group: {group}` and neither needs the other: \
-                     they run one at a time",
-                    found.listed
-                ),
-            )
-            .with_related(a.span, format!("`{}` is in the same group", label(a.task)))
-            .with_help(
-                "order them with `needs` to say which goes first, or use separate groups if \
-                 they may overlap",
-            ),
-        );
-    }
-}
 
 /// The manual jobs (their gates, one per job), once for all: they are simulated as started
 /// by hand at once. A gate only some rules set is not counted.

@@ -7,13 +7,13 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::ci::{self, Pools};
 use crate::duration::DurationSpec;
 use crate::model::{
-    Demand, DurationSource, Inputs, MatrixGroup, Note, Pipeline, ResourceKind, Task, TaskIdx,
+    self, Demand, DurationSource, Inputs, MatrixGroup, Note, Pipeline, ResourceKind, Task, TaskIdx,
     TaskKind,
 };
 use crate::span::Span;
 
 use super::config::Config;
-use super::findings::{self, GroupMember};
+use super::findings;
 use super::job::Job;
 use super::parallel::Instance;
 use super::vars::{Variables, expand};
@@ -36,7 +36,7 @@ pub fn lower(config: Config, inputs: &Inputs, pipeline: &mut Pipeline, out: &mut
         .collect();
     let groups = lowering.groups;
     link::link(pipeline, &config.jobs, &tasks, &config.stages, config.elsewhere, out);
-    findings::serialized_groups(pipeline, &groups, out);
+    record_groups(pipeline, groups);
     findings::manual_jobs(config.jobs.iter().filter_map(|j| j.settings.gate.as_ref()), out);
 }
 
@@ -129,4 +129,29 @@ fn pool_note(pool: &str, span: Span) -> Note {
         format!("runner pool `{pool}`")
     };
     ci::note_text("tags", text, span)
+}
+
+/// The `resource_group`s and their members, in file order, for lint (`serialized-group`).
+fn record_groups(pipeline: &mut Pipeline, members: Vec<GroupMember>) {
+    for member in members {
+        let GroupMember { group, task, stage, span } = member;
+        let member = model::GroupMember { task, span, stage: Some(stage.to_string()) };
+        match pipeline.exclusion_groups.iter_mut().find(|g| g.name == group) {
+            Some(g) => g.members.push(member),
+            None => pipeline
+                .exclusion_groups
+                .push(model::ExclusionGroup { name: group, members: vec![member] }),
+        }
+    }
+}
+
+/// A task in a `resource_group`.
+struct GroupMember<'a> {
+    /// The group, with variables expanded.
+    group: String,
+    task: TaskIdx,
+    /// The name of its job's stage.
+    stage: &'a str,
+    /// Where the group is written.
+    span: Span,
 }
