@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dialect::{ci, fields};
+use crate::dialect::ci;
 use crate::lint::rules::{
-    duplicate_needs::DUPLICATE_NEEDS, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
-    not_simulated::NOT_SIMULATED, unknown_needs::UNKNOWN_NEEDS,
+    duplicate_needs, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
+    not_simulated::NOT_SIMULATED, unknown_needs,
 };
+use crate::model::Format;
 use crate::span::Span;
 use crate::yaml::Node;
 
@@ -173,34 +174,25 @@ pub fn check_needs(jobs: &mut [Job], out: &mut Vec<Diagnostic>) {
         let mut kept: Vec<super::form::Need> = Vec::new();
         for mut need in std::mem::take(&mut job.needs) {
             if let Some(first) = kept.iter().find(|n| n.name.eq_ignore_ascii_case(&need.name)) {
-                out.push(
-                    Diagnostic::new(
-                        &DUPLICATE_NEEDS,
-                        need.span,
-                        format!("`{}` lists `{}` twice in `needs`", job.key, need.name),
-                    )
-                    .with_related(first.span, "first listed here"),
-                );
+                let (format, span) = (Format::GithubActions, need.span);
+                out.push(duplicate_needs::diagnostic(
+                    format, &job.key, &need.name, span, first.span,
+                ));
                 continue;
             }
             need.job = by_key.get(&need.name.to_lowercase()).copied();
             if need.job.is_none() {
-                out.push(unknown_needs(&job.key, &need.name, need.span, &known));
+                let need = (need.name.as_str(), need.span);
+                out.push(unknown_needs::diagnostic(
+                    Format::GithubActions,
+                    &job.key,
+                    need,
+                    None,
+                    &known,
+                ));
             }
             kept.push(need);
         }
         job.needs = kept;
-    }
-}
-
-fn unknown_needs(job: &str, name: &str, span: Span, known: &[&str]) -> Diagnostic {
-    let d = Diagnostic::new(
-        &UNKNOWN_NEEDS,
-        span,
-        format!("`{job}` needs `{name}`, which is not a job of this workflow"),
-    );
-    match fields::did_you_mean(name, known) {
-        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-        None => d.with_help(format!("the jobs are: {}", known.join(", "))),
     }
 }

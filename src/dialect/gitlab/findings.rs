@@ -6,11 +6,9 @@
 //! It reads plain values only, so every step of the reader may call it.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::dialect::fields;
 use crate::lint::rules::{
-    duplicate_needs::DUPLICATE_NEEDS, ignored_setting::IGNORED_SETTING,
-    invalid_duration::INVALID_DURATION, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
-    not_simulated::NOT_SIMULATED, unknown_needs::UNKNOWN_NEEDS,
+    ignored_setting::IGNORED_SETTING, invalid_duration::INVALID_DURATION,
+    invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD, not_simulated::NOT_SIMULATED,
 };
 use crate::model::ManualGate;
 use crate::span::Span;
@@ -175,55 +173,6 @@ pub fn unreadable_duration(span: Span, key: &str, text: &str, examples: &str) ->
 
 pub fn need_without_job(span: Span) -> Diagnostic {
     Diagnostic::new(&MISSING_FIELD, span, "this `needs` entry has no `job`")
-}
-
-/// `job` lists `need` again at `span`, after listing it at `first`.
-pub fn duplicate_needs(job: &str, need: &str, span: Span, first: Span) -> Diagnostic {
-    Diagnostic::new(&DUPLICATE_NEEDS, span, format!("`{job}` lists `{need}` twice in `needs`"))
-        .with_related(first, "first listed here")
-        .with_help("GitLab rejects a job that needs the same job twice")
-}
-
-/// `job` needs a job of no such name (written at `span`); it may be defined `elsewhere`.
-/// `known` are the jobs.
-pub fn unknown_needs(
-    job: &str,
-    (name, span): (&str, Span),
-    elsewhere: Option<&str>,
-    known: &[&str],
-) -> Diagnostic {
-    let mut d = match elsewhere {
-        Some(place) => Diagnostic::new(
-            &UNKNOWN_NEEDS,
-            span,
-            format!(
-                "`{job}` needs `{name}`, which is not a job of this file; it may come from {place}"
-            ),
-        )
-        .with_severity(Severity::Warning),
-        None => Diagnostic::new(
-            &UNKNOWN_NEEDS,
-            span,
-            format!("`{job}` needs `{name}`, which is not a job of this pipeline"),
-        ),
-    };
-    d = match fields::did_you_mean(name, known) {
-        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-        None if name.starts_with('.') => {
-            d.with_help("a name starting with `.` is a hidden template, not a job")
-        }
-        None => d.with_help("add `optional: true` if the job is not always in the pipeline"),
-    };
-    d
-}
-
-/// `job` needs instances of the `parallel: matrix` job `need` that its matrix does not make.
-pub fn unmatched_matrix(job: &str, need: &str, span: Span) -> Diagnostic {
-    Diagnostic::new(
-        &UNKNOWN_NEEDS,
-        span,
-        format!("`{job}` needs instances of `{need}` that its `parallel: matrix` does not make"),
-    )
 }
 
 // Across jobs -------------------------------------------------------------------------------

@@ -6,15 +6,16 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
-use crate::lint::rules::needs_later_stage;
-use crate::model::{DepKind, Dependency, Note, Pipeline, TaskIdx};
+use crate::lint::rules::{duplicate_needs, needs_later_stage, unknown_needs};
+use crate::model::{DepKind, Dependency, Format, Note, Pipeline, TaskIdx};
 use crate::span::Span;
 
-use super::findings;
 use super::job::Job;
 use super::needs::Need;
 use super::parallel::MatrixValue;
 use super::stages::Stages;
+
+const GITLAB: Format = Format::GitlabCi;
 
 /// A dependency to add to every task of a job.
 struct Target {
@@ -123,7 +124,8 @@ impl<'a> Linker<'a> {
         for need in needs {
             if need.matrix.is_none() {
                 if let Some(&first) = first_listed.get(need.name.as_str()) {
-                    out.push(findings::duplicate_needs(&job.name, &need.name, need.span, first));
+                    let (name, span) = (&need.name, need.span);
+                    out.push(duplicate_needs::diagnostic(GITLAB, &job.name, name, span, first));
                     continue;
                 }
                 first_listed.insert(&need.name, need.span);
@@ -134,7 +136,8 @@ impl<'a> Linker<'a> {
                         format!("`{}` (optional) is not in this pipeline; ignored", need.name);
                     notes.push(ci::note_text("needs", text, need.span));
                 } else {
-                    out.push(findings::unknown_needs(
+                    out.push(unknown_needs::diagnostic(
+                        GITLAB,
                         &job.name,
                         (&need.name, need.span),
                         self.elsewhere,
@@ -147,7 +150,7 @@ impl<'a> Linker<'a> {
             let before = targets.len();
             targets.extend(self.instances(need, k, only));
             if targets.len() == before && need.matrix.is_some() {
-                out.push(findings::unmatched_matrix(&job.name, &need.name, need.span));
+                out.push(unknown_needs::unmatched_matrix(&job.name, &need.name, need.span));
             }
         }
         targets
