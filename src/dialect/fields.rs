@@ -62,7 +62,7 @@ pub fn duration(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Millis> {
     let text = match node.scalar_kind() {
         Some(ScalarKind::Int(_) | ScalarKind::Float(_) | ScalarKind::Str) => node.as_str()?,
         _ => {
-            out.push(wrong_type(node, "a duration", "a duration such as `45s` or `4m`"));
+            out.push(wrong_type(node, "a duration", "text such as `45s` or `4m`"));
             return None;
         }
     };

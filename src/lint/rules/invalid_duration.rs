@@ -12,7 +12,7 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// - step: {id: smoke, duration: 45 secs}   # write `45s`
+    /// - step: {id: smoke, duration: 45 seconds}   # write `45s`
     /// ```
     pub static INVALID_DURATION = {
         code: "PS005",
