@@ -87,15 +87,21 @@ pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
                 let numbers: Option<Vec<u32>> =
                     tokens.iter().map(|(t, _)| t.parse().ok()).collect();
                 match numbers {
-                    Some(n) if n.len() >= 3 && n.len() == 3 + n[2] as usize => jobs.push(Job {
-                        number: n[0],
-                        number_span: tokens[0].1,
-                        line_span: line.span(),
-                        successors: n[3..].iter().zip(&tokens[3..]).map(|(&s, &(_, span))| (s, span)).collect(),
-                        duration: 0,
-                        demands: Vec::new(),
-                    }),
-                    Some(n) if n.len() >= 3 => malformed(line.span(), format!("job {} announces {} successors but lists {}", n[0], n[2], n.len() - 3)),
+                    Some(n) if n.len() >= 3 => {
+                        // A row that miscounts its successors keeps the ones it lists, so one
+                        // typo gives one finding rather than a cascade about its job.
+                        if n.len() != 3 + n[2] as usize {
+                            malformed(line.span(), format!("job {} announces {} successors but lists {}", n[0], n[2], n.len() - 3));
+                        }
+                        jobs.push(Job {
+                            number: n[0],
+                            number_span: tokens[0].1,
+                            line_span: line.span(),
+                            successors: n[3..].iter().zip(&tokens[3..]).map(|(&s, &(_, span))| (s, span)).collect(),
+                            duration: 0,
+                            demands: Vec::new(),
+                        });
+                    }
                     _ => malformed(line.span(), "a precedence row is `jobnr #modes #successors successors...`, all whole numbers".to_string()),
                 }
             }
@@ -270,6 +276,8 @@ RESOURCEAVAILABILITIES:
         );
         let (p, diagnostics) = read(&broken);
         assert!(diagnostics[0].message.contains("announces 3 successors"), "{diagnostics:?}");
-        assert_eq!(p.tasks.len(), 3);
+        // The row keeps the successors it lists: one finding, no cascade about job 1.
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(p.tasks.len(), 4);
     }
 }
