@@ -1,4 +1,5 @@
-//! Small text helpers shared by the readers and the rules: "did you mean" suggestions.
+//! Small text helpers shared by the readers and the rules: "did you mean" suggestions and
+//! delimited expressions (`${{ … }}`, `$[[ … ]]`).
 
 /// Names longer than this (in characters) get no suggestion and are never suggested: a typo is
 /// short, and the edit distance costs the product of the two lengths in time and memory.
@@ -26,6 +27,37 @@ pub fn did_you_mean<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
         .map(|(k, _, _)| *k)
 }
 
+/// Replaces each `open … close` expression whose inner text (trimmed) `lookup` can evaluate,
+/// and keeps the others as written. Returns the text and whether every expression was
+/// replaced; an expression left open counts as not replaced.
+pub fn substitute(
+    text: &str,
+    (open, close): (&str, &str),
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut complete = true;
+    while let Some(start) = rest.find(open) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + open.len()..];
+        let Some(end) = after.find(close) else {
+            out.push_str(&rest[start..]);
+            return (out, false);
+        };
+        match lookup(after[..end].trim()) {
+            Some(value) => out.push_str(&value),
+            None => {
+                complete = false;
+                out.push_str(&rest[start..start + open.len() + end + close.len()]);
+            }
+        }
+        rest = &after[end + close.len()..];
+    }
+    out.push_str(rest);
+    (out, complete)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +81,18 @@ mod tests {
         let edge = "a".repeat(MAX_SUGGESTED_CHARS);
         let typo = format!("{}b", "a".repeat(MAX_SUGGESTED_CHARS - 1));
         assert_eq!(did_you_mean(&typo, &[edge.as_str()]), Some(edge.as_str()));
+    }
+
+    #[test]
+    fn substitutes_what_it_can_evaluate_and_keeps_the_rest() {
+        let lookup = |e: &str| (e == "matrix.os").then(|| "ubuntu".to_string());
+        let github = ("${{", "}}");
+        assert_eq!(substitute("on ${{ matrix.os }}", github, &lookup), ("on ubuntu".into(), true));
+        assert_eq!(
+            substitute("${{matrix.os}}-${{ github.ref }}", github, &lookup),
+            ("ubuntu-${{ github.ref }}".into(), false)
+        );
+        assert_eq!(substitute("a ${{ broken", github, &lookup), ("a ${{ broken".into(), false));
+        assert_eq!(substitute("$[[ matrix.os ]]", ("$[[", "]]"), &lookup).0, "ubuntu");
     }
 }

@@ -75,27 +75,7 @@ pub fn substitute_expressions(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> (String, bool) {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut complete = true;
-    while let Some(start) = rest.find("${{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 3..];
-        let Some(end) = after.find("}}") else {
-            out.push_str(&rest[start..]);
-            return (out, false);
-        };
-        match lookup(after[..end].trim()) {
-            Some(value) => out.push_str(&value),
-            None => {
-                complete = false;
-                out.push_str(&rest[start..start + 3 + end + 2]);
-            }
-        }
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    (out, complete)
+    crate::text::substitute(text, ("${{", "}}"), lookup)
 }
 
 /// Whether the text holds a `${{ ... }}` expression.
@@ -258,20 +238,6 @@ mod tests {
         assert_eq!(safe_id("build/linux"), "build-linux");
         assert_eq!(safe_id(""), "_");
         assert_eq!(safe_id("test (ubuntu, 3.12)"), "test (ubuntu, 3.12)");
-    }
-
-    #[test]
-    fn expressions_are_replaced_when_known() {
-        let lookup = |e: &str| (e == "matrix.os").then(|| "ubuntu".to_string());
-        assert_eq!(
-            substitute_expressions("run on ${{ matrix.os }}", &lookup),
-            ("run on ubuntu".to_string(), true)
-        );
-        assert_eq!(
-            substitute_expressions("${{matrix.os}}-${{ github.ref }}", &lookup),
-            ("ubuntu-${{ github.ref }}".to_string(), false)
-        );
-        assert!(!substitute_expressions("${{ broken", &lookup).1);
     }
 
     #[test]

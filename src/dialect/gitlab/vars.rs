@@ -36,28 +36,11 @@ impl SpecInputs {
         if !text.contains("$[[") {
             return text.to_string();
         }
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(start) = rest.find("$[[") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 3..];
-            let Some(end) = after.find("]]") else {
-                out.push_str(&rest[start..]);
-                return out;
-            };
-            let inner = after[..end].split('|').next().unwrap_or("").trim();
-            let value = inner
-                .strip_prefix("inputs.")
-                .and_then(|name| self.0.iter().find(|(n, _)| n == name))
-                .map(|(_, v)| v.clone());
-            match value {
-                Some(v) => out.push_str(&v),
-                None => out.push_str(&rest[start..start + 3 + end + 2]),
-            }
-            rest = &after[end + 2..];
-        }
-        out.push_str(rest);
-        out
+        let lookup = |inner: &str| {
+            let name = inner.split('|').next().unwrap_or("").trim().strip_prefix("inputs.")?;
+            self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+        };
+        crate::text::substitute(text, ("$[[", "]]"), &lookup).0
     }
 }
 
