@@ -19,6 +19,9 @@ use crate::lint::rules::{
 use crate::span::Span;
 use crate::yaml::{Node, Value};
 
+use super::ids::value_part;
+use super::key_span;
+
 /// More instances than this from one strategy are not simulated one by one.
 pub const MAX_INSTANCES: usize = 1_000;
 
@@ -112,10 +115,6 @@ pub fn expand(strategy: Option<&Node>, out: &mut Vec<Diagnostic>) -> Expansion {
         expansion.instances.push(Instance::default());
     }
     expansion
-}
-
-fn key_span(map: &Node, key: &str) -> Option<Span> {
-    map.as_map()?.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, _)| k.span)
 }
 
 pub fn is_expression(node: &Node) -> bool {
@@ -249,7 +248,7 @@ fn repeat_instances(repeat: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
                     .map(|(i, item)| {
                         let text = value_text(item);
                         let part =
-                            if item.as_str().is_some() { sanitize(&text) } else { String::new() };
+                            if item.as_str().is_some() { value_part(&text) } else { String::new() };
                         let part = if part.is_empty() { i.to_string() } else { part };
                         Instance {
                             suffix: unique(format!("_{part}"), &mut used),
@@ -398,9 +397,9 @@ fn matrix_instances(matrix: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
         let mut values = Vec::new();
         for ((name, axis), &i) in dimensions.iter().zip(combo) {
             let text = value_text(&axis[i]);
-            let part = if axis[i].as_str().is_some() { sanitize(&text) } else { String::new() };
+            let part = if axis[i].as_str().is_some() { value_part(&text) } else { String::new() };
             let part = if part.is_empty() { i.to_string() } else { part };
-            suffix.push_str(&format!("_{}-{part}", sanitize(name)));
+            suffix.push_str(&format!("_{}-{part}", value_part(name)));
             label.push(format!("{name}: {text}"));
             values.push((format!("<+matrix.{name}>"), text));
         }
@@ -459,16 +458,6 @@ fn write_flow(node: &Node, out: &mut String, depth: u32) {
             out.push('}');
         }
     }
-}
-
-/// A value made fit for an id.
-pub fn sanitize(text: &str) -> String {
-    let s: String = text
-        .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' })
-        .take(40)
-        .collect();
-    s.trim_matches('-').to_string()
 }
 
 fn unique(suffix: String, used: &mut Vec<String>) -> String {
