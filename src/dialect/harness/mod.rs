@@ -107,14 +107,3 @@ fn key_span(map: &Node, key: &str) -> Option<Span> {
 fn entry<'n>(map: &'n Node, key: &str) -> Option<(&'n Node, &'n Node)> {
     map.as_map()?.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, v)| (k, v))
 }
-
-/// A value as one line of at most 120 characters, for messages.
-fn short(text: &str) -> String {
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > 120 {
-        let cut: String = one_line.chars().take(117).collect();
-        format!("{cut}...")
-    } else {
-        one_line
-    }
-}

@@ -13,7 +13,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::fields::check_keys;
 use crate::duration::{self, Millis};
-use crate::lint::rules::not_evaluated::NOT_EVALUATED;
 use crate::model::{
     AllowFailure, Condition, ConditionKind, FailureAction, FailurePolicy, Note, Retry, RunWhen,
     Task,
@@ -21,67 +20,29 @@ use crate::model::{
 use crate::span::Span;
 use crate::yaml::Node;
 
+use super::entry;
 use super::strategy::value_text;
-use super::{entry, short};
 
 /// `when` and `failureStrategies` of a stage, step group or step, read into the typed
-/// settings and reported as not evaluated.
+/// settings (which `not-evaluated` reports).
 pub fn read(body: &Node, out: &mut Vec<Diagnostic>) -> Settings {
     let mut settings = Settings::default();
     if let Some((k, when_node)) = entry(body, "when") {
-        let text = match when_node.as_map() {
-            Some(_) => {
-                let mut parts = Vec::new();
-                for key in ["pipelineStatus", "stageStatus", "condition"] {
-                    if let Some(v) = when_node.get(key) {
-                        parts.push(format!("{key}: {}", value_text(v)));
-                    }
-                }
-                parts.join("; ")
-            }
-            None => value_text(when_node),
-        };
         if when_node.as_map().is_some() {
             check_keys(when_node, &["pipelineStatus", "stageStatus", "condition"], "`when`", out);
         }
         let span = k.span.cover(when_node.span);
-        out.push(Diagnostic::new(
-            &NOT_EVALUATED,
-            k.span,
-            format!("`when` ({}) is not evaluated: it is assumed to run", short(&text)),
-        ));
         let (run_when, condition) = when(when_node, span);
         settings.when = run_when;
         settings.when_span = Some(span);
         settings.conditions.extend(condition);
     }
     if let Some((k, strategies)) = entry(body, "failureStrategies") {
-        let list = strategies.as_seq().unwrap_or(&[]);
-        if !list.is_empty() || !strategies.is_null() && strategies.as_seq().is_none() {
-            let text = list
-                .iter()
-                .map(|s| {
-                    let on = s.get("onFailure");
-                    let errors =
-                        on.and_then(|o| o.get("errors")).map(value_text).unwrap_or_default();
-                    let action = on
-                        .and_then(|o| o.get("action"))
-                        .and_then(|a| a.get("type"))
-                        .map(value_text)
-                        .unwrap_or_else(|| value_text(s));
-                    if errors.is_empty() { action } else { format!("{errors} → {action}") }
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            let text = if text.is_empty() { value_text(strategies) } else { text };
-            out.push(Diagnostic::new(
-                &NOT_EVALUATED,
-                k.span,
-                format!(
-                    "`failureStrategies` ({}) are not evaluated: every task is assumed to succeed",
-                    short(&text)
-                ),
-            ));
+        let written = match strategies.as_seq() {
+            Some(list) => !list.is_empty(),
+            None => !strategies.is_null(),
+        };
+        if written {
             let (policy, note) = failure(strategies, k.span.cover(strategies.span));
             settings.failure = policy;
             settings.notes.extend(note);
