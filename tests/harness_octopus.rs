@@ -189,6 +189,19 @@ pipeline:
     assert_eq!(analysis.pipeline.tasks.len(), 6, "three stages of one step each");
 }
 
+/// An unreadable `timeout` is worded by `invalid-duration` itself, as in every other reader.
+#[test]
+fn harness_invalid_timeout_says_how_to_write_a_duration() {
+    let text = "pipeline:\n  identifier: p\n  stages:\n    - stage:\n        identifier: s\n        type: Custom\n        spec:\n          execution:\n            steps:\n              - step: {identifier: a, type: Run, timeout: 5 minutes}\n";
+    let analysis = analyze(text, &AnalyzeOptions::default());
+    let d = analysis.diagnostics.iter().find(|d| d.code() == "PS005").expect("PS005");
+    assert!(d.message.starts_with("invalid duration `5 minutes`"), "{}", d.message);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write e.g. `45s`, `4m`, `1h30m`, `1.5m` or a number of seconds")
+    );
+}
+
 #[test]
 fn harness_unknown_keys_are_reported_but_known_ignored_keys_are_not() {
     check(

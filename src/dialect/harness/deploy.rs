@@ -12,7 +12,7 @@
 //! puts in the values of the stage instance and turns the keys into resources.
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::rules::runtime_value::RUNTIME_VALUE;
+use crate::lint::rules::{approximated, runtime_value::RUNTIME_VALUE};
 use crate::model::{Demand, ResourceKind};
 use crate::yaml::Node;
 
@@ -146,12 +146,7 @@ impl Lowering {
             return Vec::new();
         }
         if targets.places.is_empty() && deployment.gitops {
-            self.approximate(
-                "gitops",
-                span,
-                "a GitOps stage deploys to clusters, not to an infrastructure definition: no deployment lock is modelled for it",
-                scope,
-            );
+            self.approximate(approximated::Harness::Gitops, span, scope);
             return Vec::new();
         }
         if targets.services.is_empty() || targets.places.is_empty() {
@@ -207,12 +202,7 @@ impl Lowering {
             }
         }
         if demands.len() > 1 {
-            self.approximate(
-                "several-locks",
-                span,
-                "a stage deploying several services, environments or infrastructures is simulated as one stage holding every lock at once; Harness runs one deployment per target",
-                scope,
-            );
+            self.approximate(approximated::Harness::SeveralLocks, span, scope);
         }
         demands
     }

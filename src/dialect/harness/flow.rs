@@ -19,7 +19,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::graph::{self, EventGraph};
 use crate::lint::rules::{
-    barrier_deadlock::BARRIER_DEADLOCK, invalid_value::INVALID_VALUE, runtime_value::RUNTIME_VALUE,
+    approximated, barrier_deadlock, invalid_value::INVALID_VALUE, runtime_value::RUNTIME_VALUE,
 };
 use crate::model::{Demand, DepKind, Dependency, Note, ResourceKind, TaskIdx};
 use crate::span::Span;
@@ -40,12 +40,7 @@ impl Lowering {
             self.report(Diagnostic::new(&RUNTIME_VALUE, span, format!("the Queue step's key `{}` is known only when the pipeline runs: it is assumed to wait for nothing", or_none(&key))), scope);
             "key known only at run time: assumed to wait for nothing".to_string()
         } else if queue.scope == QueueScope::Pipeline {
-            self.approximate(
-                "queue-pipeline",
-                span,
-                "a Queue step with scope Pipeline makes other executions wait until this one ends; within one execution it acquires its key once, so nothing in this timeline waits for it",
-                scope,
-            );
+            self.approximate(approximated::Harness::QueuePipeline, span, scope);
             format!(
                 "holds key `{key}` until the pipeline ends (other executions queue; this one does not wait)"
             )
@@ -82,12 +77,7 @@ impl Lowering {
         }
         let key_at = queue.key_span;
         if container == Container::StepGroup {
-            self.approximate(
-                "queue-in-group",
-                key_at,
-                "a Queue step inside a step group is simulated as holding its key until the end of the step group, not of the stage",
-                scope,
-            );
+            self.approximate(approximated::Harness::QueueInGroup, key_at, scope);
         }
         let (parent, path, previous) = at;
         let tasks = self.step(step, parent, path, previous, scope);
@@ -173,12 +163,11 @@ impl Lowering {
                 .map(|&i| self.barriers[i].span)
                 .collect();
             if !normal.is_empty() && !rollback.is_empty() {
-                let mut d = Diagnostic::new(&BARRIER_DEADLOCK, rollback[0], format!("the barrier `{reference}` is used both in normal steps and in rollback steps, which run only after a failure: the normal positions wait for it forever"))
-                    .with_help(format!("give the rollback barrier its own reference, e.g. `{reference}_rollback`"));
-                for (t, span) in &normal {
-                    d = d
-                        .with_related(*span, format!("`{}` waits here", self.pipeline.task(*t).id));
-                }
+                let waiting: Vec<(Span, &str)> = normal
+                    .iter()
+                    .map(|&(t, span)| (span, self.pipeline.task(t).id.as_str()))
+                    .collect();
+                let d = barrier_deadlock::in_rollback(&reference, rollback[0], &waiting);
                 self.diagnostics.push(d);
                 continue;
             }
@@ -186,15 +175,10 @@ impl Lowering {
                 continue;
             }
             if let Some((a, b)) = first_sequential_pair(&events, &normal) {
-                let (ta, tb) = (normal[a].0, normal[b].0);
-                self.diagnostics.push(
-                    Diagnostic::new(&BARRIER_DEADLOCK, normal[b].1, format!(
-                        "the barrier `{reference}` in `{}` can only be reached after `{}` has passed the same barrier: they never meet, and Harness hangs until the barrier times out",
-                        self.pipeline.task(tb).id, self.pipeline.task(ta).id
-                    ))
-                    .with_related(normal[a].1, format!("`{}` reaches `{reference}` first", self.pipeline.task(ta).id))
-                    .with_help("barriers synchronise branches that run in parallel: put the stages or step groups in one `- parallel:` block, or use different barrier references"),
-                );
+                let at =
+                    |(task, span): (TaskIdx, Span)| (span, self.pipeline.task(task).id.as_str());
+                let d = barrier_deadlock::never_meet(&reference, at(normal[a]), at(normal[b]));
+                self.diagnostics.push(d);
                 continue;
             }
             let reach: Vec<Vec<TaskIdx>> =

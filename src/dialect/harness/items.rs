@@ -5,8 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::fields::{self, check_keys, wrong_type};
 use crate::duration::{self, Millis};
 use crate::lint::rules::{
-    external_template::EXTERNAL_TEMPLATE, invalid_duration::INVALID_DURATION,
-    invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
+    external_template, invalid_duration, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
 };
 use crate::model::{DurationSource, Note};
 use crate::span::Span;
@@ -172,11 +171,7 @@ impl Parser<'_> {
         if let Some(template) = body.get("template") {
             let reference = template.get("templateRef").and_then(Node::as_str).unwrap_or("?");
             let span = key_span(body, "template").unwrap_or(template.span);
-            self.report(Diagnostic::new(
-                &EXTERNAL_TEMPLATE,
-                span,
-                format!("`{}` comes from the template `{reference}`, which is not in this file: it is simulated as one task of {}", identity.id, DEFAULT_STEP_DURATION),
-            ));
+            self.report(external_template::item(span, &identity.id, reference));
             return Some(Note {
                 key: "template".into(),
                 text: format!("from template {reference} (not in this file)"),
@@ -188,11 +183,7 @@ impl Parser<'_> {
             let pipeline =
                 spec.and_then(|s| s.get("pipeline")).and_then(Node::as_str).unwrap_or("?");
             let span = key_span(body, "type").unwrap_or(identity.span);
-            self.report(Diagnostic::new(
-                &EXTERNAL_TEMPLATE,
-                span,
-                format!("`{}` runs the pipeline `{pipeline}`, which is not in this file: it is simulated as one task of {}", identity.id, DEFAULT_STEP_DURATION),
-            ));
+            self.report(external_template::pipeline_stage(span, &identity.id, pipeline));
             return Some(Note {
                 key: "type".into(),
                 text: format!("Pipeline: runs pipeline {pipeline} (not in this file)"),
@@ -241,11 +232,7 @@ impl Parser<'_> {
         match duration::parse(text) {
             Ok(ms) => Some(ms),
             Err(e) => {
-                self.report(Diagnostic::new(
-                    &INVALID_DURATION,
-                    span,
-                    format!("invalid duration `{text}`: {e}"),
-                ));
+                self.report(invalid_duration::diagnostic(span, text, e));
                 None
             }
         }

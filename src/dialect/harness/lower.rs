@@ -8,9 +8,9 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::duration::{DurationSpec, Millis};
-use crate::lint::rules::{approximated::APPROXIMATED, unexpanded_loop::UNEXPANDED_LOOP};
+use crate::lint::rules::{approximated, unexpanded_loop};
 use crate::model::{
     Demand, DepKind, Dependency, DurationSource, Format, GateKind, ManualGate, MatrixGroup, Note,
     ParallelGroup, Pipeline, Resource, ResourceIdx, ResourceKind, Task, TaskIdx, TaskKind,
@@ -143,7 +143,7 @@ pub(super) struct Lowering {
     pub deploy_targets: HashMap<String, Targets>,
     pub budget_reported: bool,
     /// Approximations already explained, so that each is said once.
-    pub approximations: Vec<&'static str>,
+    pub approximations: Vec<approximated::Harness>,
 }
 
 impl Lowering {
@@ -155,18 +155,12 @@ impl Lowering {
     }
 
     /// Says once per kind how something is approximated.
-    pub(super) fn approximate(
-        &mut self,
-        kind: &'static str,
-        span: Span,
-        message: &str,
-        scope: &Scope,
-    ) {
-        if !scope.first || self.approximations.contains(&kind) {
+    pub(super) fn approximate(&mut self, what: approximated::Harness, span: Span, scope: &Scope) {
+        if !scope.first || self.approximations.contains(&what) {
             return;
         }
-        self.approximations.push(kind);
-        self.diagnostics.push(Diagnostic::new(&APPROXIMATED, span, message));
+        self.approximations.push(what);
+        self.diagnostics.push(approximated::harness(span, what));
     }
 
     // -----------------------------------------------------------------------------------------
@@ -238,9 +232,8 @@ impl Lowering {
                 StepItem::Step(step) => {
                     if step.kind == "Queue" {
                         self.approximate(
-                            "queue-in-parallel",
+                            approximated::Harness::QueueInParallel,
                             step.item.key,
-                            "a Queue step inside `parallel:` is simulated as holding its key for no time: the lock it takes until the end of the stage is not modelled",
                             scope,
                         );
                     }
@@ -344,12 +337,7 @@ impl Lowering {
         let item = &step.item;
         let identity = &item.identity;
         if let Some(span) = step.background {
-            self.approximate(
-                "background",
-                span,
-                "a Background step starts a service that runs beside the following steps until the stage ends: it is simulated as taking no time",
-                scope,
-            );
+            self.approximate(approximated::Harness::Background, span, scope);
         }
         let cap = self.cap(&join(path, &identity.id), &item.expansion);
         let mut tasks = Vec::new();
@@ -547,10 +535,7 @@ impl Lowering {
         }
         if !self.budget_reported {
             self.budget_reported = true;
-            self.diagnostics.push(
-                Diagnostic::new(&UNEXPANDED_LOOP, span, format!("the looping strategies expand to more than {MAX_TASKS} tasks: the remaining instances are left out"))
-                    .with_severity(Severity::Warning),
-            );
+            self.diagnostics.push(unexpanded_loop::too_many_tasks(span, MAX_TASKS));
         }
         true
     }

@@ -7,9 +7,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::fields::{self, check_keys, wrong_type};
 use crate::lint::rules::{
-    external_template::EXTERNAL_TEMPLATE, ignored_setting::IGNORED_SETTING,
-    invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD, not_a_pipeline::NOT_A_PIPELINE,
-    unknown_key::UNKNOWN_KEY, wrong_type::WRONG_TYPE,
+    external_template, ignored_setting::IGNORED_SETTING, invalid_value::INVALID_VALUE,
+    missing_field::MISSING_FIELD, not_a_pipeline, unknown_key::UNKNOWN_KEY, wrong_type::WRONG_TYPE,
 };
 use crate::yaml::Node;
 
@@ -113,22 +112,13 @@ impl Parser<'_> {
         let name = key.as_str().unwrap_or("");
         let body = root.get(name);
         let identifier = body.and_then(|b| b.get("identifier")).and_then(Node::as_str);
-        let mut message = format!(
-            "this is {what}{}, not a pipeline: there is nothing to run",
-            identifier.map(|i| format!(" (`{i}`)")).unwrap_or_default()
-        );
-        if name == "infrastructureDefinition" {
-            let simultaneous = body
-                .and_then(|b| b.get("allowSimultaneousDeployments"))
+        // Whether stages deploying to an infrastructure definition queue for it.
+        let simultaneous = (name == "infrastructureDefinition").then(|| {
+            body.and_then(|b| b.get("allowSimultaneousDeployments"))
                 .and_then(Node::as_bool)
-                .unwrap_or(false);
-            message.push_str(if simultaneous {
-                ". It allows simultaneous deployments: stages deploying a service to it do not queue"
-            } else {
-                ". It does not allow simultaneous deployments: stages deploying the same service to it run one at a time"
-            });
-        }
-        self.report(Diagnostic::new(&NOT_A_PIPELINE, key.span, message));
+                .unwrap_or(false)
+        });
+        self.report(not_a_pipeline::entity(key.span, what, identifier, simultaneous));
     }
 
     fn template(&mut self, template: &Node) {
@@ -178,11 +168,7 @@ impl Parser<'_> {
                     .as_map()
                     .and_then(|e| e.first())
                     .map_or(template.span, |(k, _)| k.span);
-                self.report(Diagnostic::new(
-                    &NOT_A_PIPELINE,
-                    key,
-                    format!("this is a Harness template of type `{other}`, not a pipeline, stage or step group: there is nothing to run"),
-                ));
+                self.report(not_a_pipeline::template(key, other));
             }
         }
     }
@@ -205,14 +191,9 @@ impl Parser<'_> {
             }
         }
         if let Some(template) = body.get("template") {
-            self.report(Diagnostic::new(
-                &EXTERNAL_TEMPLATE,
-                key_span(body, "template").unwrap_or(template.span),
-                format!(
-                    "the pipeline comes from the template `{}`, which is not in this file: there is nothing to run",
-                    template.get("templateRef").and_then(Node::as_str).unwrap_or("?")
-                ),
-            ));
+            let span = key_span(body, "template").unwrap_or(template.span);
+            let reference = template.get("templateRef").and_then(Node::as_str).unwrap_or("?");
+            self.report(external_template::pipeline(span, reference));
             return;
         }
         match body.get("stages") {
