@@ -139,7 +139,7 @@ pipeline:
 "#,
         expect![[r#"
             ! info PS201 `when` (pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes") is not evaluated: it is assumed to run
-            ! info PS201 `failureStrategies` ([AllErrors] → StageRollback) are not evaluated: every task is assumed to succeed
+            ! info PS201 `failureStrategies` (roll back) are not evaluated: every task is assumed to succeed
             ! info PS201 `when` (stageStatus: Success) is not evaluated: it is assumed to run
             deploy 0:00–1:00
               # when: pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes"
@@ -149,6 +149,56 @@ pipeline:
                 # when: stageStatus: Success
             makespan 1m · critical deploy → deploy/apply
         "#]],
+    );
+}
+
+/// `not-evaluated` reports a written setting once: not once per instance of a looped stage,
+/// and not again for the steps that inherit the stage's failure strategies.
+#[test]
+fn harness_settings_of_a_looped_stage_are_reported_once() {
+    let text = r#"
+pipeline:
+  identifier: p
+  stages:
+    - stage:
+        identifier: deploy
+        type: Custom
+        strategy: {repeat: {items: [a, b, c]}}
+        when: {pipelineStatus: Success}
+        failureStrategies:
+          - onFailure: {errors: [AllErrors], action: {type: Abort}}
+        spec:
+          execution:
+            steps:
+              - step: {identifier: apply, type: ShellScript}
+"#;
+    let analysis = analyze(text, &AnalyzeOptions::default());
+    let found: Vec<&str> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "PS201")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "`when` (pipelineStatus: Success) is not evaluated: it is assumed to run",
+            "`failureStrategies` (abort) are not evaluated: every task is assumed to succeed",
+        ]
+    );
+    assert_eq!(analysis.pipeline.tasks.len(), 6, "three stages of one step each");
+}
+
+/// An unreadable `timeout` is worded by `invalid-duration` itself, as in every other reader.
+#[test]
+fn harness_invalid_timeout_says_how_to_write_a_duration() {
+    let text = "pipeline:\n  identifier: p\n  stages:\n    - stage:\n        identifier: s\n        type: Custom\n        spec:\n          execution:\n            steps:\n              - step: {identifier: a, type: Run, timeout: 5 minutes}\n";
+    let analysis = analyze(text, &AnalyzeOptions::default());
+    let d = analysis.diagnostics.iter().find(|d| d.code() == "PS005").expect("PS005");
+    assert!(d.message.starts_with("invalid duration `5 minutes`"), "{}", d.message);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write e.g. `45s`, `4m`, `1h30m`, `1.5m` or a number of seconds")
     );
 }
 

@@ -10,6 +10,8 @@
 //!   `PipelineRollback` roll back; `ManualIntervention` waits for a person; `MarkAsFailure`
 //!   fails. Strategies the policy cannot hold are kept as a note.
 
+use crate::diagnostic::Diagnostic;
+use crate::dialect::fields::check_keys;
 use crate::duration::{self, Millis};
 use crate::model::{
     AllowFailure, Condition, ConditionKind, FailureAction, FailurePolicy, Note, Retry, RunWhen,
@@ -18,7 +20,36 @@ use crate::model::{
 use crate::span::Span;
 use crate::yaml::Node;
 
+use super::entry;
 use super::strategy::value_text;
+
+/// `when` and `failureStrategies` of a stage, step group or step, read into the typed
+/// settings (which `not-evaluated` reports).
+pub fn read(body: &Node, out: &mut Vec<Diagnostic>) -> Settings {
+    let mut settings = Settings::default();
+    if let Some((k, when_node)) = entry(body, "when") {
+        if when_node.as_map().is_some() {
+            check_keys(when_node, &["pipelineStatus", "stageStatus", "condition"], "`when`", out);
+        }
+        let span = k.span.cover(when_node.span);
+        let (run_when, condition) = when(when_node, span);
+        settings.when = run_when;
+        settings.when_span = Some(span);
+        settings.conditions.extend(condition);
+    }
+    if let Some((k, strategies)) = entry(body, "failureStrategies") {
+        let written = match strategies.as_seq() {
+            Some(list) => !list.is_empty(),
+            None => !strategies.is_null(),
+        };
+        if written {
+            let (policy, note) = failure(strategies, k.span.cover(strategies.span));
+            settings.failure = policy;
+            settings.notes.extend(note);
+        }
+    }
+    settings
+}
 
 /// The run condition of `when`, the span of the whole `when`, and its JEXL condition.
 pub fn when(node: &Node, span: Span) -> (RunWhen, Option<Condition>) {

@@ -10,14 +10,17 @@
 //! Where the list or count is an expression (`<+stage.output.hosts>`, `<+input>`), the item
 //! runs once and `unexpanded-loop` says so.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::dialect::fields::check_keys;
+use crate::diagnostic::Diagnostic;
+use crate::dialect::fields::{check_keys, wrong_type};
 use crate::lint::rules::{
     ignored_setting::IGNORED_SETTING, invalid_value::INVALID_VALUE, runtime_value::RUNTIME_VALUE,
-    unexpanded_loop::UNEXPANDED_LOOP, wrong_type::WRONG_TYPE,
+    unexpanded_loop,
 };
 use crate::span::Span;
 use crate::yaml::{Node, Value};
+
+use super::ids::value_part;
+use super::key_span;
 
 /// More instances than this from one strategy are not simulated one by one.
 pub const MAX_INSTANCES: usize = 1_000;
@@ -55,19 +58,12 @@ pub fn expand(strategy: Option<&Node>, out: &mut Vec<Diagnostic>) -> Expansion {
     let Some(strategy) = strategy else { return Expansion::once() };
     if strategy.as_map().is_none() {
         if is_expression(strategy) {
-            out.push(Diagnostic::new(
-                &UNEXPANDED_LOOP,
-                strategy.span,
-                "the looping strategy is a runtime input: it is simulated as one run",
-            ));
+            out.push(unexpanded_loop::runtime_strategy(strategy.span));
         } else if !strategy.is_null() {
-            out.push(Diagnostic::new(
-                &WRONG_TYPE,
-                strategy.span,
-                format!(
-                    "`strategy` must be a mapping with `matrix`, `parallelism` or `repeat`, not {}",
-                    strategy.kind_name()
-                ),
+            out.push(wrong_type(
+                strategy,
+                "`strategy`",
+                "a mapping with `matrix`, `parallelism` or `repeat`",
             ));
         }
         return Expansion::once();
@@ -114,10 +110,6 @@ pub fn expand(strategy: Option<&Node>, out: &mut Vec<Diagnostic>) -> Expansion {
     expansion
 }
 
-fn key_span(map: &Node, key: &str) -> Option<Span> {
-    map.as_map()?.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, _)| k.span)
-}
-
 pub fn is_expression(node: &Node) -> bool {
     node.as_str().is_some_and(|s| s.contains("<+") || s.contains("${"))
 }
@@ -148,33 +140,15 @@ fn count(node: &Node, what: &str, out: &mut Vec<Diagnostic>) -> Option<usize> {
         }
         let n = n as u64;
         if n > MAX_INSTANCES as u64 {
-            out.push(
-                Diagnostic::new(
-                    &UNEXPANDED_LOOP,
-                    node.span,
-                    format!("{what} gives {n} runs, more than the {MAX_INSTANCES} pipescope simulates one by one; simulated as one"),
-                )
-                .with_severity(Severity::Warning),
-            );
+            out.push(unexpanded_loop::too_many_runs(node.span, what, n, MAX_INSTANCES));
             return None;
         }
         return Some(n as usize);
     }
     if is_expression(node) {
-        out.push(Diagnostic::new(
-            &UNEXPANDED_LOOP,
-            node.span,
-            format!(
-                "{what} is `{}`, known only when the pipeline runs: simulated as one run",
-                node.as_str().unwrap_or("")
-            ),
-        ));
+        out.push(unexpanded_loop::runtime(node.span, what, node.as_str().unwrap_or("")));
     } else {
-        out.push(Diagnostic::new(
-            &WRONG_TYPE,
-            node.span,
-            format!("{what} must be a whole number, not {}", node.kind_name()),
-        ));
+        out.push(wrong_type(node, what, "a whole number"));
     }
     None
 }
@@ -203,11 +177,7 @@ pub fn max_concurrency(node: &Node, out: &mut Vec<Diagnostic>) -> Option<(u32, S
             None
         }
         None => {
-            out.push(Diagnostic::new(
-                &WRONG_TYPE,
-                node.span,
-                format!("`maxConcurrency` must be a whole number, not {}", node.kind_name()),
-            ));
+            out.push(wrong_type(node, "`maxConcurrency`", "a whole number"));
             None
         }
     }
@@ -215,11 +185,7 @@ pub fn max_concurrency(node: &Node, out: &mut Vec<Diagnostic>) -> Option<(u32, S
 
 fn repeat_instances(repeat: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
     if repeat.as_map().is_none() {
-        out.push(Diagnostic::new(
-            &UNEXPANDED_LOOP,
-            repeat.span,
-            "`repeat` is not a mapping with `times` or `items`: simulated as one run",
-        ));
+        out.push(unexpanded_loop::repeat_shape(repeat.span));
         return Expansion::once();
     }
     check_keys(repeat, REPEAT_KEYS, "`repeat`", out);
@@ -231,14 +197,7 @@ fn repeat_instances(repeat: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
     } else if let Some(items) = repeat.get("items") {
         match items.as_seq() {
             Some(list) if list.len() > MAX_INSTANCES => {
-                out.push(
-                    Diagnostic::new(
-                        &UNEXPANDED_LOOP,
-                        items.span,
-                        format!("{} items are more than the {MAX_INSTANCES} pipescope simulates one by one; simulated as one", list.len()),
-                    )
-                    .with_severity(Severity::Warning),
-                );
+                out.push(unexpanded_loop::too_many_items(items.span, list.len(), MAX_INSTANCES));
                 Expansion::once()
             }
             Some(list) => {
@@ -249,7 +208,7 @@ fn repeat_instances(repeat: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
                     .map(|(i, item)| {
                         let text = value_text(item);
                         let part =
-                            if item.as_str().is_some() { sanitize(&text) } else { String::new() };
+                            if item.as_str().is_some() { value_part(&text) } else { String::new() };
                         let part = if part.is_empty() { i.to_string() } else { part };
                         Instance {
                             suffix: unique(format!("_{part}"), &mut used),
@@ -265,20 +224,10 @@ fn repeat_instances(repeat: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
             }
             None => {
                 if is_expression(items) {
-                    out.push(Diagnostic::new(
-                        &UNEXPANDED_LOOP,
-                        items.span,
-                        format!(
-                            "`repeat.items` is `{}`, known only when the pipeline runs: simulated as one run",
-                            items.as_str().unwrap_or("")
-                        ),
-                    ));
+                    let value = items.as_str().unwrap_or("");
+                    out.push(unexpanded_loop::runtime(items.span, "`repeat.items`", value));
                 } else {
-                    out.push(Diagnostic::new(
-                        &WRONG_TYPE,
-                        items.span,
-                        format!("`repeat.items` must be a list, not {}", items.kind_name()),
-                    ));
+                    out.push(wrong_type(items, "`repeat.items`", "a list"));
                 }
                 Expansion::once()
             }
@@ -297,14 +246,8 @@ fn repeat_instances(repeat: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
 
 fn matrix_instances(matrix: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
     let Some(entries) = matrix.as_map() else {
-        out.push(Diagnostic::new(
-            &UNEXPANDED_LOOP,
-            matrix.span,
-            format!(
-                "the matrix is `{}`, known only when the pipeline runs: simulated as one run",
-                matrix.as_str().unwrap_or("?")
-            ),
-        ));
+        let value = matrix.as_str().unwrap_or("?");
+        out.push(unexpanded_loop::runtime(matrix.span, "the matrix", value));
         return Expansion::once();
     };
     let mut dimensions: Vec<(&str, &[Node])> = Vec::new();
@@ -317,24 +260,14 @@ fn matrix_instances(matrix: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
             "exclude" => match value.as_seq() {
                 Some(list) => exclude = list,
                 None if value.is_null() => {}
-                None => out.push(Diagnostic::new(
-                    &WRONG_TYPE,
-                    value.span,
-                    format!("`exclude` must be a list of combinations, not {}", value.kind_name()),
-                )),
+                None => out.push(wrong_type(value, "`exclude`", "a list of combinations")),
             },
             "nodeName" => {}
             _ => match value.as_seq() {
                 Some(list) => dimensions.push((name, list)),
                 None => {
-                    out.push(Diagnostic::new(
-                        &UNEXPANDED_LOOP,
-                        value.span,
-                        format!(
-                            "the matrix axis `{name}` is `{}`, not a list known from the file: simulated as one run",
-                            value.as_str().unwrap_or("?")
-                        ),
-                    ));
+                    let written = value.as_str().unwrap_or("?");
+                    out.push(unexpanded_loop::axis(value.span, name, written));
                     return Expansion {
                         instances: vec![Instance::default()],
                         max_concurrency: max,
@@ -355,14 +288,7 @@ fn matrix_instances(matrix: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
         }
         Some(n) if n <= MAX_INSTANCES => {}
         _ => {
-            out.push(
-                Diagnostic::new(
-                    &UNEXPANDED_LOOP,
-                    matrix.span,
-                    format!("the matrix has more than {MAX_INSTANCES} combinations, more than pipescope simulates one by one; simulated as one run"),
-                )
-                .with_severity(Severity::Warning),
-            );
+            out.push(unexpanded_loop::too_many_combinations(matrix.span, MAX_INSTANCES));
             return Expansion { instances: vec![Instance::default()], max_concurrency: max };
         }
     }
@@ -398,9 +324,9 @@ fn matrix_instances(matrix: &Node, out: &mut Vec<Diagnostic>) -> Expansion {
         let mut values = Vec::new();
         for ((name, axis), &i) in dimensions.iter().zip(combo) {
             let text = value_text(&axis[i]);
-            let part = if axis[i].as_str().is_some() { sanitize(&text) } else { String::new() };
+            let part = if axis[i].as_str().is_some() { value_part(&text) } else { String::new() };
             let part = if part.is_empty() { i.to_string() } else { part };
-            suffix.push_str(&format!("_{}-{part}", sanitize(name)));
+            suffix.push_str(&format!("_{}-{part}", value_part(name)));
             label.push(format!("{name}: {text}"));
             values.push((format!("<+matrix.{name}>"), text));
         }
@@ -459,16 +385,6 @@ fn write_flow(node: &Node, out: &mut String, depth: u32) {
             out.push('}');
         }
     }
-}
-
-/// A value made fit for an id.
-pub fn sanitize(text: &str) -> String {
-    let s: String = text
-        .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' })
-        .take(40)
-        .collect();
-    s.trim_matches('-').to_string()
 }
 
 fn unique(suffix: String, used: &mut Vec<String>) -> String {

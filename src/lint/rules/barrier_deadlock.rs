@@ -1,3 +1,4 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
 
 declare_rule! {
@@ -30,4 +31,34 @@ declare_rule! {
         severity: Error,
         check: Reader,
     }
+}
+
+use crate::span::Span;
+
+/// The barrier `reference` is used in rollback steps (the first at `rollback`) and in normal
+/// steps (`normal`: where, and the task waiting there).
+pub fn in_rollback(reference: &str, rollback: Span, normal: &[(Span, &str)]) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        &BARRIER_DEADLOCK,
+        rollback,
+        format!("the barrier `{reference}` is used both in normal steps and in rollback steps, which run only after a failure: the normal positions wait for it forever"),
+    )
+    .with_help(format!("give the rollback barrier its own reference, e.g. `{reference}_rollback`"));
+    for (span, task) in normal {
+        d = d.with_related(*span, format!("`{task}` waits here"));
+    }
+    d
+}
+
+/// The barrier `reference` in the task `later` (at its span) can only be reached after the task
+/// `first` has passed it.
+pub fn never_meet(reference: &str, first: (Span, &str), later: (Span, &str)) -> Diagnostic {
+    let ((first_span, first), (later_span, later)) = (first, later);
+    Diagnostic::new(
+        &BARRIER_DEADLOCK,
+        later_span,
+        format!("the barrier `{reference}` in `{later}` can only be reached after `{first}` has passed the same barrier: they never meet, and Harness hangs until the barrier times out"),
+    )
+    .with_related(first_span, format!("`{first}` reaches `{reference}` first"))
+    .with_help("barriers synchronise branches that run in parallel: put the stages or step groups in one `- parallel:` block, or use different barrier references")
 }

@@ -1,3 +1,4 @@
+use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
 
 declare_rule! {
@@ -23,4 +24,40 @@ declare_rule! {
         severity: Info,
         check: Reader,
     }
+}
+
+use crate::model::DEFAULT_DURATION;
+use crate::span::Span;
+
+/// The whole pipeline comes from the template `reference`.
+pub fn pipeline(span: Span, reference: &str) -> Diagnostic {
+    Diagnostic::new(
+        &EXTERNAL_TEMPLATE,
+        span,
+        format!(
+            "the pipeline comes from the template `{reference}`, which is not in this file: there is nothing to run"
+        ),
+    )
+}
+
+/// The stage, step group or step `id` comes from the template `reference`.
+pub fn item(span: Span, id: &str, reference: &str) -> Diagnostic {
+    Diagnostic::new(
+        &EXTERNAL_TEMPLATE,
+        span,
+        format!(
+            "`{id}` comes from the template `{reference}`, which is not in this file: it is simulated as one task of {DEFAULT_DURATION}"
+        ),
+    )
+}
+
+/// The stage `id` runs the pipeline `pipeline`.
+pub fn pipeline_stage(span: Span, id: &str, pipeline: &str) -> Diagnostic {
+    Diagnostic::new(
+        &EXTERNAL_TEMPLATE,
+        span,
+        format!(
+            "`{id}` runs the pipeline `{pipeline}`, which is not in this file: it is simulated as one task of {DEFAULT_DURATION}"
+        ),
+    )
 }

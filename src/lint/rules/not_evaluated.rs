@@ -51,9 +51,53 @@ fn check(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
 
 // Harness ---------------------------------------------------------------------------------------
 
-/// Harness `when` and `failureStrategies` (still reported by the reader until it records them
-/// only as facts).
-fn harness(_pipeline: &Pipeline, _out: &mut Vec<Diagnostic>) {}
+/// Harness `when` (the run condition and its JEXL condition) and `failureStrategies` (the
+/// failure policy): one finding per written setting, worded as the timeline's note for it. The
+/// instances of a looped item share their setting's span, and so do the steps that inherit
+/// their stage's or step group's strategies (parents come first, so the owner is met first).
+fn harness(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashSet<Span> = HashSet::new();
+    for (i, task) in pipeline.tasks.iter().enumerate() {
+        let when = task.when_span.filter(|&span| seen.insert(span));
+        let failure = task.failure.span.filter(|&span| seen.insert(span));
+        if when.is_none() && failure.is_none() {
+            continue;
+        }
+        let notes = pipeline.task_notes(TaskIdx(i as u32));
+        let shown = |key: &str, span: Span| {
+            notes.iter().find(|n| n.key == key && n.span == span).map(|n| one_line(&n.text))
+        };
+        if let Some(span) = when {
+            let text = shown("when", span).unwrap_or_else(|| task.when.name().to_string());
+            out.push(Diagnostic::new(
+                &NOT_EVALUATED,
+                span,
+                format!("`when` ({text}) is not evaluated: it is assumed to run"),
+            ));
+        }
+        if let Some(span) = failure {
+            let text = shown("failureStrategies", span).unwrap_or_default();
+            out.push(Diagnostic::new(
+                &NOT_EVALUATED,
+                span,
+                format!(
+                    "`failureStrategies` ({text}) are not evaluated: every task is assumed to succeed"
+                ),
+            ));
+        }
+    }
+}
+
+/// A setting as one line of at most 120 characters.
+fn one_line(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 120 {
+        let cut: String = one_line.chars().take(117).collect();
+        format!("{cut}...")
+    } else {
+        one_line
+    }
+}
 
 // Octopus ---------------------------------------------------------------------------------------
 
@@ -114,17 +158,6 @@ fn octopus(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
 
 fn octopus_condition(what: &str) -> String {
     format!("`condition` ({what}) is not evaluated: the step is assumed to run")
-}
-
-/// An expression on one line of at most 120 characters.
-fn one_line(text: &str) -> String {
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > 120 {
-        let cut: String = one_line.chars().take(117).collect();
-        format!("{cut}...")
-    } else {
-        one_line
-    }
 }
 
 // GitHub Actions --------------------------------------------------------------------------------
