@@ -287,33 +287,62 @@ pub fn is_start(event: u32) -> bool {
     event % 2 == 0
 }
 
-/// For each task, whether it waits (through its dependencies, transitively) for each of
-/// `members`: `waits[i][j]` says member `i` waits for member `j`.
-pub fn waits_among(pipeline: &Pipeline, members: &[TaskIdx]) -> Vec<Vec<bool>> {
-    let n = pipeline.tasks.len();
-    let mut position: std::collections::HashMap<TaskIdx, usize> = std::collections::HashMap::new();
-    for (i, &m) in members.iter().enumerate() {
-        position.entry(m).or_insert(i);
+/// Everything reachable from one node at a time. The marks are stamped per walk, so walking
+/// from many sources costs what each walk visits, not a fresh array each time.
+pub struct Reach {
+    seen: Vec<u32>,
+    stamp: u32,
+    stack: Vec<u32>,
+}
+
+impl Reach {
+    pub fn new(nodes: usize) -> Reach {
+        Reach { seen: vec![0; nodes], stamp: 0, stack: Vec::new() }
     }
-    let mut waits = vec![vec![false; members.len()]; members.len()];
-    let mut seen = vec![u32::MAX; n];
-    for (i, &start) in members.iter().enumerate() {
-        let mut stack = vec![start];
-        while let Some(t) = stack.pop() {
-            for dep in &pipeline.task(t).deps {
-                let Some(d) = dep.target.filter(|d| d.index() < n) else { continue };
-                if seen[d.index()] == i as u32 {
-                    continue;
+
+    /// Marks every node reachable from `source` through `next` (the source itself included).
+    pub fn walk<I: IntoIterator<Item = u32>>(&mut self, source: u32, next: impl Fn(u32) -> I) {
+        self.stamp += 1;
+        self.stack.clear();
+        self.seen[source as usize] = self.stamp;
+        self.stack.push(source);
+        while let Some(v) = self.stack.pop() {
+            for w in next(v) {
+                if let Some(mark) = self.seen.get_mut(w as usize) {
+                    if *mark != self.stamp {
+                        *mark = self.stamp;
+                        self.stack.push(w);
+                    }
                 }
-                seen[d.index()] = i as u32;
-                if let Some(&j) = position.get(&d) {
-                    waits[i][j] = true;
-                }
-                stack.push(d);
             }
         }
     }
-    waits
+
+    /// Whether the last walk reached `v`.
+    pub fn reached(&self, v: u32) -> bool {
+        self.seen.get(v as usize) == Some(&self.stamp)
+    }
+}
+
+/// For each of `members`, whether it waits (through its dependencies, transitively) for each
+/// of the others: `waits[i][j]` says member `i` waits for member `j`.
+pub fn waits_among(pipeline: &Pipeline, members: &[TaskIdx]) -> Vec<Vec<bool>> {
+    let mut reach = Reach::new(pipeline.tasks.len());
+    let deps =
+        |t: u32| pipeline.tasks[t as usize].deps.iter().filter_map(|d| d.target).map(|d| d.0);
+    members
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| {
+            reach.walk(m.0, deps);
+            // A task does not wait for itself, whatever loops back to it.
+            members
+                .iter()
+                .enumerate()
+                .map(|(j, &o)| i != j && o != m && reach.reached(o.0))
+                .collect()
+        })
+        .collect()
 }
 
 /// The pairs of members that neither waits for the other: they would overlap if nothing held

@@ -17,7 +17,7 @@
 //! - **`dependsOn`** (DAG pipelines): resolved to every instance of the named stage.
 
 use crate::diagnostic::Diagnostic;
-use crate::graph::{self, EventGraph};
+use crate::graph::{self, EventGraph, Reach};
 use crate::lint::rules::{
     approximated, barrier_deadlock, invalid_value::INVALID_VALUE, runtime_value::RUNTIME_VALUE,
 };
@@ -236,23 +236,12 @@ impl Lowering {
 
 /// The first pair (a, b) of barrier positions where b can only start after a has finished.
 fn first_sequential_pair(events: &EventGraph, uses: &[(TaskIdx, Span)]) -> Option<(usize, usize)> {
-    let n = events.graph.node_count();
-    let mut seen = vec![u32::MAX; n];
+    let mut reach = Reach::new(events.graph.node_count());
     for (a, &(ta, _)) in uses.iter().enumerate() {
         // Everything that cannot happen before `ta` finishes.
-        let source = graph::finish(ta);
-        let mut stack = vec![source];
-        seen[source as usize] = a as u32;
-        while let Some(v) = stack.pop() {
-            for &w in events.graph.successors(v) {
-                if seen[w as usize] != a as u32 {
-                    seen[w as usize] = a as u32;
-                    stack.push(w);
-                }
-            }
-        }
+        reach.walk(graph::finish(ta), |v| events.graph.successors(v).iter().copied());
         for (b, &(tb, _)) in uses.iter().enumerate() {
-            if a != b && seen[graph::start(tb) as usize] == a as u32 {
+            if a != b && reach.reached(graph::start(tb)) {
                 return Some((a, b));
             }
         }
