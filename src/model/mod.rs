@@ -109,6 +109,29 @@ impl Pipeline {
         ResourceIdx(self.resources.len() as u32 - 1)
     }
 
+    /// "Starts after these" dependencies on tasks already added, as the order of items implies
+    /// (named by the targets' ids), all pointing at `span`.
+    pub fn sequence(&self, on: &[TaskIdx], span: Span) -> Vec<Dependency> {
+        on.iter()
+            .map(|&t| Dependency {
+                target: Some(t),
+                name: self.task(t).id.clone(),
+                kind: DepKind::Sequence,
+                span,
+            })
+            .collect()
+    }
+
+    /// Puts `member` into the exclusion group `name`, creating the group on first use.
+    pub fn add_to_exclusion_group(&mut self, name: &str, member: GroupMember) {
+        match self.exclusion_groups.iter_mut().find(|g| g.name == name) {
+            Some(g) => g.members.push(member),
+            None => self
+                .exclusion_groups
+                .push(ExclusionGroup { name: name.to_string(), members: vec![member] }),
+        }
+    }
+
     /// Adds a task (its parent must already be there), linking it into its parent's children.
     pub fn add_task(&mut self, task: Task) -> TaskIdx {
         let idx = TaskIdx(self.tasks.len() as u32);

@@ -6,8 +6,8 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::ci::{self, Pools};
 use crate::duration::{DurationSpec, Millis};
 use crate::model::{
-    DepKind, Dependency, DurationSource, ExclusionGroup, GroupMember, Inputs, Pipeline,
-    ResourceKind, Task, TaskIdx, TaskKind,
+    DepKind, Dependency, DurationSource, GroupMember, Inputs, Pipeline, ResourceKind, Task,
+    TaskIdx, TaskKind,
 };
 
 use super::form::{Group, Instance, Job, Step, Work, Workflow};
@@ -26,11 +26,7 @@ pub fn lower(
     lowering.needs(&workflow.jobs, &instances);
     for (task, group) in std::mem::take(&mut lowering.grouped) {
         let member = GroupMember { task, span: group.span, stage: None };
-        let groups = &mut lowering.pipeline.exclusion_groups;
-        match groups.iter_mut().find(|g| g.name == group.name) {
-            Some(g) => g.members.push(member),
-            None => groups.push(ExclusionGroup { name: group.name, members: vec![member] }),
-        }
+        lowering.pipeline.add_to_exclusion_group(&group.name, member);
     }
 }
 

@@ -136,12 +136,7 @@ fn record_groups(pipeline: &mut Pipeline, members: Vec<GroupMember>) {
     for member in members {
         let GroupMember { group, task, stage, span } = member;
         let member = model::GroupMember { task, span, stage: Some(stage.to_string()) };
-        match pipeline.exclusion_groups.iter_mut().find(|g| g.name == group) {
-            Some(g) => g.members.push(member),
-            None => pipeline
-                .exclusion_groups
-                .push(model::ExclusionGroup { name: group, members: vec![member] }),
-        }
+        pipeline.add_to_exclusion_group(&group, member);
     }
 }
 

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::duration::{DurationSpec, Millis};
 use crate::lint::rules::{approximated, unexpanded_loop};
 use crate::model::{
-    Demand, DepKind, Dependency, DurationSource, Format, GateKind, ManualGate, MatrixGroup, Note,
+    Demand, Dependency, DurationSource, Format, GateKind, ManualGate, MatrixGroup, Note,
     ParallelGroup, Pipeline, Resource, ResourceIdx, ResourceKind, Task, TaskIdx, TaskKind,
 };
 use crate::span::Span;
@@ -474,14 +474,7 @@ impl Lowering {
     }
 
     pub(super) fn sequence(&self, on: &[TaskIdx], span: Span) -> Vec<Dependency> {
-        on.iter()
-            .map(|&t| Dependency {
-                target: Some(t),
-                name: self.pipeline.task(t).id.clone(),
-                kind: DepKind::Sequence,
-                span,
-            })
-            .collect()
+        self.pipeline.sequence(on, span)
     }
 
     fn demand(&self, resource: ResourceIdx, span: Span) -> Demand {

@@ -11,9 +11,9 @@ use crate::lint::rules::{
     unknown_role,
 };
 use crate::model::{
-    Condition, DEFAULT_DURATION, Demand, DepKind, Dependency, DurationSource, FailurePolicy,
-    Format, Inputs, ParallelGroup, Pipeline, Resource, ResourceIdx, ResourceKind, Size, SizeKind,
-    Task, TaskIdx, TaskKind,
+    Condition, DEFAULT_DURATION, Demand, Dependency, DurationSource, FailurePolicy, Format, Inputs,
+    ParallelGroup, Pipeline, Resource, ResourceIdx, ResourceKind, Size, SizeKind, Task, TaskIdx,
+    TaskKind,
 };
 use crate::span::Span;
 
@@ -157,14 +157,7 @@ impl Lowering<'_> {
     }
 
     fn deps(&self, on: &[TaskIdx], span: Span) -> Vec<Dependency> {
-        on.iter()
-            .map(|&t| Dependency {
-                target: Some(t),
-                name: self.pipeline.task(t).id.clone(),
-                kind: DepKind::Sequence,
-                span,
-            })
-            .collect()
+        self.pipeline.sequence(on, span)
     }
 
     /// A step: one task, or a group of one task per target (and per child action).
