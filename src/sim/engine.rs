@@ -20,10 +20,13 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+mod outcome;
+mod record;
+
+use super::SimError;
 use super::plan::{NO_MATRIX, Plan};
 use super::policy::Key;
 use super::schedule::*;
-use super::{SimError, critical, slack};
 use crate::duration::Millis;
 use crate::model::{ResourceIdx, RunWhen, TaskIdx};
 
@@ -120,24 +123,7 @@ pub struct Simulator<'a, 'p> {
     /// A stack for resolving the steps of a stage that will never start.
     descendants: Vec<TaskIdx>,
     failed: bool,
-    rec: Recorder,
-}
-
-/// What only [`Detail::Full`] records.
-#[derive(Default)]
-struct Recorder {
-    first_dep_done: Vec<Option<Millis>>,
-    ready_cause: Vec<StartCause>,
-    cause: Vec<Option<StartCause>>,
-    last_child: Vec<Option<TaskIdx>>,
-    open_wait: Vec<Option<usize>>,
-    waits: Vec<Vec<Wait>>,
-    holders: Vec<Vec<TaskIdx>>,
-    last_releaser: Vec<Option<TaskIdx>>,
-    touched: Vec<ResourceIdx>,
-    touched_flag: Vec<bool>,
-    usage: Vec<ResourceUsage>,
-    trace: Vec<TraceEvent>,
+    rec: record::Recorder,
 }
 
 /// Clears a vector and fills it with `n` copies of `value`, keeping its capacity.
@@ -179,7 +165,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
             requeue: Vec::new(),
             descendants: Vec::new(),
             failed: false,
-            rec: Recorder::default(),
+            rec: record::Recorder::default(),
         }
     }
 
@@ -475,47 +461,6 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.trace(task, TraceKind::Queued(res));
     }
 
-    /// Ends the open resource wait now, naming who released the units that ended it; drops it
-    /// if it lasted no time.
-    fn close_wait(&mut self, i: usize, released: Option<TaskIdx>) {
-        if !self.full() {
-            return;
-        }
-        let Some(open) = self.rec.open_wait[i].take() else { return };
-        let now = self.now;
-        let waits = &mut self.rec.waits[i];
-        let wait = &mut waits[open];
-        wait.to = now;
-        if let WaitReason::Resource { released_by, .. } = &mut wait.reason {
-            *released_by = released;
-        }
-        if wait.to == wait.from {
-            waits.remove(open);
-        }
-    }
-
-    /// A dependency wait counts only from when the task could otherwise have started: after
-    /// its stage started and its first dependency finished.
-    fn record_dependency_wait(&mut self, i: usize) {
-        let (Some(first), StartCause::Dependency(on)) =
-            (self.rec.first_dep_done[i], self.rec.ready_cause[i])
-        else {
-            return;
-        };
-        let parent_start = self.plan.pipeline.tasks[i]
-            .parent
-            .and_then(|p| self.start[p.index()])
-            .unwrap_or(Millis::ZERO);
-        let from = first.max(parent_start);
-        if self.now > from {
-            self.rec.waits[i].push(Wait {
-                from,
-                to: self.now,
-                reason: WaitReason::Dependency { on },
-            });
-        }
-    }
-
     fn start_task(&mut self, task: TaskIdx) {
         let i = task.index();
         let first_attempt = self.attempts[i] == 0;
@@ -585,282 +530,5 @@ impl<'a, 'p> Simulator<'a, 'p> {
             self.touch(res);
             self.trace(task, TraceKind::Released { resource: res, units });
         }
-    }
-
-    /// An attempt ended well, or a stage's last step ended.
-    fn finish(&mut self, task: TaskIdx) {
-        let i = task.index();
-        if self.resolved[i] {
-            return; // cancelled meanwhile
-        }
-        let outcome = if self.plan.pipeline.tasks[i].children.is_empty() {
-            Outcome::Succeeded
-        } else if self.child_flags[i] & FAILED != 0 {
-            Outcome::Failed
-        } else if self.child_flags[i] & CANCELLED != 0 {
-            Outcome::Cancelled
-        } else {
-            Outcome::Succeeded
-        };
-        self.end[i] = Some(self.now);
-        self.running[i] = false;
-        self.release(task);
-        self.trace(
-            task,
-            match outcome {
-                Outcome::Succeeded => TraceKind::Finish,
-                Outcome::Failed => TraceKind::Fail,
-                _ => TraceKind::Cancel,
-            },
-        );
-        self.resolve(task, outcome);
-    }
-
-    fn fail(&mut self, task: TaskIdx) {
-        let i = task.index();
-        if self.resolved[i] {
-            return;
-        }
-        self.end[i] = Some(self.now);
-        self.running[i] = false;
-        self.release(task);
-        self.trace(task, TraceKind::Fail);
-        if self.attempts[i] < self.plan.max_attempts[i] {
-            self.schedule_event(self.now + self.plan.retry_interval[i], Event::Retry(task));
-        } else {
-            self.resolve(task, Outcome::Failed);
-        }
-    }
-
-    fn retry(&mut self, task: TaskIdx) {
-        if self.resolved[task.index()] {
-            return;
-        }
-        self.trace(task, TraceKind::Retry);
-        self.newly_ready.push(task);
-    }
-
-    fn cancel(&mut self, task: TaskIdx) {
-        let i = task.index();
-        if self.resolved[i] {
-            return;
-        }
-        let running = self.start[i].is_some();
-        let children = &self.plan.pipeline.tasks[i].children;
-        if running && !children.is_empty() {
-            // A stage ends when its steps have; cancel those still due.
-            for k in 0..children.len() {
-                let child = self.plan.pipeline.tasks[i].children[k];
-                if !self.resolved[child.index()] {
-                    self.schedule_event(self.now, Event::Cancel(child));
-                }
-            }
-            return;
-        }
-        if let Some(res) = self.queued_on[i].take() {
-            self.queued_count[res.index()] -= 1;
-            self.touch(res);
-            self.close_wait(i, None);
-        }
-        if running {
-            // Running now, or between attempts; only a running attempt holds units.
-            if std::mem::replace(&mut self.running[i], false) {
-                self.release(task);
-            }
-            self.end[i] = Some(self.now);
-        } else if self.ready[i].is_none() {
-            // Judged when it becomes ready.
-            self.flags[i] |= CANCEL_REQUESTED;
-            return;
-        }
-        self.trace(task, TraceKind::Cancel);
-        self.resolve(task, Outcome::Cancelled);
-    }
-
-    /// The task is over, one way or another: tell its dependents, its stage and its matrix.
-    fn resolve(&mut self, task: TaskIdx, outcome: Outcome) {
-        let i = task.index();
-        self.resolved[i] = true;
-        self.outcome[i] = outcome;
-        let mut passed = self.flags[i] & (FAILED | CANCELLED);
-        let failed = outcome == Outcome::Failed && !self.plan.allowed[i];
-        if failed {
-            passed |= FAILED;
-            self.failed = true;
-        }
-        if outcome == Outcome::Cancelled {
-            passed |= CANCELLED;
-        }
-
-        let plan = self.plan;
-        for &dependent in plan.dependents(i) {
-            let d = dependent.index();
-            self.flags[d] |= passed;
-            if self.full() {
-                self.rec.first_dep_done[d].get_or_insert(self.now);
-            }
-            self.pending[d] -= 1;
-            if self.pending[d] == 0 {
-                self.become_ready(dependent, StartCause::Dependency(task));
-            }
-        }
-        if let Some(parent) = plan.pipeline.tasks[i].parent {
-            let p = parent.index();
-            if !self.resolved[p] {
-                self.child_flags[p] |= passed;
-                if self.full() && self.end[i].is_some() {
-                    self.rec.last_child[p] = Some(task);
-                }
-                self.children_left[p] -= 1;
-                if self.children_left[p] == 0 {
-                    self.schedule_event(self.now, Event::Finish(parent));
-                }
-            }
-        }
-        // A stage that never starts takes its steps with it.
-        if self.start[i].is_none() && !plan.pipeline.tasks[i].children.is_empty() {
-            self.resolve_descendants(task, outcome);
-        }
-        if failed {
-            let m = plan.matrix[i];
-            if m != NO_MATRIX && plan.fail_fast[m as usize] {
-                for k in 0..plan.matrix_members(m).len() {
-                    let other = plan.matrix_members(m)[k];
-                    if other != task && !self.resolved[other.index()] {
-                        self.schedule_event(self.now, Event::Cancel(other));
-                    }
-                }
-            }
-            if plan.aborts[i] {
-                for t in 0..plan.len() {
-                    if !self.resolved[t] && plan.pipeline.tasks[t].parent.is_none() {
-                        self.schedule_event(self.now, Event::Cancel(TaskIdx(t as u32)));
-                    }
-                }
-            }
-        }
-    }
-
-    /// Resolves every step under a stage that never started, as the stage was.
-    fn resolve_descendants(&mut self, stage: TaskIdx, outcome: Outcome) {
-        let plan = self.plan;
-        let mut stack = std::mem::take(&mut self.descendants);
-        stack.clear();
-        stack.extend(plan.pipeline.tasks[stage.index()].children.iter().copied());
-        while let Some(t) = stack.pop() {
-            let i = t.index();
-            if self.resolved[i] {
-                continue;
-            }
-            self.resolved[i] = true;
-            self.outcome[i] = outcome;
-            self.trace(
-                t,
-                if outcome == Outcome::Skipped { TraceKind::Skip } else { TraceKind::Cancel },
-            );
-            let passed = self.flags[i] & (FAILED | CANCELLED)
-                | if outcome == Outcome::Cancelled { CANCELLED } else { 0 };
-            for &dependent in plan.dependents(i) {
-                let d = dependent.index();
-                self.flags[d] |= passed;
-                self.pending[d] -= 1;
-                if self.pending[d] == 0 {
-                    self.become_ready(dependent, StartCause::Dependency(t));
-                }
-            }
-            stack.extend(plan.pipeline.tasks[i].children.iter().copied());
-        }
-        self.descendants = stack;
-    }
-
-    /// Records a usage sample for each resource whose use or queue changed at this instant.
-    fn sample_resources(&mut self) {
-        let plan = self.plan;
-        for k in 0..self.rec.touched.len() {
-            let r = self.rec.touched[k].index();
-            self.rec.touched_flag[r] = false;
-            let in_use = plan.capacity[r].saturating_sub(self.free[r]);
-            let queued = self.queued_count[r];
-            let usage = &mut self.rec.usage[r];
-            let sample = UsageSample { at: self.now, in_use, queued };
-            match usage.samples.last_mut() {
-                Some(last) if last.at == self.now => *last = sample,
-                Some(last) if last.in_use == in_use && last.queued == queued => {}
-                Some(last) => {
-                    // Count the level that just ended, once, as it is replaced.
-                    usage.busy += u128::from(last.in_use) * u128::from((self.now - last.at).0);
-                    usage.samples.push(sample);
-                }
-                None => usage.samples.push(sample),
-            }
-            usage.peak_in_use = usage.peak_in_use.max(in_use);
-            usage.peak_queued = usage.peak_queued.max(queued);
-        }
-        self.rec.touched.clear();
-    }
-
-    /// Why a task that should have run never started.
-    fn blocked(&self, i: usize) -> Blocked {
-        let pipeline = self.plan.pipeline;
-        if let Some(res) = self.queued_on[i] {
-            let mut holders = self.rec.holders[res.index()].clone();
-            holders.sort_unstable();
-            Blocked::Resource { resource: res, holders }
-        } else if let Some(on) = pipeline.tasks[i].deps.iter().filter_map(|d| d.target).find(|t| {
-            t.index() != i && t.index() < self.resolved.len() && !self.resolved[t.index()]
-        }) {
-            Blocked::Dependency { on }
-        } else if let Some(parent) = pipeline.tasks[i].parent {
-            Blocked::Parent { parent }
-        } else {
-            // Ready with no shortage can not be left unstarted; keep the data honest anyway.
-            Blocked::Dependency { on: TaskIdx(i as u32) }
-        }
-    }
-
-    /// The schedule of the run just made, with the detail it recorded.
-    fn schedule(&mut self) -> Schedule {
-        let n = self.plan.len();
-        let full = self.full();
-        if full {
-            // A wait still open at the end lasts until the end of the run.
-            for i in 0..n {
-                if self.rec.open_wait[i].is_some() {
-                    self.close_wait(i, None);
-                }
-            }
-        }
-        let mut waits = std::mem::take(&mut self.rec.waits);
-        let tasks: Vec<TaskTiming> = (0..n)
-            .map(|i| TaskTiming {
-                ready: self.ready[i],
-                start: self.start[i],
-                end: self.end[i],
-                outcome: self.outcome[i],
-                attempts: self.attempts[i],
-                slack: None,
-                waits: if full { std::mem::take(&mut waits[i]) } else { Vec::new() },
-                cause: if full { self.rec.cause[i] } else { None },
-                blocked: (full
-                    && self.outcome[i] == Outcome::NeverStarted
-                    && self.start[i].is_none())
-                .then(|| self.blocked(i)),
-            })
-            .collect();
-        let RunSummary { makespan, failed } = self.summary();
-        let mut schedule = Schedule {
-            tasks,
-            makespan,
-            critical_path: Vec::new(),
-            resources: if full { std::mem::take(&mut self.rec.usage) } else { Vec::new() },
-            trace: if full { std::mem::take(&mut self.rec.trace) } else { Vec::new() },
-            failed,
-        };
-        if full {
-            let pipeline = self.plan.pipeline;
-            schedule.critical_path = critical::path(pipeline, &schedule, &self.rec.last_child);
-            slack::fill(pipeline, &mut schedule);
-        }
-        schedule
     }
 }

@@ -1,0 +1,194 @@
+//! How a task ends and what follows from it: an attempt finishes or fails, a failed attempt is
+//! retried, a task is cancelled; then its dependents learn what happened upstream (and are
+//! judged against their `when`), its stage counts it, a fail-fast matrix or an abort cancels
+//! the rest, and a stage that never starts takes its steps with it.
+
+use super::*;
+
+impl Simulator<'_, '_> {
+    /// An attempt ended well, or a stage's last step ended.
+    pub(super) fn finish(&mut self, task: TaskIdx) {
+        let i = task.index();
+        if self.resolved[i] {
+            return; // cancelled meanwhile
+        }
+        let outcome = if self.plan.pipeline.tasks[i].children.is_empty() {
+            Outcome::Succeeded
+        } else if self.child_flags[i] & FAILED != 0 {
+            Outcome::Failed
+        } else if self.child_flags[i] & CANCELLED != 0 {
+            Outcome::Cancelled
+        } else {
+            Outcome::Succeeded
+        };
+        self.end[i] = Some(self.now);
+        self.running[i] = false;
+        self.release(task);
+        self.trace(
+            task,
+            match outcome {
+                Outcome::Succeeded => TraceKind::Finish,
+                Outcome::Failed => TraceKind::Fail,
+                _ => TraceKind::Cancel,
+            },
+        );
+        self.resolve(task, outcome);
+    }
+
+    pub(super) fn fail(&mut self, task: TaskIdx) {
+        let i = task.index();
+        if self.resolved[i] {
+            return;
+        }
+        self.end[i] = Some(self.now);
+        self.running[i] = false;
+        self.release(task);
+        self.trace(task, TraceKind::Fail);
+        if self.attempts[i] < self.plan.max_attempts[i] {
+            self.schedule_event(self.now + self.plan.retry_interval[i], Event::Retry(task));
+        } else {
+            self.resolve(task, Outcome::Failed);
+        }
+    }
+
+    pub(super) fn retry(&mut self, task: TaskIdx) {
+        if self.resolved[task.index()] {
+            return;
+        }
+        self.trace(task, TraceKind::Retry);
+        self.newly_ready.push(task);
+    }
+
+    pub(super) fn cancel(&mut self, task: TaskIdx) {
+        let i = task.index();
+        if self.resolved[i] {
+            return;
+        }
+        let running = self.start[i].is_some();
+        let children = &self.plan.pipeline.tasks[i].children;
+        if running && !children.is_empty() {
+            // A stage ends when its steps have; cancel those still due.
+            for k in 0..children.len() {
+                let child = self.plan.pipeline.tasks[i].children[k];
+                if !self.resolved[child.index()] {
+                    self.schedule_event(self.now, Event::Cancel(child));
+                }
+            }
+            return;
+        }
+        if let Some(res) = self.queued_on[i].take() {
+            self.queued_count[res.index()] -= 1;
+            self.touch(res);
+            self.close_wait(i, None);
+        }
+        if running {
+            // Running now, or between attempts; only a running attempt holds units.
+            if std::mem::replace(&mut self.running[i], false) {
+                self.release(task);
+            }
+            self.end[i] = Some(self.now);
+        } else if self.ready[i].is_none() {
+            // Judged when it becomes ready.
+            self.flags[i] |= CANCEL_REQUESTED;
+            return;
+        }
+        self.trace(task, TraceKind::Cancel);
+        self.resolve(task, Outcome::Cancelled);
+    }
+
+    /// The task is over, one way or another: tell its dependents, its stage and its matrix.
+    pub(super) fn resolve(&mut self, task: TaskIdx, outcome: Outcome) {
+        let i = task.index();
+        self.resolved[i] = true;
+        self.outcome[i] = outcome;
+        let mut passed = self.flags[i] & (FAILED | CANCELLED);
+        let failed = outcome == Outcome::Failed && !self.plan.allowed[i];
+        if failed {
+            passed |= FAILED;
+            self.failed = true;
+        }
+        if outcome == Outcome::Cancelled {
+            passed |= CANCELLED;
+        }
+
+        let plan = self.plan;
+        for &dependent in plan.dependents(i) {
+            let d = dependent.index();
+            self.flags[d] |= passed;
+            if self.full() {
+                self.rec.first_dep_done[d].get_or_insert(self.now);
+            }
+            self.pending[d] -= 1;
+            if self.pending[d] == 0 {
+                self.become_ready(dependent, StartCause::Dependency(task));
+            }
+        }
+        if let Some(parent) = plan.pipeline.tasks[i].parent {
+            let p = parent.index();
+            if !self.resolved[p] {
+                self.child_flags[p] |= passed;
+                if self.full() && self.end[i].is_some() {
+                    self.rec.last_child[p] = Some(task);
+                }
+                self.children_left[p] -= 1;
+                if self.children_left[p] == 0 {
+                    self.schedule_event(self.now, Event::Finish(parent));
+                }
+            }
+        }
+        // A stage that never starts takes its steps with it.
+        if self.start[i].is_none() && !plan.pipeline.tasks[i].children.is_empty() {
+            self.resolve_descendants(task, outcome);
+        }
+        if failed {
+            let m = plan.matrix[i];
+            if m != NO_MATRIX && plan.fail_fast[m as usize] {
+                for k in 0..plan.matrix_members(m).len() {
+                    let other = plan.matrix_members(m)[k];
+                    if other != task && !self.resolved[other.index()] {
+                        self.schedule_event(self.now, Event::Cancel(other));
+                    }
+                }
+            }
+            if plan.aborts[i] {
+                for t in 0..plan.len() {
+                    if !self.resolved[t] && plan.pipeline.tasks[t].parent.is_none() {
+                        self.schedule_event(self.now, Event::Cancel(TaskIdx(t as u32)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolves every step under a stage that never started, as the stage was.
+    pub(super) fn resolve_descendants(&mut self, stage: TaskIdx, outcome: Outcome) {
+        let plan = self.plan;
+        let mut stack = std::mem::take(&mut self.descendants);
+        stack.clear();
+        stack.extend(plan.pipeline.tasks[stage.index()].children.iter().copied());
+        while let Some(t) = stack.pop() {
+            let i = t.index();
+            if self.resolved[i] {
+                continue;
+            }
+            self.resolved[i] = true;
+            self.outcome[i] = outcome;
+            self.trace(
+                t,
+                if outcome == Outcome::Skipped { TraceKind::Skip } else { TraceKind::Cancel },
+            );
+            let passed = self.flags[i] & (FAILED | CANCELLED)
+                | if outcome == Outcome::Cancelled { CANCELLED } else { 0 };
+            for &dependent in plan.dependents(i) {
+                let d = dependent.index();
+                self.flags[d] |= passed;
+                self.pending[d] -= 1;
+                if self.pending[d] == 0 {
+                    self.become_ready(dependent, StartCause::Dependency(t));
+                }
+            }
+            stack.extend(plan.pipeline.tasks[i].children.iter().copied());
+        }
+        self.descendants = stack;
+    }
+}
