@@ -251,7 +251,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.pending.clear();
         self.pending.extend_from_slice(&plan.pending);
         self.children_left.clear();
-        self.children_left.extend(plan.pipeline.tasks.iter().map(|t| t.children.len() as u32));
+        self.children_left.extend(plan.children_start.windows(2).map(|w| w[1] - w[0]));
         refill(&mut self.ready, n, None);
         refill(&mut self.start, n, None);
         refill(&mut self.end, n, None);
@@ -496,7 +496,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
             self.trace(task, TraceKind::Acquired { resource: res, units });
         }
         self.trace(task, TraceKind::Start);
-        let children = &plan.pipeline.tasks[i].children;
+        let children = plan.children(i);
         if children.is_empty() {
             self.running[i] = true;
             let at = self.now + self.durations[i];

@@ -22,6 +22,11 @@ pub struct Plan<'p> {
     pub(super) dependents: Vec<TaskIdx>,
     /// How many dependencies (plus one for the enclosing stage's start) each task waits for.
     pub(super) pending: Vec<u32>,
+    /// Each task's stage, and each stage's steps in compressed rows: the engine reads these on
+    /// every start and end, and a model `Task` is far too large to visit that often.
+    pub(super) parent: Vec<Option<TaskIdx>>,
+    pub(super) children_start: Vec<u32>,
+    pub(super) children: Vec<TaskIdx>,
     /// The resources and units each task holds while it runs, in compressed rows, one entry
     /// per resource (several demands on one resource add up).
     pub(super) demands_start: Vec<u32>,
@@ -73,6 +78,18 @@ impl<'p> Plan<'p> {
             }
         }
         let (dependents_start, dependents) = rows(n, edges, TaskIdx);
+        let parent: Vec<Option<TaskIdx>> =
+            pipeline.tasks.iter().map(|t| t.parent.filter(|p| p.index() < n)).collect();
+        let child_pairs: Vec<(u32, u32)> = (0..n)
+            .flat_map(|i| {
+                pipeline.tasks[i]
+                    .children
+                    .iter()
+                    .filter(|c| c.index() < n)
+                    .map(move |c| (i as u32, c.0))
+            })
+            .collect();
+        let (children_start, children) = rows(n, child_pairs, TaskIdx);
 
         let r = pipeline.resources.len();
         let mut demands_start = Vec::with_capacity(n + 1);
@@ -109,6 +126,9 @@ impl<'p> Plan<'p> {
             dependents_start,
             dependents,
             pending,
+            parent,
+            children_start,
+            children,
             demands_start,
             demands,
             capacity: pipeline.resources.iter().map(|r| r.capacity).collect(),
@@ -158,6 +178,10 @@ impl<'p> Plan<'p> {
     pub(super) fn dependents(&self, task: usize) -> &[TaskIdx] {
         &self.dependents
             [self.dependents_start[task] as usize..self.dependents_start[task + 1] as usize]
+    }
+
+    pub(super) fn children(&self, task: usize) -> &[TaskIdx] {
+        &self.children[self.children_start[task] as usize..self.children_start[task + 1] as usize]
     }
 
     pub(super) fn demands(&self, task: usize) -> &[(ResourceIdx, u32)] {

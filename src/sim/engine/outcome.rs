@@ -12,7 +12,7 @@ impl Simulator<'_, '_> {
         if self.resolved[i] {
             return; // cancelled meanwhile
         }
-        let outcome = if self.plan.pipeline.tasks[i].children.is_empty() {
+        let outcome = if self.plan.children(i).is_empty() {
             Outcome::Succeeded
         } else if self.child_flags[i] & FAILED != 0 {
             Outcome::Failed
@@ -65,11 +65,11 @@ impl Simulator<'_, '_> {
             return;
         }
         let running = self.start[i].is_some();
-        let children = &self.plan.pipeline.tasks[i].children;
+        let children = self.plan.children(i);
         if running && !children.is_empty() {
             // A stage ends when its steps have; cancel those still due.
             for k in 0..children.len() {
-                let child = self.plan.pipeline.tasks[i].children[k];
+                let child = self.plan.children(i)[k];
                 if !self.resolved[child.index()] {
                     self.schedule_event(self.now, Event::Cancel(child));
                 }
@@ -123,7 +123,7 @@ impl Simulator<'_, '_> {
                 self.become_ready(dependent, StartCause::Dependency(task));
             }
         }
-        if let Some(parent) = plan.pipeline.tasks[i].parent {
+        if let Some(parent) = plan.parent[i] {
             let p = parent.index();
             if !self.resolved[p] {
                 self.child_flags[p] |= passed;
@@ -137,7 +137,7 @@ impl Simulator<'_, '_> {
             }
         }
         // A stage that never starts takes its steps with it.
-        if self.start[i].is_none() && !plan.pipeline.tasks[i].children.is_empty() {
+        if self.start[i].is_none() && !plan.children(i).is_empty() {
             self.resolve_descendants(task, outcome);
         }
         if failed {
@@ -152,7 +152,7 @@ impl Simulator<'_, '_> {
             }
             if plan.aborts[i] {
                 for t in 0..plan.len() {
-                    if !self.resolved[t] && plan.pipeline.tasks[t].parent.is_none() {
+                    if !self.resolved[t] && plan.parent[t].is_none() {
                         self.schedule_event(self.now, Event::Cancel(TaskIdx(t as u32)));
                     }
                 }
@@ -165,7 +165,7 @@ impl Simulator<'_, '_> {
         let plan = self.plan;
         let mut stack = std::mem::take(&mut self.descendants);
         stack.clear();
-        stack.extend(plan.pipeline.tasks[stage.index()].children.iter().copied());
+        stack.extend(plan.children(stage.index()).iter().copied());
         while let Some(t) = stack.pop() {
             let i = t.index();
             if self.resolved[i] {
@@ -187,7 +187,7 @@ impl Simulator<'_, '_> {
                     self.become_ready(dependent, StartCause::Dependency(t));
                 }
             }
-            stack.extend(plan.pipeline.tasks[i].children.iter().copied());
+            stack.extend(plan.children(i).iter().copied());
         }
         self.descendants = stack;
     }

@@ -50,10 +50,8 @@ impl Simulator<'_, '_> {
         else {
             return;
         };
-        let parent_start = self.plan.pipeline.tasks[i]
-            .parent
-            .and_then(|p| self.start[p.index()])
-            .unwrap_or(Millis::ZERO);
+        let parent_start =
+            self.plan.parent[i].and_then(|p| self.start[p.index()]).unwrap_or(Millis::ZERO);
         let from = first.max(parent_start);
         if self.now > from {
             self.rec.waits[i].push(Wait {
