@@ -84,6 +84,28 @@ const CANCEL_REQUESTED: u8 = 4;
 /// Where a dispatch candidate comes from: the fresh list, or a resource's queue.
 const FRESH: u32 = u32::MAX;
 
+/// Where one task is in a run.
+#[derive(Debug, Clone, Copy, Default)]
+struct TaskState {
+    ready: Option<Millis>,
+    start: Option<Millis>,
+    end: Option<Millis>,
+    /// Dependencies (and the stage's start) still awaited.
+    pending: u32,
+    /// For a stage: steps not yet over.
+    children_left: u32,
+    attempts: u32,
+    queued_on: Option<ResourceIdx>,
+    outcome: Outcome,
+    /// What happened upstream ([`FAILED`], [`CANCELLED`]) and [`CANCEL_REQUESTED`].
+    flags: u8,
+    /// For a stage: how its steps ended, as flags.
+    child_flags: u8,
+    resolved: bool,
+    /// An attempt of this task (without steps) is under way and holds its units.
+    running: bool,
+}
+
 /// Runs one plan as many times as asked.
 pub struct Simulator<'a, 'p> {
     plan: &'a Plan<'p>,
@@ -93,25 +115,12 @@ pub struct Simulator<'a, 'p> {
     now: Millis,
     sequence: u64,
     events: BinaryHeap<Reverse<(Millis, u64, Event)>>,
-    pending: Vec<u32>,
-    children_left: Vec<u32>,
-    ready: Vec<Option<Millis>>,
-    start: Vec<Option<Millis>>,
-    end: Vec<Option<Millis>>,
-    outcome: Vec<Outcome>,
-    resolved: Vec<bool>,
-    /// An attempt of this task (without steps) is under way and holds its units.
-    running: Vec<bool>,
-    attempts: Vec<u32>,
-    /// What happened upstream ([`FAILED`], [`CANCELLED`]) and [`CANCEL_REQUESTED`].
-    flags: Vec<u8>,
-    /// For a stage: how its steps ended, as flags.
-    child_flags: Vec<u8>,
+    /// Each task's run state, indexed like `Pipeline::tasks`.
+    tasks: Vec<TaskState>,
     newly_ready: Vec<TaskIdx>,
     fresh: Vec<(Key, TaskIdx)>,
     free: Vec<u32>,
     queues: Vec<BinaryHeap<Reverse<(Key, TaskIdx)>>>,
-    queued_on: Vec<Option<ResourceIdx>>,
     /// Live entries of each queue (cancelled tasks leave stale ones behind).
     queued_count: Vec<u32>,
     /// Resources given back since the last dispatch, each once.
@@ -142,22 +151,11 @@ impl<'a, 'p> Simulator<'a, 'p> {
             now: Millis::ZERO,
             sequence: 0,
             events: BinaryHeap::new(),
-            pending: Vec::new(),
-            children_left: Vec::new(),
-            ready: Vec::new(),
-            start: Vec::new(),
-            end: Vec::new(),
-            outcome: Vec::new(),
-            resolved: Vec::new(),
-            running: Vec::new(),
-            attempts: Vec::new(),
-            flags: Vec::new(),
-            child_flags: Vec::new(),
+            tasks: Vec::new(),
             newly_ready: Vec::new(),
             fresh: Vec::new(),
             free: Vec::new(),
             queues: Vec::new(),
-            queued_on: Vec::new(),
             queued_count: Vec::new(),
             released: Vec::new(),
             released_flag: Vec::new(),
@@ -182,7 +180,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
     }
 
     fn summary(&self) -> RunSummary {
-        let makespan = self.end.iter().flatten().copied().max().unwrap_or(Millis::ZERO);
+        let makespan = self.tasks.iter().filter_map(|t| t.end).max().unwrap_or(Millis::ZERO);
         RunSummary { makespan, failed: self.failed }
     }
 
@@ -209,7 +207,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.reset(detail);
 
         for i in 0..n {
-            if self.pending[i] == 0 {
+            if self.tasks[i].pending == 0 {
                 self.become_ready(TaskIdx(i as u32), StartCause::Origin);
             }
         }
@@ -248,26 +246,18 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.now = Millis::ZERO;
         self.sequence = 0;
         self.events.clear();
-        self.pending.clear();
-        self.pending.extend_from_slice(&plan.pending);
-        self.children_left.clear();
-        self.children_left.extend(plan.children_start.windows(2).map(|w| w[1] - w[0]));
-        refill(&mut self.ready, n, None);
-        refill(&mut self.start, n, None);
-        refill(&mut self.end, n, None);
-        refill(&mut self.outcome, n, Outcome::NeverStarted);
-        refill(&mut self.resolved, n, false);
-        refill(&mut self.running, n, false);
-        refill(&mut self.attempts, n, 0);
-        refill(&mut self.flags, n, 0);
-        refill(&mut self.child_flags, n, 0);
+        self.tasks.clear();
+        self.tasks.extend((0..n).map(|i| TaskState {
+            pending: plan.pending[i],
+            children_left: plan.children(i).len() as u32,
+            ..TaskState::default()
+        }));
         self.newly_ready.clear();
         self.free.clear();
         self.free.extend_from_slice(&plan.capacity);
         self.queues.truncate(r);
         self.queues.iter_mut().for_each(BinaryHeap::clear);
         self.queues.resize_with(r, BinaryHeap::new);
-        refill(&mut self.queued_on, n, None);
         refill(&mut self.queued_count, r, 0);
         self.released.clear();
         refill(&mut self.released_flag, r, false);
@@ -318,7 +308,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
     /// Everything the task waits for is over: it is judged (run, skip, cancel) at dispatch.
     fn become_ready(&mut self, task: TaskIdx, cause: StartCause) {
         let i = task.index();
-        self.ready[i] = Some(self.now);
+        self.tasks[i].ready = Some(self.now);
         if self.full() {
             self.rec.ready_cause[i] = cause;
         }
@@ -328,7 +318,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
 
     /// Whether a task that became ready runs, from its `when` and what happened upstream.
     fn runs(&self, i: usize) -> bool {
-        let flags = self.flags[i];
+        let flags = self.tasks[i].flags;
         match self.plan.when[i] {
             RunWhen::OnSuccess => flags & (FAILED | CANCELLED) == 0,
             RunWhen::OnFailure => flags & FAILED != 0,
@@ -345,11 +335,11 @@ impl<'a, 'p> Simulator<'a, 'p> {
         for k in 0..judged {
             let task = self.newly_ready[k];
             let i = task.index();
-            if self.resolved[i] {
+            if self.tasks[i].resolved {
                 continue;
             }
-            let retry = self.attempts[i] > 0;
-            if !retry && self.flags[i] & CANCEL_REQUESTED != 0 {
+            let retry = self.tasks[i].attempts > 0;
+            if !retry && self.tasks[i].flags & CANCEL_REQUESTED != 0 {
                 self.trace(task, TraceKind::Cancel);
                 self.resolve(task, Outcome::Cancelled);
             } else if !retry && !self.runs(i) {
@@ -401,7 +391,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
                     self.cursors.push(Reverse((k, t, source)));
                 }
                 // A cancelled task leaves its entry behind.
-                if self.queued_on[task.index()] != Some(ResourceIdx(source)) {
+                if self.tasks[task.index()].queued_on != Some(ResourceIdx(source)) {
                     continue;
                 }
             }
@@ -430,10 +420,10 @@ impl<'a, 'p> Simulator<'a, 'p> {
     fn wait_on(&mut self, task: TaskIdx, key: Key, res: ResourceIdx) {
         let i = task.index();
         self.requeue.push((res, key, task));
-        if self.queued_on[i] == Some(res) {
+        if self.tasks[i].queued_on == Some(res) {
             return;
         }
-        if let Some(previous) = self.queued_on[i].replace(res) {
+        if let Some(previous) = self.tasks[i].queued_on.replace(res) {
             self.queued_count[previous.index()] -= 1;
             self.touch(previous);
             self.close_wait(i, None);
@@ -463,8 +453,8 @@ impl<'a, 'p> Simulator<'a, 'p> {
 
     fn start_task(&mut self, task: TaskIdx) {
         let i = task.index();
-        let first_attempt = self.attempts[i] == 0;
-        let queued = self.queued_on[i].take();
+        let first_attempt = self.tasks[i].attempts == 0;
+        let queued = self.tasks[i].queued_on.take();
         if let Some(res) = queued {
             self.queued_count[res.index()] -= 1;
             self.touch(res);
@@ -483,9 +473,9 @@ impl<'a, 'p> Simulator<'a, 'p> {
             }
         }
         if first_attempt {
-            self.start[i] = Some(self.now);
+            self.tasks[i].start = Some(self.now);
         }
-        self.attempts[i] += 1;
+        self.tasks[i].attempts += 1;
         let plan = self.plan;
         for &(res, units) in plan.demands(i) {
             self.free[res.index()] -= units;
@@ -498,14 +488,14 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.trace(task, TraceKind::Start);
         let children = plan.children(i);
         if children.is_empty() {
-            self.running[i] = true;
+            self.tasks[i].running = true;
             let at = self.now + self.durations[i];
-            let fails = self.attempts[i] <= self.failures[i];
+            let fails = self.tasks[i].attempts <= self.failures[i];
             self.schedule_event(at, if fails { Event::Fail(task) } else { Event::Finish(task) });
         } else {
             for &child in children {
-                self.pending[child.index()] -= 1;
-                if self.pending[child.index()] == 0 {
+                self.tasks[child.index()].pending -= 1;
+                if self.tasks[child.index()].pending == 0 {
                     self.become_ready(child, StartCause::ParentStart(task));
                 }
             }

@@ -9,20 +9,20 @@ impl Simulator<'_, '_> {
     /// An attempt ended well, or a stage's last step ended.
     pub(super) fn finish(&mut self, task: TaskIdx) {
         let i = task.index();
-        if self.resolved[i] {
+        if self.tasks[i].resolved {
             return; // cancelled meanwhile
         }
         let outcome = if self.plan.children(i).is_empty() {
             Outcome::Succeeded
-        } else if self.child_flags[i] & FAILED != 0 {
+        } else if self.tasks[i].child_flags & FAILED != 0 {
             Outcome::Failed
-        } else if self.child_flags[i] & CANCELLED != 0 {
+        } else if self.tasks[i].child_flags & CANCELLED != 0 {
             Outcome::Cancelled
         } else {
             Outcome::Succeeded
         };
-        self.end[i] = Some(self.now);
-        self.running[i] = false;
+        self.tasks[i].end = Some(self.now);
+        self.tasks[i].running = false;
         self.release(task);
         self.trace(
             task,
@@ -37,14 +37,14 @@ impl Simulator<'_, '_> {
 
     pub(super) fn fail(&mut self, task: TaskIdx) {
         let i = task.index();
-        if self.resolved[i] {
+        if self.tasks[i].resolved {
             return;
         }
-        self.end[i] = Some(self.now);
-        self.running[i] = false;
+        self.tasks[i].end = Some(self.now);
+        self.tasks[i].running = false;
         self.release(task);
         self.trace(task, TraceKind::Fail);
-        if self.attempts[i] < self.plan.max_attempts[i] {
+        if self.tasks[i].attempts < self.plan.max_attempts[i] {
             self.schedule_event(self.now + self.plan.retry_interval[i], Event::Retry(task));
         } else {
             self.resolve(task, Outcome::Failed);
@@ -52,7 +52,7 @@ impl Simulator<'_, '_> {
     }
 
     pub(super) fn retry(&mut self, task: TaskIdx) {
-        if self.resolved[task.index()] {
+        if self.tasks[task.index()].resolved {
             return;
         }
         self.trace(task, TraceKind::Retry);
@@ -61,35 +61,35 @@ impl Simulator<'_, '_> {
 
     pub(super) fn cancel(&mut self, task: TaskIdx) {
         let i = task.index();
-        if self.resolved[i] {
+        if self.tasks[i].resolved {
             return;
         }
-        let running = self.start[i].is_some();
+        let running = self.tasks[i].start.is_some();
         let children = self.plan.children(i);
         if running && !children.is_empty() {
             // A stage ends when its steps have; cancel those still due.
             for k in 0..children.len() {
                 let child = self.plan.children(i)[k];
-                if !self.resolved[child.index()] {
+                if !self.tasks[child.index()].resolved {
                     self.schedule_event(self.now, Event::Cancel(child));
                 }
             }
             return;
         }
-        if let Some(res) = self.queued_on[i].take() {
+        if let Some(res) = self.tasks[i].queued_on.take() {
             self.queued_count[res.index()] -= 1;
             self.touch(res);
             self.close_wait(i, None);
         }
         if running {
             // Running now, or between attempts; only a running attempt holds units.
-            if std::mem::replace(&mut self.running[i], false) {
+            if std::mem::replace(&mut self.tasks[i].running, false) {
                 self.release(task);
             }
-            self.end[i] = Some(self.now);
-        } else if self.ready[i].is_none() {
+            self.tasks[i].end = Some(self.now);
+        } else if self.tasks[i].ready.is_none() {
             // Judged when it becomes ready.
-            self.flags[i] |= CANCEL_REQUESTED;
+            self.tasks[i].flags |= CANCEL_REQUESTED;
             return;
         }
         self.trace(task, TraceKind::Cancel);
@@ -99,9 +99,9 @@ impl Simulator<'_, '_> {
     /// The task is over, one way or another: tell its dependents, its stage and its matrix.
     pub(super) fn resolve(&mut self, task: TaskIdx, outcome: Outcome) {
         let i = task.index();
-        self.resolved[i] = true;
-        self.outcome[i] = outcome;
-        let mut passed = self.flags[i] & (FAILED | CANCELLED);
+        self.tasks[i].resolved = true;
+        self.tasks[i].outcome = outcome;
+        let mut passed = self.tasks[i].flags & (FAILED | CANCELLED);
         let failed = outcome == Outcome::Failed && !self.plan.allowed[i];
         if failed {
             passed |= FAILED;
@@ -114,30 +114,30 @@ impl Simulator<'_, '_> {
         let plan = self.plan;
         for &dependent in plan.dependents(i) {
             let d = dependent.index();
-            self.flags[d] |= passed;
+            self.tasks[d].flags |= passed;
             if self.full() {
                 self.rec.first_dep_done[d].get_or_insert(self.now);
             }
-            self.pending[d] -= 1;
-            if self.pending[d] == 0 {
+            self.tasks[d].pending -= 1;
+            if self.tasks[d].pending == 0 {
                 self.become_ready(dependent, StartCause::Dependency(task));
             }
         }
         if let Some(parent) = plan.parent[i] {
             let p = parent.index();
-            if !self.resolved[p] {
-                self.child_flags[p] |= passed;
-                if self.full() && self.end[i].is_some() {
+            if !self.tasks[p].resolved {
+                self.tasks[p].child_flags |= passed;
+                if self.full() && self.tasks[i].end.is_some() {
                     self.rec.last_child[p] = Some(task);
                 }
-                self.children_left[p] -= 1;
-                if self.children_left[p] == 0 {
+                self.tasks[p].children_left -= 1;
+                if self.tasks[p].children_left == 0 {
                     self.schedule_event(self.now, Event::Finish(parent));
                 }
             }
         }
         // A stage that never starts takes its steps with it.
-        if self.start[i].is_none() && !plan.children(i).is_empty() {
+        if self.tasks[i].start.is_none() && !plan.children(i).is_empty() {
             self.resolve_descendants(task, outcome);
         }
         if failed {
@@ -145,14 +145,14 @@ impl Simulator<'_, '_> {
             if m != NO_MATRIX && plan.fail_fast[m as usize] {
                 for k in 0..plan.matrix_members(m).len() {
                     let other = plan.matrix_members(m)[k];
-                    if other != task && !self.resolved[other.index()] {
+                    if other != task && !self.tasks[other.index()].resolved {
                         self.schedule_event(self.now, Event::Cancel(other));
                     }
                 }
             }
             if plan.aborts[i] {
                 for t in 0..plan.len() {
-                    if !self.resolved[t] && plan.parent[t].is_none() {
+                    if !self.tasks[t].resolved && plan.parent[t].is_none() {
                         self.schedule_event(self.now, Event::Cancel(TaskIdx(t as u32)));
                     }
                 }
@@ -168,22 +168,22 @@ impl Simulator<'_, '_> {
         stack.extend(plan.children(stage.index()).iter().copied());
         while let Some(t) = stack.pop() {
             let i = t.index();
-            if self.resolved[i] {
+            if self.tasks[i].resolved {
                 continue;
             }
-            self.resolved[i] = true;
-            self.outcome[i] = outcome;
+            self.tasks[i].resolved = true;
+            self.tasks[i].outcome = outcome;
             self.trace(
                 t,
                 if outcome == Outcome::Skipped { TraceKind::Skip } else { TraceKind::Cancel },
             );
-            let passed = self.flags[i] & (FAILED | CANCELLED)
+            let passed = self.tasks[i].flags & (FAILED | CANCELLED)
                 | if outcome == Outcome::Cancelled { CANCELLED } else { 0 };
             for &dependent in plan.dependents(i) {
                 let d = dependent.index();
-                self.flags[d] |= passed;
-                self.pending[d] -= 1;
-                if self.pending[d] == 0 {
+                self.tasks[d].flags |= passed;
+                self.tasks[d].pending -= 1;
+                if self.tasks[d].pending == 0 {
                     self.become_ready(dependent, StartCause::Dependency(t));
                 }
             }

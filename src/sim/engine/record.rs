@@ -51,7 +51,7 @@ impl Simulator<'_, '_> {
             return;
         };
         let parent_start =
-            self.plan.parent[i].and_then(|p| self.start[p.index()]).unwrap_or(Millis::ZERO);
+            self.plan.parent[i].and_then(|p| self.tasks[p.index()].start).unwrap_or(Millis::ZERO);
         let from = first.max(parent_start);
         if self.now > from {
             self.rec.waits[i].push(Wait {
@@ -91,12 +91,12 @@ impl Simulator<'_, '_> {
     /// Why a task that should have run never started.
     pub(super) fn blocked(&self, i: usize) -> Blocked {
         let pipeline = self.plan.pipeline;
-        if let Some(res) = self.queued_on[i] {
+        if let Some(res) = self.tasks[i].queued_on {
             let mut holders = self.rec.holders[res.index()].clone();
             holders.sort_unstable();
             Blocked::Resource { resource: res, holders }
         } else if let Some(on) = pipeline.tasks[i].deps.iter().filter_map(|d| d.target).find(|t| {
-            t.index() != i && t.index() < self.resolved.len() && !self.resolved[t.index()]
+            t.index() != i && t.index() < self.tasks.len() && !self.tasks[t.index()].resolved
         }) {
             Blocked::Dependency { on }
         } else if let Some(parent) = pipeline.tasks[i].parent {
@@ -122,17 +122,17 @@ impl Simulator<'_, '_> {
         let mut waits = std::mem::take(&mut self.rec.waits);
         let tasks: Vec<TaskTiming> = (0..n)
             .map(|i| TaskTiming {
-                ready: self.ready[i],
-                start: self.start[i],
-                end: self.end[i],
-                outcome: self.outcome[i],
-                attempts: self.attempts[i],
+                ready: self.tasks[i].ready,
+                start: self.tasks[i].start,
+                end: self.tasks[i].end,
+                outcome: self.tasks[i].outcome,
+                attempts: self.tasks[i].attempts,
                 slack: None,
                 waits: if full { std::mem::take(&mut waits[i]) } else { Vec::new() },
                 cause: if full { self.rec.cause[i] } else { None },
                 blocked: (full
-                    && self.outcome[i] == Outcome::NeverStarted
-                    && self.start[i].is_none())
+                    && self.tasks[i].outcome == Outcome::NeverStarted
+                    && self.tasks[i].start.is_none())
                 .then(|| self.blocked(i)),
             })
             .collect();
