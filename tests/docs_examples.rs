@@ -4,6 +4,7 @@
 
 use pipescope::dialect::Dialect;
 use pipescope::duration::clock;
+use pipescope::sim::Outcome;
 use pipescope::{AnalyzeOptions, analyze};
 
 fn check_page(doc: &str, dialect: Dialect) -> usize {
@@ -25,6 +26,7 @@ fn check_page(doc: &str, dialect: Dialect) -> usize {
             .zip(&analysis.schedule.tasks)
             .map(|(task, t)| match (t.start, t.end) {
                 (Some(s), Some(e)) => format!("{} {}–{}", task.id, clock(s), clock(e)),
+                _ if t.outcome == Outcome::Skipped => format!("{} skipped", task.id),
                 _ => format!("{} never", task.id),
             })
             .collect();
