@@ -10,7 +10,9 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::fields::{self, check_keys, wrong_type};
 use crate::duration::{DurationSpec, Millis};
 use crate::lint::rules::{
-    ignored_setting::IGNORED_SETTING, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
+    ignored_setting::IGNORED_SETTING,
+    invalid_value::INVALID_VALUE,
+    missing_field::{self, MISSING_FIELD},
     unknown_key::UNKNOWN_KEY,
 };
 use crate::model::{
@@ -66,11 +68,9 @@ pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
     };
     match documents.docs.iter().find(|d| !d.is_null()) {
         Some(root) => lowering.root(root),
-        None if lowering.diagnostics.is_empty() => lowering.diagnostics.push(Diagnostic::new(
-            &MISSING_FIELD,
-            Span::default(),
-            "the file is empty; a pipeline starts with `pipeline:`",
-        )),
+        None if lowering.diagnostics.is_empty() => lowering
+            .diagnostics
+            .push(missing_field::empty_file("a pipeline starts with `pipeline:`")),
         None => {}
     }
     lowering.resolve_dependencies();
@@ -141,10 +141,10 @@ impl Lowering {
                 let items = fields::list(stages, "`stages`", &mut self.diagnostics);
                 self.list(items, ListKind::Stages, None, "");
             }
-            None => self.diagnostics.push(Diagnostic::new(
-                &MISSING_FIELD,
+            None => self.diagnostics.push(missing_field::nothing_to_run(
                 key_span(root, "pipeline"),
-                "`pipeline` has no `stages:`, so there is nothing to run",
+                "`pipeline`",
+                "stages:",
             )),
         }
     }
@@ -493,12 +493,8 @@ impl Lowering {
         let made_up = || format!("{what}-{}", position + 1);
         let Some(id_node) = body.get("id") else {
             self.diagnostics.push(
-                Diagnostic::new(
-                    &MISSING_FIELD,
-                    key.span,
-                    format!("this {what} has no `id`; it is called `{}` here", made_up()),
-                )
-                .with_help("add `id: <name>`; other items refer to it by this id"),
+                missing_field::no_id(key.span, what, "id", &made_up())
+                    .with_help("add `id: <name>`; other items refer to it by this id"),
             );
             return (made_up(), key.span);
         };

@@ -8,8 +8,11 @@ use std::collections::HashMap;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::ci;
 use crate::lint::rules::{
-    duplicate_needs, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
-    not_simulated::NOT_SIMULATED, unknown_needs,
+    duplicate_needs,
+    invalid_value::INVALID_VALUE,
+    missing_field::{self, MISSING_FIELD},
+    not_simulated::NOT_SIMULATED,
+    unknown_needs,
 };
 use crate::model::Format;
 use crate::span::Span;
@@ -21,11 +24,7 @@ use super::matrix::MAX_COMBINATIONS;
 // The workflow ----------------------------------------------------------------------------------
 
 pub fn empty_file() -> Diagnostic {
-    Diagnostic::new(
-        &MISSING_FIELD,
-        Span::default(),
-        "the file is empty; a workflow has `on:` and `jobs:`",
-    )
+    missing_field::empty_file("a workflow has `on:` and `jobs:`")
 }
 
 pub fn no_on(span: Span) -> Diagnostic {
@@ -35,7 +34,7 @@ pub fn no_on(span: Span) -> Diagnostic {
 }
 
 pub fn no_jobs(span: Span) -> Diagnostic {
-    Diagnostic::new(&MISSING_FIELD, span, "the workflow has no `jobs:`, so there is nothing to run")
+    missing_field::nothing_to_run(span, "the workflow", "jobs:")
 }
 
 pub fn workflow_concurrency(span: Span, group: &str) -> Diagnostic {

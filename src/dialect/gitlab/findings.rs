@@ -7,8 +7,11 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::{
-    ignored_setting::IGNORED_SETTING, invalid_duration::INVALID_DURATION,
-    invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD, not_simulated::NOT_SIMULATED,
+    ignored_setting::IGNORED_SETTING,
+    invalid_duration::INVALID_DURATION,
+    invalid_value::INVALID_VALUE,
+    missing_field::{self, MISSING_FIELD},
+    not_simulated::NOT_SIMULATED,
 };
 use crate::model::ManualGate;
 use crate::span::Span;
@@ -32,11 +35,7 @@ pub fn spec_not_a_header(span: Span) -> Diagnostic {
 }
 
 pub fn empty_file() -> Diagnostic {
-    Diagnostic::new(
-        &MISSING_FIELD,
-        Span::default(),
-        "the file is empty; a GitLab pipeline has jobs with a `script`",
-    )
+    missing_field::empty_file("a GitLab pipeline has jobs with a `script`")
 }
 
 /// A configuration without jobs: they may come from included files, or it has only

@@ -5,7 +5,9 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::fields::{self, check_keys, wrong_type};
 use crate::duration::{self, Millis};
 use crate::lint::rules::{
-    external_template, invalid_duration, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
+    external_template, invalid_duration,
+    invalid_value::INVALID_VALUE,
+    missing_field::{self, MISSING_FIELD},
 };
 use crate::model::{DurationSource, Note};
 use crate::span::Span;
@@ -265,16 +267,9 @@ impl Parser<'_> {
                     .map(ids::value_part)
                     .filter(|s| !s.is_empty())
                     .unwrap_or_else(|| what.replace(' ', "-"));
-                self.report(
-                    Diagnostic::new(
-                        &MISSING_FIELD,
-                        key,
-                        format!("this {what} has no `identifier`; it is called `{made_up}` here"),
-                    )
-                    .with_help(
-                        "Harness requires an `identifier` on every stage, step and step group",
-                    ),
-                );
+                self.report(missing_field::no_id(key, what, "identifier", &made_up).with_help(
+                    "Harness requires an `identifier` on every stage, step and step group",
+                ));
                 Identity { id: made_up, span: key, name }
             }
         }

@@ -27,7 +27,7 @@ mod semantics;
 pub mod strategy;
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::rules::missing_field::MISSING_FIELD;
+use crate::lint::rules::missing_field;
 use crate::model::Pipeline;
 use crate::span::Span;
 use crate::yaml::{self, Node};
@@ -84,11 +84,8 @@ pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
         Some(root) => parse::document(root, &mut diagnostics),
         None => {
             if diagnostics.is_empty() {
-                diagnostics.push(Diagnostic::new(
-                    &MISSING_FIELD,
-                    Span::default(),
-                    "the file is empty; a Harness pipeline starts with `pipeline:`",
-                ));
+                diagnostics
+                    .push(missing_field::empty_file("a Harness pipeline starts with `pipeline:`"));
             }
             ir::Document::default()
         }

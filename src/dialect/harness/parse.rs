@@ -7,8 +7,13 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::fields::{self, check_keys, wrong_type};
 use crate::lint::rules::{
-    external_template, ignored_setting::IGNORED_SETTING, invalid_value::INVALID_VALUE,
-    missing_field::MISSING_FIELD, not_a_pipeline, unknown_key::UNKNOWN_KEY, wrong_type::WRONG_TYPE,
+    external_template,
+    ignored_setting::IGNORED_SETTING,
+    invalid_value::INVALID_VALUE,
+    missing_field::{self, MISSING_FIELD},
+    not_a_pipeline,
+    unknown_key::UNKNOWN_KEY,
+    wrong_type::WRONG_TYPE,
 };
 use crate::yaml::Node;
 
@@ -129,11 +134,8 @@ impl Parser<'_> {
         check_keys(template, TEMPLATE_KEYS, "`template`", self.out);
         let kind = template.get("type").and_then(Node::as_str).unwrap_or("");
         let Some(spec) = template.get("spec") else {
-            self.report(Diagnostic::new(
-                &MISSING_FIELD,
-                key_span(template, "type").unwrap_or(template.span),
-                "the template has no `spec:`, so there is nothing to run",
-            ));
+            let span = key_span(template, "type").unwrap_or(template.span);
+            self.report(missing_field::nothing_to_run(span, "the template", "spec:"));
             return;
         };
         let name = template.get("name").and_then(Node::as_str).map(str::to_string);
@@ -206,11 +208,7 @@ impl Parser<'_> {
                 let span = key_span(body, "identifier")
                     .or_else(|| key_span(body, "name"))
                     .unwrap_or(body.span);
-                self.report(Diagnostic::new(
-                    &MISSING_FIELD,
-                    span,
-                    "the pipeline has no `stages:`, so there is nothing to run",
-                ));
+                self.report(missing_field::nothing_to_run(span, "the pipeline", "stages:"));
             }
         }
     }

@@ -4,7 +4,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::fields::{self, check_keys, wrong_type};
 use crate::lint::rules::{
-    ignored_setting::IGNORED_SETTING, invalid_value::INVALID_VALUE, missing_field::MISSING_FIELD,
+    ignored_setting::IGNORED_SETTING,
+    invalid_value::INVALID_VALUE,
+    missing_field::{self, MISSING_FIELD},
     unknown_key,
 };
 use crate::model::Condition;
@@ -21,10 +23,8 @@ pub fn read(text: &str) -> (Process, Vec<Diagnostic>) {
     let mut process = Process::default();
     match documents.docs.iter().find(|d| !d.is_null()) {
         Some(root) => yaml_process(root, &mut process, &mut diagnostics),
-        None if diagnostics.is_empty() => diagnostics.push(Diagnostic::new(
-            &MISSING_FIELD,
-            Span::default(),
-            "the file is empty; a deployment process starts with `deployment_process:`",
+        None if diagnostics.is_empty() => diagnostics.push(missing_field::empty_file(
+            "a deployment process starts with `deployment_process:`",
         )),
         None => {}
     }
@@ -68,11 +68,7 @@ fn yaml_process(root: &Node, process: &mut Process, out: &mut Vec<Diagnostic>) {
         process.max_parallelism = positive(p.as_str(), p.span, "`max_parallelism`", out);
     }
     let Some(steps) = body.get("steps") else {
-        out.push(Diagnostic::new(
-            &MISSING_FIELD,
-            body.span,
-            "`deployment_process` has no `steps:`, so there is nothing to run",
-        ));
+        out.push(missing_field::nothing_to_run(body.span, "`deployment_process`", "steps:"));
         return;
     };
     for (position, item) in fields::list(steps, "`steps`", out).iter().enumerate() {
@@ -131,11 +127,7 @@ fn yaml_id(
         Some((id, span)) => (slug(id), span),
         None => {
             let made_up = format!("{what}-{}", position + 1);
-            out.push(Diagnostic::new(
-                &MISSING_FIELD,
-                key.span,
-                format!("this {what} has no `id`; it is called `{made_up}` here"),
-            ));
+            out.push(missing_field::no_id(key.span, what, "id", &made_up));
             (made_up, key.span)
         }
     }
