@@ -138,9 +138,8 @@ pipeline:
               - step: {identifier: undo, type: ShellScript}
 "#,
         expect![[r#"
-            ! info PS201 `when` (pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes") is not evaluated: it is assumed to run
+            ! info PS201 `when` (pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes") is not evaluated: its condition is assumed to hold
             ! info PS201 `failureStrategies` (roll back) are not evaluated: every task is assumed to succeed
-            ! info PS201 `when` (stageStatus: Success) is not evaluated: it is assumed to run
             deploy 0:00–1:00
               # when: pipelineStatus: Success; condition: <+pipeline.variables.go> == "yes"
               # failureStrategies: roll back
@@ -164,7 +163,7 @@ pipeline:
         identifier: deploy
         type: Custom
         strategy: {repeat: {items: [a, b, c]}}
-        when: {pipelineStatus: Success}
+        when: {pipelineStatus: Success, condition: <+pipeline.variables.go> == "yes"}
         failureStrategies:
           - onFailure: {errors: [AllErrors], action: {type: Abort}}
         spec:
@@ -182,7 +181,7 @@ pipeline:
     assert_eq!(
         found,
         [
-            "`when` (pipelineStatus: Success) is not evaluated: it is assumed to run",
+            "`when` (pipelineStatus: Success; condition: <+pipeline.variables.go> == \"yes\") is not evaluated: its condition is assumed to hold",
             "`failureStrategies` (abort) are not evaluated: every task is assumed to succeed",
         ]
     );
@@ -1329,12 +1328,12 @@ step "deploy" {
         .filter(|d| matches!(d.code(), "PS201" | "PS204"))
         .map(|d| format!("{} {}", d.code(), d.message))
         .collect();
-    // Three targets run each action, but each setting is one place in the file.
+    // Three targets run each action, but each setting is one place in the file. The `Always`
+    // run condition is applied by the simulation, so it is not among what is not evaluated.
     assert_eq!(
         lines,
         [
             "PS204 the manual intervention `deploy` runs in parallel with `build`: they go on while it waits for approval",
-            "PS201 `condition` (Always) is not evaluated: the step is assumed to run",
             "PS201 `environments` (prod) is not evaluated: the step is assumed to run in the environment deployed to",
             "PS201 the action is disabled: Octopus skips it; it is shown taking no time",
         ]

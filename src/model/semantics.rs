@@ -205,3 +205,20 @@ pub enum Format {
     Harness,
     Octopus,
 }
+
+/// The run condition a GitHub `if:` sets when it is exactly a status-check function (GitHub
+/// adds `success()` to any other expression, which is the default): the reader applies it as
+/// `Task::when`, and lint knows it needs no evaluating.
+pub fn github_status_check(expression: &str) -> Option<RunWhen> {
+    let text = expression.trim();
+    let text = match text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")) {
+        Some(inner) => inner.trim(),
+        None => text,
+    };
+    match text.replace(' ', "").as_str() {
+        "always()" | "!cancelled()" => Some(RunWhen::Always),
+        "failure()" => Some(RunWhen::OnFailure),
+        "success()" => Some(RunWhen::OnSuccess),
+        _ => None,
+    }
+}

@@ -6,7 +6,9 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::wrong_type;
 use crate::duration::Millis;
-use crate::model::{AllowFailure, Condition, ConditionKind, FailurePolicy, Note, RunWhen, Task};
+use crate::model::{
+    AllowFailure, Condition, ConditionKind, FailurePolicy, Note, RunWhen, Task, github_status_check,
+};
 use crate::yaml::{Node, ScalarKind};
 
 use super::shared_rules;
@@ -27,7 +29,7 @@ impl Semantics {
             text: ci::flow(c),
             span: c.span,
         });
-        let when = condition.as_ref().and_then(|c| status_check(&c.text));
+        let when = condition.as_ref().and_then(|c| github_status_check(&c.text));
         let failure = body
             .get("continue-on-error")
             .and_then(|c| Some((c, allow_failure(c, out)?)))
@@ -65,22 +67,6 @@ fn allow_failure(node: &Node, out: &mut Vec<Diagnostic>) -> Option<AllowFailure>
             out.push(wrong_type(node, "`continue-on-error`", "`true`, `false` or an expression"));
             None
         }
-    }
-}
-
-/// The run condition an `if:` that is exactly a status-check function sets (GitHub adds
-/// `success()` to any other expression, which is the default).
-fn status_check(expression: &str) -> Option<RunWhen> {
-    let text = expression.trim();
-    let text = match text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")) {
-        Some(inner) => inner.trim(),
-        None => text,
-    };
-    match text.replace(' ', "").as_str() {
-        "always()" | "!cancelled()" => Some(RunWhen::Always),
-        "failure()" => Some(RunWhen::OnFailure),
-        "success()" => Some(RunWhen::OnSuccess),
-        _ => None,
     }
 }
 

@@ -2,24 +2,26 @@ use std::collections::HashSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::declare_rule;
-use crate::model::{ConditionKind, Format, Pipeline, TaskIdx, TaskKind};
+use crate::model::{ConditionKind, Format, Pipeline, TaskIdx, TaskKind, github_status_check};
 use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
     /// Points at a condition or failure setting that the file carries but the simulation does
-    /// not evaluate: Harness `when` and `failureStrategies`, Octopus step `condition`s and the
-    /// environments, channels or tenants a step is scoped to, GitHub Actions `if:` on jobs
-    /// (and, once per file, on steps), GitLab CI `rules`, `only`, `except` and
-    /// `workflow: rules`. The setting is kept on the task as a typed, unevaluated condition or
-    /// failure policy (the model's `conditions`, `when` and `failure`), shown beside it in the
-    /// timeline, and reported here once.
+    /// not evaluate: the condition of a Harness `when` and `failureStrategies`, Octopus
+    /// variable conditions and the environments, channels or tenants a step is scoped to,
+    /// GitHub Actions `if:` expressions on jobs (and, once per file, on steps), GitLab CI
+    /// `rules`, `only`, `except` and `workflow: rules`. The setting is kept on the task as a
+    /// typed, unevaluated condition or failure policy (the model's `conditions` and `failure`),
+    /// shown beside it in the timeline, and reported here once. Run conditions on what happened
+    /// before (`if: failure()`, `when: always`, Harness `pipelineStatus`, Octopus `Failure`)
+    /// are not reported: the simulation applies them.
     ///
     /// ## Why is this bad?
-    /// It is not bad in itself: the timeline assumes that every task runs and succeeds. When a
-    /// condition would skip a stage, or a failure strategy would retry or roll back, the real
-    /// run differs from the one shown. Conditions depend on the event, the branch, changed
-    /// files and earlier results, which a file alone does not say.
+    /// It is not bad in itself: the timeline is a run in which every condition holds and every
+    /// task succeeds. When a condition would skip a stage, or a failure strategy would retry or
+    /// roll back, the real run differs from the one shown. Conditions depend on the event, the
+    /// branch, changed files and earlier results, which a file alone does not say.
     ///
     /// ## Example
     /// ```yaml
@@ -58,7 +60,10 @@ fn check(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
 fn harness(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
     let mut seen: HashSet<Span> = HashSet::new();
     for (i, task) in pipeline.tasks.iter().enumerate() {
-        let when = task.when_span.filter(|&span| seen.insert(span));
+        // The status part of `when` is a run condition the simulation applies (`Task::when`);
+        // only a JEXL condition is left unevaluated.
+        let has_condition = task.conditions.iter().any(|c| c.kind == ConditionKind::HarnessWhen);
+        let when = task.when_span.filter(|&span| has_condition && seen.insert(span));
         let failure = task.failure.span.filter(|&span| seen.insert(span));
         if when.is_none() && failure.is_none() {
             continue;
@@ -72,7 +77,7 @@ fn harness(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(
                 &NOT_EVALUATED,
                 span,
-                format!("`when` ({text}) is not evaluated: it is assumed to run"),
+                format!("`when` ({text}) is not evaluated: its condition is assumed to hold"),
             ));
         }
         if let Some(span) = failure {
@@ -106,7 +111,7 @@ fn one_line(text: &str) -> String {
 /// setting sits on every task that stands for it (one per target), so each place is reported
 /// once.
 fn octopus(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
-    use crate::model::{ConditionKind, RunWhen};
+    use crate::model::ConditionKind;
     use crate::span::Span;
     use std::collections::BTreeSet;
 
@@ -136,17 +141,8 @@ fn octopus(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
                 _ => {}
             }
         }
-        // A variable condition is reported above, at the same place as its run condition.
-        let when_span = task.when_span.filter(|&span| {
-            !task
-                .conditions
-                .iter()
-                .any(|c| c.kind == ConditionKind::OctopusVariable && c.span == span)
-        });
-        if let Some(span) = when_span {
-            let what = if task.when == RunWhen::OnFailure { "Failure" } else { "Always" };
-            report(span, octopus_condition(what));
-        }
+        // `Failure` and `Always` are run conditions the simulation applies (`Task::when`); only
+        // a variable's value is unknown, and it is reported above.
         for note in task.notes.iter().filter(|n| n.key == "is_disabled") {
             report(
                 note.span,
@@ -174,7 +170,12 @@ fn github(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
         if job.is_some_and(|j| repeated.contains(&j)) {
             continue;
         }
-        for condition in task.conditions.iter().filter(|c| c.kind == ConditionKind::GithubIf) {
+        // An `if:` that is only a status check (`always()`, `failure()`) is applied through
+        // `Task::when`: only other expressions are left unevaluated.
+        let unevaluated = |c: &&crate::model::Condition| {
+            c.kind == ConditionKind::GithubIf && github_status_check(&c.text).is_none()
+        };
+        for condition in task.conditions.iter().filter(unevaluated) {
             if task.kind != TaskKind::Job {
                 steps.push(condition.span);
                 continue;
