@@ -234,6 +234,8 @@ pub enum Unfinished<'a> {
     Unexplained,
     /// A stage that started, some of whose steps never start.
     NeverEnds,
+    /// It did not run because its stage (or job) did not.
+    SkippedWithStage { stage: TaskRef<'a> },
     /// It did not run: something it waits for failed or was cancelled (it runs on success).
     SkippedAfterFailure,
     /// It did not run: it runs only when something it waits for fails, and nothing did.
@@ -288,6 +290,9 @@ impl Display for Unfinished<'_> {
             }
             Unfinished::Unexplained => f.write_str("never starts"),
             Unfinished::NeverEnds => f.write_str("never ends: some of its steps never start"),
+            Unfinished::SkippedWithStage { stage } => {
+                write!(f, "skipped: {stage}, which it is part of, was skipped")
+            }
             Unfinished::SkippedAfterFailure => {
                 f.write_str("skipped: something it waits for failed or was cancelled")
             }
@@ -361,7 +366,14 @@ pub fn unfinished<'a>(
     task: TaskIdx,
 ) -> Option<Unfinished<'a>> {
     let timing = schedule.timing(task);
+    let parent = pipeline.task(task).parent;
     match timing.outcome {
+        Outcome::Skipped
+            if parent.is_some_and(|p| schedule.timing(p).outcome == Outcome::Skipped) =>
+        {
+            let stage = TaskRef::new(pipeline, parent.expect("checked above"));
+            return Some(Unfinished::SkippedWithStage { stage });
+        }
         Outcome::Skipped if pipeline.task(task).when == RunWhen::OnFailure => {
             return Some(Unfinished::SkippedWithoutFailure);
         }

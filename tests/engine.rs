@@ -367,6 +367,27 @@ fn slack_is_zero_on_the_critical_path_and_counts_resource_hand_overs() {
 }
 
 #[test]
+fn the_critical_path_and_slack_run_through_a_skipped_task() {
+    let mut p = read(
+        "pipeline:
+  stages:
+    - stage: {id: compile, duration: 2m}
+    - stage: {id: page, duration: 1m}
+    - stage: {id: package, duration: 3m}
+    - stage: {id: docs, duration: 1m}
+",
+    );
+    let page = idx(&p, "page").index();
+    p.tasks[page].when = RunWhen::OnFailure;
+    let s = run(&p, &[]);
+    let path: Vec<&str> = s.critical_path.iter().map(|&t| p.task(t).id.as_str()).collect();
+    assert_eq!(path, ["compile", "package", "docs"]);
+    for id in ["compile", "package", "docs"] {
+        assert_eq!(s.timing(idx(&p, id)).slack, Some(Millis::ZERO), "{id}");
+    }
+}
+
+#[test]
 fn overrides_of_the_wrong_length_are_errors() {
     let p = read(RELEASE);
     let plan = Plan::new(&p, Policy::Fifo).unwrap();

@@ -422,7 +422,6 @@ jobs:
 "#,
         expect![[r#"
             ! info PS201 the condition of `deploy` is not evaluated; the job is assumed to run
-            ! info PS201 1 step condition (`if:`) is not evaluated; every step is assumed to run
             call 0:00–1:00~
               # uses: ./.github/workflows/build.yml: a reusable workflow, simulated as one task (its jobs are not read)
             deploy 1:00–2:00
@@ -665,29 +664,35 @@ jobs:
     steps:
       - {run: a, if: always()}
       - {run: b, if: failure()}
+      - {run: c, if: "matrix.os == 'linux'"}
   lint:
     runs-on: ubuntu-latest
-    steps: [{run: l, if: success()}]
+    steps: [{run: l, if: success()}, {run: m, if: github.ref == 'refs/heads/main'}]
 "#,
         &AnalyzeOptions::default(),
         expect![[r#"
             ! info PS201 the condition of `test` is not evaluated; the job is assumed to run
-            ! info PS201 3 step conditions (`if:`) are not evaluated; every step is assumed to run
-            test (linux, 1) 0:00–1:00
+            ! info PS201 2 step conditions (`if:`) are not evaluated; every step is assumed to run
+            test (linux, 1) 0:00–2:00
               test (linux, 1)/1 0:00–1:00~ «a»
               test (linux, 1)/2 never~ «b» (skipped: it runs only when something before it fails)
-            test (linux, 2) 0:00–1:00
+              test (linux, 1)/3 1:00–2:00~ «c»
+            test (linux, 2) 0:00–2:00
               test (linux, 2)/1 0:00–1:00~ «a»
               test (linux, 2)/2 never~ «b» (skipped: it runs only when something before it fails)
-            test (mac, 1) 0:00–1:00
+              test (linux, 2)/3 1:00–2:00~ «c»
+            test (mac, 1) 0:00–2:00
               test (mac, 1)/1 0:00–1:00~ «a»
               test (mac, 1)/2 never~ «b» (skipped: it runs only when something before it fails)
-            test (mac, 2) 0:00–1:00
+              test (mac, 1)/3 1:00–2:00~ «c»
+            test (mac, 2) 0:00–2:00
               test (mac, 2)/1 0:00–1:00~ «a»
               test (mac, 2)/2 never~ «b» (skipped: it runs only when something before it fails)
-            lint 0:00–1:00
+              test (mac, 2)/3 1:00–2:00~ «c»
+            lint 0:00–2:00
               lint/1 0:00–1:00~ «l»
-            makespan 1m · critical test (linux, 1) → test (linux, 1)/1
+              lint/2 1:00–2:00~ «m»
+            makespan 2m · critical test (linux, 1) → test (linux, 1)/1 → test (linux, 1)/3
         "#]],
     );
 }

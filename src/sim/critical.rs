@@ -30,6 +30,8 @@ pub(super) fn path(
     // Each task is visited at most once at its end and once at its start.
     for _ in 0..=2 * pipeline.tasks.len() {
         at = match at {
+            // A skipped task took no time: the path goes on through what made it due.
+            At::End(task) if schedule.tasks[task.index()].start.is_none() => At::Start(task),
             At::End(task) => {
                 path.push(task);
                 match last_child[task.index()] {

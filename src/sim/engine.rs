@@ -344,6 +344,10 @@ impl<'a, 'p> Simulator<'a, 'p> {
                 self.resolve(task, Outcome::Cancelled);
             } else if !retry && !self.runs(i) {
                 self.trace(task, TraceKind::Skip);
+                if self.full() {
+                    // What made it due is what the tasks after it wait on, through it.
+                    self.rec.cause[i] = Some(self.rec.ready_cause[i]);
+                }
                 self.resolve(task, Outcome::Skipped);
             } else {
                 if !retry && self.full() {

@@ -61,7 +61,7 @@ pub struct TaskTiming {
     pub slack: Option<Millis>,
     /// The intervals it spent waiting, in time order.
     pub waits: Vec<Wait>,
-    /// Why it started exactly when it did.
+    /// Why it started exactly when it did (for a skipped task, why it was due then).
     pub cause: Option<StartCause>,
     /// Why it never started, when it did not.
     pub blocked: Option<Blocked>,

@@ -6,7 +6,7 @@
 //! before its steps. A task's slack is its latest end minus its end; it is critical when that
 //! is zero. Resource hand-overs are what a longest path over dependencies alone would miss.
 
-use super::schedule::{Schedule, StartCause};
+use super::schedule::{Outcome, Schedule, StartCause};
 use crate::duration::Millis;
 use crate::model::Pipeline;
 
@@ -19,6 +19,10 @@ pub(super) fn fill(pipeline: &Pipeline, schedule: &mut Schedule) {
     let start = |i: usize| 2 * i;
     let end = |i: usize| 2 * i + 1;
     let mut edges: Vec<(usize, usize, u64)> = Vec::with_capacity(3 * n);
+    // A task that did not run passes on what it waited for: through it, its dependents wait for
+    // its own dependencies (and its stage's start).
+    let mut through: Vec<usize> = Vec::new();
+    let mut seen: Vec<u32> = vec![u32::MAX; n];
     for (i, task) in pipeline.tasks.iter().enumerate().take(n) {
         if !ran(i) {
             continue;
@@ -34,10 +38,19 @@ pub(super) fn fill(pipeline: &Pipeline, schedule: &mut Schedule) {
                 edges.push((end(child.index()), end(i), 0));
             }
         }
-        for dep in &task.deps {
-            if let Some(d) = dep.target.filter(|d| d.index() < n && d.index() != i) {
-                if ran(d.index()) {
-                    edges.push((end(d.index()), start(i), 0));
+        through.clear();
+        through.extend(task.deps.iter().filter_map(|d| d.target).map(|d| d.index()));
+        while let Some(d) = through.pop() {
+            if d >= n || d == i || std::mem::replace(&mut seen[d], i as u32) == i as u32 {
+                continue;
+            }
+            if ran(d) {
+                edges.push((end(d), start(i), 0));
+            } else if schedule.tasks[d].outcome == Outcome::Skipped {
+                let skipped = &pipeline.tasks[d];
+                through.extend(skipped.deps.iter().filter_map(|x| x.target).map(|x| x.index()));
+                if let Some(p) = skipped.parent.filter(|p| p.index() < n && ran(p.index())) {
+                    edges.push((start(p.index()), start(i), 0));
                 }
             }
         }
