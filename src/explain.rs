@@ -9,7 +9,7 @@
 use std::fmt::{self, Display, Formatter};
 
 use crate::duration::{Millis, clock};
-use crate::model::{DurationSource, Pipeline, ResourceIdx, RunWhen, TaskIdx};
+use crate::model::{DurationSource, Format, Pipeline, ResourceIdx, RunWhen, TaskIdx};
 use crate::sim::{Blocked, Outcome, Schedule, StartCause, Wait, WaitReason};
 
 /// How many tasks a sentence names before "and N more": a pool of hundreds would drown it.
@@ -236,6 +236,8 @@ pub enum Unfinished<'a> {
     NeverEnds,
     /// It did not run because its stage (or job) did not.
     SkippedWithStage { stage: TaskRef<'a> },
+    /// It did not run because a job it needs did not (GitHub skips those too).
+    SkippedAfterSkip { on: TaskRef<'a> },
     /// It did not run: something it waits for failed or was cancelled (it runs on success).
     SkippedAfterFailure,
     /// It did not run: it runs only when something it waits for fails, and nothing did.
@@ -292,6 +294,9 @@ impl Display for Unfinished<'_> {
             Unfinished::NeverEnds => f.write_str("never ends: some of its steps never start"),
             Unfinished::SkippedWithStage { stage } => {
                 write!(f, "skipped: {stage}, which it is part of, was skipped")
+            }
+            Unfinished::SkippedAfterSkip { on } => {
+                write!(f, "skipped: {on}, which it needs, was skipped")
             }
             Unfinished::SkippedAfterFailure => {
                 f.write_str("skipped: something it waits for failed or was cancelled")
@@ -376,6 +381,22 @@ pub fn unfinished<'a>(
         }
         Outcome::Skipped if pipeline.task(task).when == RunWhen::OnFailure => {
             return Some(Unfinished::SkippedWithoutFailure);
+        }
+        // Only GitHub skips a job because a job it needs was skipped; elsewhere a skip
+        // follows a failure.
+        Outcome::Skipped if pipeline.format == Format::GithubActions => {
+            let outcome = |d: &TaskIdx| schedule.tasks.get(d.index()).map(|t| t.outcome);
+            let needs: Vec<TaskIdx> =
+                pipeline.task(task).deps.iter().filter_map(|d| d.target).collect();
+            let failed = needs
+                .iter()
+                .any(|d| matches!(outcome(d), Some(Outcome::Failed | Outcome::Cancelled)));
+            match needs.iter().find(|d| outcome(d) == Some(Outcome::Skipped)) {
+                Some(&on) if !failed => {
+                    return Some(Unfinished::SkippedAfterSkip { on: TaskRef::new(pipeline, on) });
+                }
+                _ => return Some(Unfinished::SkippedAfterFailure),
+            }
         }
         Outcome::Skipped => return Some(Unfinished::SkippedAfterFailure),
         Outcome::Cancelled => return Some(Unfinished::Cancelled),

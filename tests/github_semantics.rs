@@ -696,3 +696,25 @@ jobs:
         "#]],
     );
 }
+
+/// GitHub skips a job whose `needs` was skipped, unless its `if:` says otherwise; a failure
+/// handler skipped in a run without failures therefore takes the jobs after it along.
+#[test]
+fn a_job_that_needs_a_skipped_job_is_skipped_unless_it_runs_always() {
+    use pipescope::sim::Outcome;
+    let yaml = r#"
+on: push
+jobs:
+  build: {runs-on: ubuntu-latest, steps: [{run: make}]}
+  notify: {needs: build, if: failure(), runs-on: ubuntu-latest, steps: [{run: page}]}
+  after: {needs: notify, runs-on: ubuntu-latest, steps: [{run: x}]}
+  report: {needs: notify, if: always(), runs-on: ubuntu-latest, steps: [{run: y}]}
+"#;
+    let analysis = pipescope::analyze(yaml, &AnalyzeOptions::default());
+    let outcome =
+        |id: &str| analysis.schedule.timing(analysis.pipeline.find_task(id).expect(id)).outcome;
+    assert_eq!(outcome("notify"), Outcome::Skipped);
+    assert_eq!(outcome("notify/1"), Outcome::Skipped);
+    assert_eq!(outcome("after"), Outcome::Skipped);
+    assert_eq!(outcome("report"), Outcome::Succeeded);
+}

@@ -80,6 +80,8 @@ const FAILED: u8 = 1;
 const CANCELLED: u8 = 2;
 /// The task was cancelled before it could be judged.
 const CANCEL_REQUESTED: u8 = 4;
+/// Something it directly waits for was skipped (not passed on further).
+const SKIPPED: u8 = 8;
 
 /// Where a dispatch candidate comes from: the fresh list, or a resource's queue.
 const FRESH: u32 = u32::MAX;
@@ -319,8 +321,9 @@ impl<'a, 'p> Simulator<'a, 'p> {
     /// Whether a task that became ready runs, from its `when` and what happened upstream.
     fn runs(&self, i: usize) -> bool {
         let flags = self.tasks[i].flags;
+        let skipped = self.plan.skip_carries[i] && flags & SKIPPED != 0;
         match self.plan.when[i] {
-            RunWhen::OnSuccess => flags & (FAILED | CANCELLED) == 0,
+            RunWhen::OnSuccess => flags & (FAILED | CANCELLED) == 0 && !skipped,
             RunWhen::OnFailure => flags & FAILED != 0,
             RunWhen::Always => true,
         }

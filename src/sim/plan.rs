@@ -6,7 +6,9 @@
 use super::SimError;
 use super::policy::{Key, Policy};
 use crate::duration::Millis;
-use crate::model::{AllowFailure, FailureAction, Pipeline, ResourceIdx, RunWhen, TaskIdx};
+use crate::model::{
+    AllowFailure, FailureAction, Format, Pipeline, ResourceIdx, RunWhen, TaskIdx, TaskKind,
+};
 
 /// No matrix.
 pub(super) const NO_MATRIX: u32 = u32::MAX;
@@ -36,6 +38,9 @@ pub struct Plan<'p> {
     pub(super) when: Vec<RunWhen>,
     /// Its failure counts as success for what follows.
     pub(super) allowed: Vec<bool>,
+    /// A skip of what it needs skips it too (GitHub jobs: "a job whose `needs` was skipped is
+    /// skipped"); elsewhere a skipped task counts as done for what follows.
+    pub(super) skip_carries: Vec<bool>,
     /// Attempts before a failure is final: one plus the retries.
     pub(super) max_attempts: Vec<u32>,
     pub(super) retry_interval: Vec<Millis>,
@@ -134,6 +139,10 @@ impl<'p> Plan<'p> {
             capacity: pipeline.resources.iter().map(|r| r.capacity).collect(),
             nominal: tasks.iter().map(|t| t.duration.nominal()).collect(),
             when: tasks.iter().map(|t| t.when).collect(),
+            skip_carries: tasks
+                .iter()
+                .map(|t| pipeline.format == Format::GithubActions && t.kind == TaskKind::Job)
+                .collect(),
             // Exit codes and expressions are only known while the job runs: a failure the
             // simulation injects is not one of them.
             allowed: tasks.iter().map(|t| t.failure.allow == AllowFailure::Yes).collect(),

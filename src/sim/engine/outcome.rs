@@ -110,11 +110,12 @@ impl Simulator<'_, '_> {
         if outcome == Outcome::Cancelled {
             passed |= CANCELLED;
         }
+        let to_dependents = if outcome == Outcome::Skipped { passed | SKIPPED } else { passed };
 
         let plan = self.plan;
         for &dependent in plan.dependents(i) {
             let d = dependent.index();
-            self.tasks[d].flags |= passed;
+            self.tasks[d].flags |= to_dependents;
             if self.full() {
                 self.rec.first_dep_done[d].get_or_insert(self.now);
             }
@@ -178,7 +179,7 @@ impl Simulator<'_, '_> {
                 if outcome == Outcome::Skipped { TraceKind::Skip } else { TraceKind::Cancel },
             );
             let passed = self.tasks[i].flags & (FAILED | CANCELLED)
-                | if outcome == Outcome::Cancelled { CANCELLED } else { 0 };
+                | if outcome == Outcome::Cancelled { CANCELLED } else { SKIPPED };
             for &dependent in plan.dependents(i) {
                 let d = dependent.index();
                 self.tasks[d].flags |= passed;
