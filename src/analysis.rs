@@ -248,4 +248,23 @@ mod tests {
             assert_eq!(analyze(text, &options).schedule.makespan, Millis(2 * span * 60_000));
         }
     }
+
+    #[test]
+    fn a_priority_per_task_orders_the_run_and_a_wrong_count_is_said() {
+        let text = "pipeline:\n  resources: {lock: 1}\n  stages:\n    - parallel:\n        - stage: {id: a, duration: 1m, uses: [lock]}\n        - stage: {id: b, duration: 2m, uses: [lock]}\n";
+        let run = |policy: Policy| {
+            analyze(text, &AnalyzeOptions { sim: SimOptions { policy }, ..Default::default() })
+        };
+        let b_first = run(Policy::Priority(vec![1, 0]));
+        let b = b_first.pipeline.find_task("b").unwrap();
+        assert_eq!(b_first.schedule.timing(b).start, Some(Millis::ZERO));
+        let wrong = run(Policy::Priority(vec![1]));
+        let d = wrong.diagnostics.iter().find(|d| d.name() == "invalid-value").unwrap();
+        assert_eq!(
+            d.message,
+            "1 priorities given for 2 tasks; tasks start first ready, first started"
+        );
+        let a = wrong.pipeline.find_task("a").unwrap();
+        assert_eq!(wrong.schedule.timing(a).start, Some(Millis::ZERO));
+    }
 }
