@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::duration::{self, Millis};
 use crate::lint::rules::{invalid_duration, unknown_key, wrong_type};
+use crate::span::Span;
 use crate::yaml::{Node, ScalarKind};
 
 /// The readers suggest keys and names through `fields::did_you_mean`; the rules share it too.
@@ -57,6 +58,25 @@ pub fn list<'n>(node: &'n Node, what: &str, out: &mut Vec<Diagnostic>) -> &'n [N
     }
 }
 
+/// A list of names (`depends_on`, `uses`): each item must be text. A single name is read as a
+/// list of one, as people mean it; a mapping where the list belongs is one finding, not one
+/// for the list and another for its only "item".
+pub fn names(
+    node: &Node,
+    what: &str,
+    item: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(String, Span)> {
+    if node.as_map().is_some() {
+        out.push(wrong_type(node, what, "a list"));
+        return Vec::new();
+    }
+    list(node, what, out)
+        .iter()
+        .filter_map(|n| Some((text(n, item, out)?.to_string(), n.span)))
+        .collect()
+}
+
 /// A duration written as text (`4m`) or a number of seconds.
 pub fn duration(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Millis> {
     let text = match node.scalar_kind() {
@@ -77,4 +97,32 @@ pub fn duration(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Millis> {
 
 pub fn wrong_type(node: &Node, what: &str, expected: &str) -> Diagnostic {
     wrong_type::diagnostic(node.span, what, expected, node.kind_name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    fn names_of(text: &str) -> (Vec<String>, Vec<String>) {
+        let docs = yaml::parse(text);
+        let node = docs.docs[0].get("n").expect("n");
+        let mut out = Vec::new();
+        let names = names(node, "`n`", "a name", &mut out);
+        (names.into_iter().map(|(n, _)| n).collect(), out.into_iter().map(|d| d.message).collect())
+    }
+
+    #[test]
+    fn names_read_a_list_a_single_name_and_say_once_what_is_wrong() {
+        assert_eq!(names_of("n: [a, b]"), (vec!["a".into(), "b".into()], vec![]));
+        let (names, found) = names_of("n: a");
+        assert_eq!(names, ["a"]);
+        assert_eq!(found, ["`n` must be a list, not a string"]);
+        let (names, found) = names_of("n: {a: true}");
+        assert!(names.is_empty());
+        assert_eq!(found, ["`n` must be a list, not a mapping"]);
+        let (names, found) = names_of("n: [a, {b: 1}]");
+        assert_eq!(names, ["a"]);
+        assert_eq!(found, ["a name must be text, not a mapping"]);
+    }
 }

@@ -397,15 +397,8 @@ impl Lowering {
             ..Task::new(id.clone(), local_id, task_kind)
         });
         if let Some(depends_on) = body.get("depends_on") {
-            let names = fields::list(depends_on, "`depends_on`", &mut self.diagnostics)
-                .iter()
-                .filter_map(|n| {
-                    Some((
-                        fields::text(n, "a dependency", &mut self.diagnostics)?.to_string(),
-                        n.span,
-                    ))
-                })
-                .collect();
+            let names =
+                fields::names(depends_on, "`depends_on`", "a dependency", &mut self.diagnostics);
             self.explicit_deps.push((idx, names));
         }
         if let Some(steps) = body.get("steps").filter(|_| kind == ListKind::Stages) {
@@ -541,10 +534,10 @@ impl Lowering {
                 add(name, amount, key.span.cover(value.span), &self.pipeline);
             }
         } else {
-            for item in fields::list(node, "`uses`", &mut self.diagnostics) {
-                if let Some(name) = fields::text(item, "a resource name", &mut self.diagnostics) {
-                    add(name, 1, item.span, &self.pipeline);
-                }
+            for (name, span) in
+                fields::names(node, "`uses`", "a resource name", &mut self.diagnostics)
+            {
+                add(&name, 1, span, &self.pipeline);
             }
         }
         demands
