@@ -58,7 +58,7 @@ pub struct TaskReport<'a> {
     pub ready: Option<Millis>,
     pub start: Option<Millis>,
     pub end: Option<Millis>,
-    /// `succeeded`, `failed`, `skipped`, `cancelled` or `never started`.
+    /// `succeeded`, `failed`, `skipped`, `cancelled` or `never_started`.
     pub outcome: &'static str,
     /// How many times it started (more than once after retries).
     pub attempts: u32,

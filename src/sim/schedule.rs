@@ -95,7 +95,7 @@ impl Outcome {
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
             Outcome::Cancelled => "cancelled",
-            Outcome::NeverStarted => "never started",
+            Outcome::NeverStarted => "never_started",
         }
     }
 }
