@@ -41,27 +41,22 @@ impl Analysis {
 pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
     let dialect = options.dialect.unwrap_or_else(|| Dialect::detect(text));
     let (mut pipeline, mut diagnostics) = dialect.read(text, &options.inputs);
-    let mut policy = options.sim.policy.clone();
-    if let Policy::Priority(p) = &policy {
-        if p.len() != pipeline.tasks.len() {
-            diagnostics.push(Diagnostic::new(
-                &INVALID_VALUE,
-                Span::default(),
-                format!(
-                    "{} priorities given for {} tasks; tasks start first ready, first started",
-                    p.len(),
-                    pipeline.tasks.len()
-                ),
-            ));
-            policy = Policy::Fifo;
-        }
-    }
+    let policy = &options.sim.policy;
     let unmatched_durations =
-        apply_durations(&mut pipeline, &options.inputs.durations, &policy, &mut diagnostics);
-    let plan = Plan::new(&pipeline, policy).expect("the policy fits the pipeline, checked above");
-    let schedule = Simulator::new(&plan)
-        .run(&RunInput::default(), Detail::Full)
-        .expect("no override is given");
+        apply_durations(&mut pipeline, &options.inputs.durations, policy, &mut diagnostics);
+    let plan = Plan::new(&pipeline, policy.clone()).unwrap_or_else(|_| {
+        let given = if let Policy::Priority(p) = policy { p.len() } else { 0 };
+        diagnostics.push(Diagnostic::new(
+            &INVALID_VALUE,
+            Span::default(),
+            format!(
+                "{given} priorities given for {} tasks; tasks start first ready, first started",
+                pipeline.tasks.len()
+            ),
+        ));
+        Plan::first_ready(&pipeline)
+    });
+    let schedule = Simulator::new(&plan).run_as_planned(Detail::Full);
     diagnostics.extend(lint::lint(&pipeline, Some(&schedule)));
     diagnostic::sort(&mut diagnostics);
     Analysis { dialect, pipeline, diagnostics, schedule, unmatched_durations }
@@ -105,11 +100,12 @@ fn apply_durations(
     }
     let mut scaled: Vec<(TaskIdx, Millis)> = Vec::new();
     {
-        let Ok(plan) = Plan::new(pipeline, policy.clone()) else { return unmatched };
+        // A priority list that does not fit is reported once, by `analyze`, which falls back
+        // to first-ready order as this does.
+        let plan =
+            Plan::new(pipeline, policy.clone()).unwrap_or_else(|_| Plan::first_ready(pipeline));
         let mut sim = Simulator::new(&plan);
-        let Ok(baseline) = sim.run(&RunInput::default(), Detail::Timings) else {
-            return unmatched;
-        };
+        let baseline = sim.run_as_planned(Detail::Timings);
         let span_of = |s: &Schedule, t: TaskIdx| match (s.timing(t).start, s.timing(t).end) {
             (Some(start), Some(end)) => Some(end - start),
             _ => None,

@@ -371,14 +371,14 @@ pub fn unfinished<'a>(
     task: TaskIdx,
 ) -> Option<Unfinished<'a>> {
     let timing = schedule.timing(task);
-    let parent = pipeline.task(task).parent;
+    let skipped_stage = (timing.outcome == Outcome::Skipped)
+        .then_some(pipeline.task(task).parent)
+        .flatten()
+        .filter(|&p| schedule.timing(p).outcome == Outcome::Skipped);
+    if let Some(stage) = skipped_stage {
+        return Some(Unfinished::SkippedWithStage { stage: TaskRef::new(pipeline, stage) });
+    }
     match timing.outcome {
-        Outcome::Skipped
-            if parent.is_some_and(|p| schedule.timing(p).outcome == Outcome::Skipped) =>
-        {
-            let stage = TaskRef::new(pipeline, parent.expect("checked above"));
-            return Some(Unfinished::SkippedWithStage { stage });
-        }
         Outcome::Skipped if pipeline.task(task).when == RunWhen::OnFailure => {
             return Some(Unfinished::SkippedWithoutFailure);
         }

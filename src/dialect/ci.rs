@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use crate::diagnostic::Diagnostic;
 use crate::duration::Millis;
 use crate::lint::rules::runner_capacity_assumed;
-use crate::model::Inputs;
 use crate::model::{Demand, Note, Pipeline, Resource, ResourceIdx, ResourceKind, Size, SizeKind};
+use crate::model::{Inputs, shorten};
 use crate::span::Span;
 use crate::yaml::{Node, Value};
 
@@ -47,11 +47,6 @@ pub fn flow(node: &Node) -> String {
             format!("{{{}}}", inner.join(", "))
         }
     }
-}
-
-/// Text cut to one line and a readable length.
-pub fn shorten(text: &str) -> String {
-    crate::model::shorten(text)
 }
 
 /// A note keeping a setting that is shown but not simulated.

@@ -19,6 +19,12 @@ pub use semantics::*;
 /// none); every reader uses it.
 pub const DEFAULT_DURATION: Millis = Millis(60_000);
 
+/// The estimate for a task the file gives no duration: the default, unless a timeout says the
+/// task cannot last that long.
+pub fn estimated_duration(timeout: Option<Millis>) -> Millis {
+    timeout.map_or(DEFAULT_DURATION, |t| t.min(DEFAULT_DURATION))
+}
+
 /// Index of a task in [`Pipeline::tasks`] (document order, parents before children).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct TaskIdx(pub u32);

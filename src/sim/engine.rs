@@ -171,14 +171,23 @@ impl<'a, 'p> Simulator<'a, 'p> {
 
     /// Runs the plan, recording only the makespan and whether it failed.
     pub fn makespan(&mut self, input: &RunInput) -> Result<RunSummary, SimError> {
-        self.execute(input, Detail::Makespan)?;
+        self.check(input)?;
+        self.execute(input, Detail::Makespan);
         Ok(self.summary())
     }
 
     /// Runs the plan and returns the schedule with the detail asked for.
     pub fn run(&mut self, input: &RunInput, detail: Detail) -> Result<Schedule, SimError> {
-        self.execute(input, detail)?;
+        self.check(input)?;
+        self.execute(input, detail);
         Ok(self.schedule())
+    }
+
+    /// Runs the plan as the model gives it (its durations, nothing failing): an input that
+    /// cannot be wrong.
+    pub fn run_as_planned(&mut self, detail: Detail) -> Schedule {
+        self.execute(&RunInput::default(), detail);
+        self.schedule()
     }
 
     fn summary(&self) -> RunSummary {
@@ -186,19 +195,23 @@ impl<'a, 'p> Simulator<'a, 'p> {
         RunSummary { makespan, failed: self.failed }
     }
 
-    fn execute(&mut self, input: &RunInput, detail: Detail) -> Result<(), SimError> {
+    /// An override must give one value per task.
+    fn check(&self, input: &RunInput) -> Result<(), SimError> {
         let n = self.plan.len();
-        let durations = input.durations.unwrap_or(&self.plan.nominal);
-        if durations.len() != n {
-            return Err(SimError::DurationsLength { expected: n, got: durations.len() });
+        if let Some(d) = input.durations.filter(|d| d.len() != n) {
+            return Err(SimError::DurationsLength { expected: n, got: d.len() });
         }
-        if let Some(f) = input.failures {
-            if f.len() != n {
-                return Err(SimError::FailuresLength { expected: n, got: f.len() });
-            }
+        if let Some(f) = input.failures.filter(|f| f.len() != n) {
+            return Err(SimError::FailuresLength { expected: n, got: f.len() });
         }
+        Ok(())
+    }
+
+    /// Runs with an input [`Simulator::check`] accepted.
+    fn execute(&mut self, input: &RunInput, detail: Detail) {
+        let n = self.plan.len();
         self.durations.clear();
-        self.durations.extend_from_slice(durations);
+        self.durations.extend_from_slice(input.durations.unwrap_or(&self.plan.nominal));
         match input.failures {
             Some(f) => {
                 self.failures.clear();
@@ -237,7 +250,6 @@ impl<'a, 'p> Simulator<'a, 'p> {
                 }
             }
         }
-        Ok(())
     }
 
     fn reset(&mut self, detail: Detail) {

@@ -52,5 +52,5 @@ impl std::error::Error for SimError {}
 /// left unstarted with the reason.
 pub fn simulate(pipeline: &Pipeline, options: &SimOptions) -> Result<Schedule, SimError> {
     let plan = Plan::new(pipeline, options.policy.clone())?;
-    Simulator::new(&plan).run(&RunInput::default(), Detail::Full)
+    Ok(Simulator::new(&plan).run_as_planned(Detail::Full))
 }

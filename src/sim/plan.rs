@@ -63,6 +63,16 @@ impl<'p> Plan<'p> {
                 return Err(SimError::PriorityLength { expected: n, got: p.len() });
             }
         }
+        Ok(Plan::build(pipeline, policy))
+    }
+
+    /// The plan under first-ready order, which fits any pipeline.
+    pub fn first_ready(pipeline: &'p Pipeline) -> Plan<'p> {
+        Plan::build(pipeline, Policy::Fifo)
+    }
+
+    fn build(pipeline: &'p Pipeline, policy: Policy) -> Plan<'p> {
+        let n = pipeline.tasks.len();
 
         let mut pending = vec![0u32; n];
         let mut edges: Vec<(u32, u32)> = Vec::new();
@@ -125,7 +135,7 @@ impl<'p> Plan<'p> {
         let (matrix_start, matrix_members) = rows(pipeline.matrices.len(), members, TaskIdx);
 
         let tasks = &pipeline.tasks;
-        Ok(Plan {
+        Plan {
             pipeline,
             policy,
             dependents_start,
@@ -159,7 +169,7 @@ impl<'p> Plan<'p> {
             matrix_start,
             matrix_members,
             fail_fast: pipeline.matrices.iter().map(|m| m.fail_fast).collect(),
-        })
+        }
     }
 
     pub fn pipeline(&self) -> &'p Pipeline {

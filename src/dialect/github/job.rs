@@ -8,6 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::{self, check_keys, wrong_type};
 use crate::lint::rules::concurrency_deadlock;
+use crate::model;
 use crate::model::{MatrixGroup, Note};
 use crate::span::Span;
 use crate::yaml::Node;
@@ -120,7 +121,7 @@ impl Strategy {
                     format!(
                         "computed while the workflow runs; simulated as {n} instance{}: {}",
                         if n == 1 { "" } else { "s" },
-                        ci::shorten(&ci::flow(m))
+                        model::shorten(&ci::flow(m))
                     ),
                     m.span,
                 ));
@@ -169,7 +170,7 @@ fn settings(job: &mut Job, body: &Node, out: &mut Vec<Diagnostic>) {
 
 /// A note showing `value` as written and why it changes nothing in the simulation.
 fn explained(key: &str, value: &Node, span: Span, why: &str) -> Note {
-    ci::note_text(key, format!("{}: {why}", ci::shorten(&ci::flow(value))), span)
+    ci::note_text(key, format!("{}: {why}", model::shorten(&ci::flow(value))), span)
 }
 
 /// One instance per combination: its id and name, its concurrency group and its runner. What

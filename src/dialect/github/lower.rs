@@ -5,6 +5,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::ci::{self, Pools};
 use crate::duration::{DurationSpec, Millis};
+use crate::model;
 use crate::model::{
     DepKind, Dependency, DurationSource, GroupMember, Inputs, Pipeline, ResourceKind, Task,
     TaskIdx, TaskKind,
@@ -70,7 +71,7 @@ impl Lowering<'_, '_> {
             notes.push(ci::note_text("runs-on", text, runner.span));
             demands.push(demand);
         }
-        let estimate = job.timeout.map_or(ci::DEFAULT_DURATION, |t| t.min(ci::DEFAULT_DURATION));
+        let estimate = model::estimated_duration(job.timeout);
         let idx = self.pipeline.add_task(job.semantics.apply(Task {
             name: instance.label.clone(),
             duration: DurationSpec::Fixed(estimate),

@@ -6,6 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::{self, check_keys};
 use crate::lint::rules::invalid_max_parallel;
+use crate::model;
 use crate::model::Note;
 use crate::span::Span;
 use crate::yaml::Node;
@@ -112,7 +113,7 @@ impl RunsOn {
                     format!(
                         "{}: an expression, not evaluated; the job is simulated on an unlimited \
                          GitHub-hosted runner",
-                        ci::shorten(&text)
+                        model::shorten(&text)
                     ),
                     self.span,
                 ));
@@ -166,7 +167,7 @@ pub fn max_parallel(
     } else if node.as_str().is_some_and(ci::has_expression) {
         notes.push(ci::note_text(
             "max-parallel",
-            format!("{}: not evaluated; instances are not capped", ci::shorten(&ci::flow(node))),
+            format!("{}: not evaluated; instances are not capped", model::shorten(&ci::flow(node))),
             node.span,
         ));
         return None;

@@ -6,6 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::wrong_type;
 use crate::duration::Millis;
+use crate::model;
 use crate::model::{
     AllowFailure, Condition, ConditionKind, FailurePolicy, Note, RunWhen, Task, github_status_check,
 };
@@ -82,7 +83,7 @@ pub fn timeout_minutes(
         _ if node.as_str().is_some_and(ci::has_expression) => {
             notes.push(ci::note_text(
                 "timeout-minutes",
-                format!("{}: not evaluated", ci::shorten(&ci::flow(node))),
+                format!("{}: not evaluated", model::shorten(&ci::flow(node))),
                 node.span,
             ));
             return None;

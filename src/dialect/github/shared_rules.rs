@@ -14,6 +14,7 @@ use crate::lint::rules::{
     not_simulated::NOT_SIMULATED,
     unknown_needs,
 };
+use crate::model;
 use crate::model::Format;
 use crate::span::Span;
 use crate::yaml::Node;
@@ -121,7 +122,7 @@ pub fn matrix_computed(node: &Node, job: &str) -> Diagnostic {
         format!(
             "the matrix of `{job}` is computed while the workflow runs (`{}`); each value \
              computed so is simulated as one value",
-            ci::shorten(&ci::flow(node))
+            model::shorten(&ci::flow(node))
         ),
     )
 }

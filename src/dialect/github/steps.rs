@@ -3,6 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::{self, check_keys, wrong_type};
+use crate::model;
 use crate::yaml::Node;
 
 use super::form::Step;
@@ -50,8 +51,8 @@ fn step(step: &Node, position: usize, out: &mut Vec<Diagnostic>) -> Option<Step>
     let name = step
         .get("name")
         .and_then(Node::as_str)
-        .map(ci::shorten)
-        .or_else(|| step.get("uses").and_then(Node::as_str).map(ci::shorten))
+        .map(model::shorten)
+        .or_else(|| step.get("uses").and_then(Node::as_str).map(model::shorten))
         .or_else(|| step.get("run").and_then(Node::as_str).map(ci::first_line));
     let semantics = Semantics::read(step, out);
     let mut notes = Vec::new();

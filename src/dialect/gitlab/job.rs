@@ -7,6 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::{self, check_keys};
 use crate::duration::Millis;
+use crate::model;
 use crate::model::Note;
 use crate::span::Span;
 use crate::yaml::Node;
@@ -180,7 +181,7 @@ fn trigger_note(trigger: &Node) -> Note {
         "trigger",
         format!(
             "{}: starts a downstream pipeline, which is not read; {}",
-            ci::shorten(&ci::flow(target)),
+            model::shorten(&ci::flow(target)),
             if depend {
                 "the job waits for it (strategy: depend), simulated as this job's duration"
             } else {

@@ -95,7 +95,7 @@ impl<'c> Lowering<'_, '_, 'c> {
             notes.push(pool_note(&demand.name, job.tags_span));
             demands.push(demand);
         }
-        let duration = job.timeout.map_or(ci::DEFAULT_DURATION, |t| t.min(ci::DEFAULT_DURATION));
+        let duration = model::estimated_duration(job.timeout);
         let task = self.pipeline.add_task(job.settings.apply(Task {
             name: (instance.name != instance.id).then(|| instance.name.clone()),
             duration: DurationSpec::Fixed(duration),

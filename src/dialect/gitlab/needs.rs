@@ -5,6 +5,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::{self, check_keys, wrong_type};
+use crate::model;
 use crate::model::Note;
 use crate::span::Span;
 use crate::yaml::{Node, Value};
@@ -63,8 +64,10 @@ fn entry(
     }
     check_keys(item, NEED_KEYS, "a `needs` entry", out);
     if item.get("project").is_some() || item.get("pipeline").is_some() {
-        let text =
-            format!("{}: a job of another pipeline; not simulated", ci::shorten(&ci::flow(item)));
+        let text = format!(
+            "{}: a job of another pipeline; not simulated",
+            model::shorten(&ci::flow(item))
+        );
         notes.push(ci::note_text("needs", text, item.span));
         return None;
     }

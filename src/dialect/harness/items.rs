@@ -9,6 +9,7 @@ use crate::lint::rules::{
     invalid_value::INVALID_VALUE,
     missing_field::{self, MISSING_FIELD},
 };
+use crate::model;
 use crate::model::{DurationSource, Note};
 use crate::span::Span;
 use crate::yaml::Node;
@@ -226,7 +227,7 @@ impl Parser<'_> {
             let text = t.as_str()?;
             if text.contains("<+") { None } else { self.parse_duration(text, t.span) }
         });
-        let duration = timeout.map_or(DEFAULT_STEP_DURATION, |t| t.min(DEFAULT_STEP_DURATION));
+        let duration = model::estimated_duration(timeout);
         (duration, DurationSource::Estimated, None)
     }
 
