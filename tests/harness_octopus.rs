@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::timeline::Show;
+use common::timeline::{Show, pipeline, task};
 use expect_test::{Expect, expect};
 use pipescope::dialect::Dialect;
 use pipescope::duration::Millis;
@@ -986,14 +986,6 @@ fn octopus_project_max_parallelism_is_the_window_of_steps_that_set_none() {
 
 // ---------------------------------------------------------------------------------------------
 // Typed failure, condition and gate settings, as the model holds them.
-
-fn pipeline(text: &str) -> pipescope::model::Pipeline {
-    analyze(text, &AnalyzeOptions::default()).pipeline
-}
-
-fn task<'p>(p: &'p pipescope::model::Pipeline, id: &str) -> &'p pipescope::model::Task {
-    p.task(p.find_task(id).unwrap_or_else(|| panic!("no task {id}")))
-}
 
 const HARNESS_FAILURES: &str = r#"
 pipeline:
