@@ -172,14 +172,6 @@ impl<'p> Plan<'p> {
         }
     }
 
-    pub fn pipeline(&self) -> &'p Pipeline {
-        self.pipeline
-    }
-
-    pub fn policy(&self) -> &Policy {
-        &self.policy
-    }
-
     /// How many tasks the plan schedules (the length a durations override must have).
     pub fn len(&self) -> usize {
         self.nominal.len()

@@ -12,8 +12,8 @@ use crate::diagnostic::Diagnostic;
 use crate::duration::{DurationSpec, Millis};
 use crate::lint::rules::{approximated, unexpanded_loop};
 use crate::model::{
-    Demand, Dependency, DurationSource, Format, GateKind, ManualGate, MatrixGroup, Note,
-    ParallelGroup, Pipeline, Resource, ResourceIdx, ResourceKind, Task, TaskIdx, TaskKind,
+    Demand, DurationSource, Format, GateKind, ManualGate, MatrixGroup, Note, ParallelGroup,
+    Pipeline, Resource, ResourceIdx, ResourceKind, Task, TaskIdx, TaskKind,
 };
 use crate::span::Span;
 
@@ -424,7 +424,7 @@ impl Lowering {
             name: identity.name.as_ref().map(|n| format!("{n}{}", instance.label)),
             duration: DurationSpec::Fixed(DEFAULT_STEP_DURATION),
             duration_source: DurationSource::Estimated,
-            deps: self.sequence(waits, identity.span),
+            deps: self.pipeline.sequence(waits, identity.span),
             demands: cap.iter().map(|&(r, span)| self.demand(r, span)).collect(),
             span: item.span,
             id_span: identity.span,
@@ -471,10 +471,6 @@ impl Lowering {
             task.duration = DurationSpec::Fixed(Millis::ZERO);
             task.duration_source = DurationSource::Children;
         }
-    }
-
-    pub(super) fn sequence(&self, on: &[TaskIdx], span: Span) -> Vec<Dependency> {
-        self.pipeline.sequence(on, span)
     }
 
     fn demand(&self, resource: ResourceIdx, span: Span) -> Demand {

@@ -11,7 +11,7 @@ use crate::lint::rules::{
     unknown_role,
 };
 use crate::model::{
-    Condition, DEFAULT_DURATION, Demand, Dependency, DurationSource, FailurePolicy, Format, Inputs,
+    Condition, DEFAULT_DURATION, Demand, DurationSource, FailurePolicy, Format, Inputs,
     ParallelGroup, Pipeline, Resource, ResourceIdx, ResourceKind, Size, SizeKind, Task, TaskIdx,
     TaskKind,
 };
@@ -156,10 +156,6 @@ impl Lowering<'_> {
         self.pipeline.add_task(task)
     }
 
-    fn deps(&self, on: &[TaskIdx], span: Span) -> Vec<Dependency> {
-        self.pipeline.sequence(on, span)
-    }
-
     /// A step: one task, or a group of one task per target (and per child action).
     /// `project_window` is the project-level MaxParallelism, the window of steps that set none.
     fn step(
@@ -204,7 +200,7 @@ impl Lowering<'_> {
             name: step.name.clone(),
             duration: DurationSpec::Fixed(duration),
             duration_source: source,
-            deps: self.deps(previous, step.id_span),
+            deps: self.pipeline.sequence(previous, step.id_span),
             demands,
             span: step.span,
             id_span: step.id_span,
@@ -311,7 +307,7 @@ impl Lowering<'_> {
                 parent: Some(parent),
                 duration: DurationSpec::Fixed(duration),
                 duration_source: source,
-                deps: self.deps(&previous, action.id_span),
+                deps: self.pipeline.sequence(&previous, action.id_span),
                 span: action.span,
                 id_span: action.id_span,
                 when: action.run.when,
