@@ -65,11 +65,11 @@ impl Simulator<'_, '_> {
             return;
         }
         let running = self.tasks[i].start.is_some();
-        let children = self.plan.children(i);
+        let plan = self.plan;
+        let children = plan.children(i);
         if running && !children.is_empty() {
             // A stage ends when its steps have; cancel those still due.
-            for k in 0..children.len() {
-                let child = self.plan.children(i)[k];
+            for &child in children {
                 if !self.tasks[child.index()].resolved {
                     self.schedule_event(self.now, Event::Cancel(child));
                 }
@@ -144,8 +144,7 @@ impl Simulator<'_, '_> {
         if failed {
             let m = plan.matrix[i];
             if m != NO_MATRIX && plan.fail_fast[m as usize] {
-                for k in 0..plan.matrix_members(m).len() {
-                    let other = plan.matrix_members(m)[k];
+                for &other in plan.matrix_members(m) {
                     if other != task && !self.tasks[other.index()].resolved {
                         self.schedule_event(self.now, Event::Cancel(other));
                     }
