@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::ops::{Add, Sub};
+use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
@@ -92,10 +93,25 @@ pub fn clock(t: Millis) -> String {
     if h > 0 { format!("{h}:{m:02}:{secs}") } else { format!("{m}:{secs}") }
 }
 
-/// How long a task takes. Only fixed durations exist today; ranges come later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How long a task takes: one value, or a distribution a forecast samples from.
+///
+/// A deterministic simulation uses [`DurationSpec::nominal`], the distribution's median, so the
+/// timeline shows the usual run and a forecast spreads around it.
+#[derive(Debug, Clone, PartialEq)]
 pub enum DurationSpec {
     Fixed(Millis),
+    /// Uniform between the two (`3m..5m`); `low <= high`.
+    Uniform {
+        low: Millis,
+        high: Millis,
+    },
+    /// Log-normal through two quantiles (`{p50: 4m, p90: 9m}`); `0 < p50 <= p90`.
+    LogNormal {
+        p50: Millis,
+        p90: Millis,
+    },
+    /// Resampled from observed durations (`{samples: [6m, 7m]}`); never empty, sorted.
+    Samples(Arc<[Millis]>),
 }
 
 impl Default for DurationSpec {
@@ -105,12 +121,130 @@ impl Default for DurationSpec {
 }
 
 impl DurationSpec {
-    /// The single value a deterministic simulation uses.
-    pub fn nominal(self) -> Millis {
+    /// The single value a deterministic simulation uses: the median.
+    pub fn nominal(&self) -> Millis {
         match self {
-            DurationSpec::Fixed(ms) => ms,
+            DurationSpec::Fixed(ms) => *ms,
+            DurationSpec::Uniform { low, high } => Millis(low.0 + (high.0 - low.0) / 2),
+            DurationSpec::LogNormal { p50, .. } => *p50,
+            DurationSpec::Samples(samples) => median(samples),
         }
     }
+
+    /// Whether a forecast draws a new value each run.
+    pub fn varies(&self) -> bool {
+        match self {
+            DurationSpec::Fixed(_) => false,
+            DurationSpec::Uniform { low, high } => low != high,
+            DurationSpec::LogNormal { p50, p90 } => p50 != p90,
+            DurationSpec::Samples(s) => s.first() != s.last(),
+        }
+    }
+
+    /// The samples, sorted (so that the median and the display need no copy).
+    pub fn samples(mut values: Vec<Millis>) -> Option<DurationSpec> {
+        if values.is_empty() {
+            return None;
+        }
+        values.sort_unstable();
+        Some(DurationSpec::Samples(values.into()))
+    }
+}
+
+/// The middle of sorted values (the mean of the two middle ones for an even count).
+fn median(sorted: &[Millis]) -> Millis {
+    match sorted.len() {
+        0 => Millis::ZERO,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => Millis(sorted[n / 2 - 1].0.saturating_add(sorted[n / 2].0) / 2),
+    }
+}
+
+/// Written as the own format spells it: `3m`, `3m..5m`, `{p50: 4m, p90: 9m}`, `{samples: [...]}`.
+impl fmt::Display for DurationSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DurationSpec::Fixed(ms) => write!(f, "{ms}"),
+            DurationSpec::Uniform { low, high } => write!(f, "{low}..{high}"),
+            DurationSpec::LogNormal { p50, p90 } => write!(f, "{{p50: {p50}, p90: {p90}}}"),
+            DurationSpec::Samples(s) => {
+                f.write_str("{samples: [")?;
+                for (k, ms) in s.iter().enumerate() {
+                    if k > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{ms}")?;
+                }
+                f.write_str("]}")
+            }
+        }
+    }
+}
+
+/// Why a duration spec (a range or quantiles) is not a distribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpecError {
+    Duration(DurationError),
+    /// `5m..3m`.
+    RangeBackwards {
+        low: Millis,
+        high: Millis,
+    },
+    /// `{p50: 9m, p90: 4m}`.
+    QuantilesBackwards {
+        p50: Millis,
+        p90: Millis,
+    },
+    /// A log-normal needs a positive median.
+    ZeroMedian,
+}
+
+impl From<DurationError> for SpecError {
+    fn from(e: DurationError) -> SpecError {
+        SpecError::Duration(e)
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpecError::Duration(e) => e.fmt(f),
+            SpecError::RangeBackwards { low, high } => {
+                write!(f, "the range ends ({high}) before it starts ({low})")
+            }
+            SpecError::QuantilesBackwards { p50, p90 } => {
+                write!(f, "p90 ({p90}) is below p50 ({p50}); p90 must be at least p50")
+            }
+            SpecError::ZeroMedian => f.write_str("p50 must be more than zero"),
+        }
+    }
+}
+
+/// Reads a duration or a range written as text: `3m`, `3m..5m`.
+pub fn parse_spec(text: &str) -> Result<DurationSpec, SpecError> {
+    match text.split_once("..") {
+        None => Ok(DurationSpec::Fixed(parse(text)?)),
+        Some((low, high)) => range(parse(low)?, parse(high)?),
+    }
+}
+
+/// A uniform range, checked.
+pub fn range(low: Millis, high: Millis) -> Result<DurationSpec, SpecError> {
+    if high < low {
+        return Err(SpecError::RangeBackwards { low, high });
+    }
+    Ok(DurationSpec::Uniform { low, high })
+}
+
+/// A log-normal through its median and 90th percentile, checked.
+pub fn quantiles(p50: Millis, p90: Millis) -> Result<DurationSpec, SpecError> {
+    if p50 == Millis::ZERO {
+        return Err(SpecError::ZeroMedian);
+    }
+    if p90 < p50 {
+        return Err(SpecError::QuantilesBackwards { p50, p90 });
+    }
+    Ok(DurationSpec::LogNormal { p50, p90 })
 }
 
 /// Why a duration could not be read.
@@ -244,6 +378,35 @@ mod tests {
         assert_eq!(parse("99999999w"), Err(DurationError::TooLarge));
         assert!(parse("nan").is_err());
         assert!(parse("inf").is_err());
+    }
+
+    #[test]
+    fn reads_ranges_and_checks_distributions() {
+        let m = |n: u64| Millis(n * 60_000);
+        assert_eq!(parse_spec("3m..5m"), Ok(DurationSpec::Uniform { low: m(3), high: m(5) }));
+        assert_eq!(parse_spec(" 4m "), Ok(DurationSpec::Fixed(m(4))));
+        assert_eq!(parse_spec("5m..3m"), Err(SpecError::RangeBackwards { low: m(5), high: m(3) }));
+        assert_eq!(parse_spec("-1m..3m"), Err(SpecError::Duration(DurationError::Negative)));
+        assert_eq!(
+            quantiles(m(9), m(4)),
+            Err(SpecError::QuantilesBackwards { p50: m(9), p90: m(4) })
+        );
+        assert_eq!(quantiles(Millis::ZERO, m(4)), Err(SpecError::ZeroMedian));
+    }
+
+    #[test]
+    fn the_nominal_duration_is_the_median() {
+        let m = |n: u64| Millis(n * 60_000);
+        assert_eq!(parse_spec("3m..5m").unwrap().nominal(), m(4));
+        assert_eq!(quantiles(m(4), m(9)).unwrap().nominal(), m(4));
+        let odd = DurationSpec::samples(vec![m(15), m(6), m(7)]).unwrap();
+        assert_eq!(odd.nominal(), m(7));
+        assert_eq!(odd.to_string(), "{samples: [6m, 7m, 15m]}");
+        let even = DurationSpec::samples(vec![m(6), m(7), m(8), m(15)]).unwrap();
+        assert_eq!(even.nominal(), Millis(450_000));
+        assert_eq!(DurationSpec::samples(vec![Millis(1), Millis(2)]).unwrap().nominal(), Millis(1));
+        assert!(DurationSpec::samples(Vec::new()).is_none());
+        assert!(!DurationSpec::Fixed(m(1)).varies() && parse_spec("1m..2m").unwrap().varies());
     }
 
     #[test]

@@ -210,6 +210,9 @@ pub struct Task {
     /// A task with children starts, lets its children run, and ends when the last one ends.
     pub children: Vec<TaskIdx>,
     pub duration: DurationSpec,
+    /// The chance that one attempt fails, 0 to 1 (own format `failure_rate`); a forecast
+    /// draws failures from it.
+    pub failure_rate: f64,
     pub duration_source: DurationSource,
     pub deps: Vec<Dependency>,
     pub demands: Vec<Demand>,
