@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod dialect;
 pub mod duration;
 pub mod explain;
+pub mod forecast;
 pub mod graph;
 pub mod lint;
 pub mod model;

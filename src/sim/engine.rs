@@ -20,6 +20,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+mod critical_set;
 mod outcome;
 mod record;
 
@@ -133,6 +134,12 @@ pub struct Simulator<'a, 'p> {
     requeue: Vec<(ResourceIdx, Key, TaskIdx)>,
     /// A stack for resolving the steps of a stage that will never start.
     descendants: Vec<TaskIdx>,
+    /// Who last gave back units of each resource, and, for each task that waited in a queue,
+    /// whose release let it start (recorded from [`Detail::Timings`] up: the critical set
+    /// follows these hand-overs).
+    last_releaser: Vec<Option<TaskIdx>>,
+    started_by: Vec<Option<TaskIdx>>,
+    critical: critical_set::Walk,
     failed: bool,
     rec: record::Recorder,
 }
@@ -164,6 +171,9 @@ impl<'a, 'p> Simulator<'a, 'p> {
             cursors: BinaryHeap::new(),
             requeue: Vec::new(),
             descendants: Vec::new(),
+            last_releaser: Vec::new(),
+            started_by: Vec::new(),
+            critical: critical_set::Walk::default(),
             failed: false,
             rec: record::Recorder::default(),
         }
@@ -173,6 +183,18 @@ impl<'a, 'p> Simulator<'a, 'p> {
     pub fn makespan(&mut self, input: &RunInput) -> Result<RunSummary, SimError> {
         self.check(input)?;
         self.execute(input, Detail::Makespan);
+        Ok(self.summary())
+    }
+
+    /// Runs the plan recording `detail` but builds no schedule: what the run left is read with
+    /// [`Simulator::task_end`] and [`Simulator::critical_tasks`], without allocating.
+    pub fn run_summary(
+        &mut self,
+        input: &RunInput,
+        detail: Detail,
+    ) -> Result<RunSummary, SimError> {
+        self.check(input)?;
+        self.execute(input, detail);
         Ok(self.summary())
     }
 
@@ -188,6 +210,14 @@ impl<'a, 'p> Simulator<'a, 'p> {
     pub fn run_as_planned(&mut self, detail: Detail) -> Schedule {
         self.execute(&RunInput::default(), detail);
         self.schedule()
+    }
+
+    /// How the last run ended for one task (`Detail::Timings` or more): its end, if it ran or
+    /// was cancelled while running, its outcome and its attempts. Reading these needs no
+    /// schedule, so a forecast allocates nothing per run.
+    pub fn task_end(&self, task: TaskIdx) -> (Option<Millis>, Outcome, u32) {
+        let t = &self.tasks[task.index()];
+        (t.end, t.outcome, t.attempts)
     }
 
     fn summary(&self) -> RunSummary {
@@ -276,6 +306,9 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.released.clear();
         refill(&mut self.released_flag, r, false);
         self.failed = false;
+        let (tn, tr) = if detail >= Detail::Timings { (n, r) } else { (0, 0) };
+        refill(&mut self.last_releaser, tr, None);
+        refill(&mut self.started_by, tn, None);
 
         let rec = &mut self.rec;
         let (rn, rr) = if detail == Detail::Full { (n, r) } else { (0, 0) };
@@ -290,7 +323,6 @@ impl<'a, 'p> Simulator<'a, 'p> {
         rec.holders.truncate(rr);
         rec.holders.iter_mut().for_each(Vec::clear);
         rec.holders.resize_with(rr, Vec::new);
-        refill(&mut rec.last_releaser, rr, None);
         rec.touched.clear();
         refill(&mut rec.touched_flag, rr, false);
         rec.usage.clear();
@@ -478,8 +510,14 @@ impl<'a, 'p> Simulator<'a, 'p> {
             self.queued_count[res.index()] -= 1;
             self.touch(res);
         }
+        let releaser = match queued {
+            Some(res) if self.detail >= Detail::Timings => self.last_releaser[res.index()],
+            _ => None,
+        };
+        if first_attempt && releaser.is_some() {
+            self.started_by[i] = releaser;
+        }
         if self.full() {
-            let releaser = queued.and_then(|res| self.rec.last_releaser[res.index()]);
             self.close_wait(i, releaser);
             if first_attempt {
                 let cause = match (queued, releaser) {
@@ -530,8 +568,10 @@ impl<'a, 'p> Simulator<'a, 'p> {
             if !std::mem::replace(&mut self.released_flag[r], true) {
                 self.released.push(res);
             }
+            if self.detail >= Detail::Timings {
+                self.last_releaser[r] = Some(task);
+            }
             if self.full() {
-                self.rec.last_releaser[r] = Some(task);
                 if let Some(pos) = self.rec.holders[r].iter().position(|&h| h == task) {
                     self.rec.holders[r].swap_remove(pos);
                 }

@@ -22,6 +22,9 @@ pub struct Plan<'p> {
     /// self-dependency (which could never be met) is left out, as lint reports it.
     pub(super) dependents_start: Vec<u32>,
     pub(super) dependents: Vec<TaskIdx>,
+    /// The same edges the other way: what each task waits for, in compressed rows.
+    pub(super) dependencies_start: Vec<u32>,
+    pub(super) dependencies: Vec<TaskIdx>,
     /// How many dependencies (plus one for the enclosing stage's start) each task waits for.
     pub(super) pending: Vec<u32>,
     /// Each task's stage, and each stage's steps in compressed rows: the engine reads these on
@@ -92,6 +95,8 @@ impl<'p> Plan<'p> {
                 pending[i] += 1;
             }
         }
+        let reversed: Vec<(u32, u32)> = edges.iter().map(|&(from, to)| (to, from)).collect();
+        let (dependencies_start, dependencies) = rows(n, reversed, TaskIdx);
         let (dependents_start, dependents) = rows(n, edges, TaskIdx);
         let parent: Vec<Option<TaskIdx>> =
             pipeline.tasks.iter().map(|t| t.parent.filter(|p| p.index() < n)).collect();
@@ -140,6 +145,8 @@ impl<'p> Plan<'p> {
             policy,
             dependents_start,
             dependents,
+            dependencies_start,
+            dependencies,
             pending,
             parent,
             children_start,
@@ -181,6 +188,16 @@ impl<'p> Plan<'p> {
         self.nominal.is_empty()
     }
 
+    /// The pipeline the plan was built from.
+    pub fn pipeline(&self) -> &'p Pipeline {
+        self.pipeline
+    }
+
+    /// How many attempts a task gets before its failure is final: one plus its retries.
+    pub fn max_attempts(&self, task: usize) -> u32 {
+        self.max_attempts[task]
+    }
+
     /// The durations the model gives, indexed like `Pipeline::tasks`.
     pub fn nominal_durations(&self) -> &[Millis] {
         &self.nominal
@@ -189,6 +206,11 @@ impl<'p> Plan<'p> {
     pub(super) fn dependents(&self, task: usize) -> &[TaskIdx] {
         &self.dependents
             [self.dependents_start[task] as usize..self.dependents_start[task + 1] as usize]
+    }
+
+    pub(super) fn dependencies(&self, task: usize) -> &[TaskIdx] {
+        &self.dependencies
+            [self.dependencies_start[task] as usize..self.dependencies_start[task + 1] as usize]
     }
 
     pub(super) fn children(&self, task: usize) -> &[TaskIdx] {

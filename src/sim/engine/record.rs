@@ -15,7 +15,6 @@ pub(super) struct Recorder {
     pub(super) open_wait: Vec<Option<usize>>,
     pub(super) waits: Vec<Vec<Wait>>,
     pub(super) holders: Vec<Vec<TaskIdx>>,
-    pub(super) last_releaser: Vec<Option<TaskIdx>>,
     pub(super) touched: Vec<ResourceIdx>,
     pub(super) touched_flag: Vec<bool>,
     pub(super) usage: Vec<ResourceUsage>,

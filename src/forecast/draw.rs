@@ -1,0 +1,125 @@
+//! One run's random draws: a duration for every task whose duration varies, and how many of its
+//! attempts fail for every task that can fail.
+//!
+//! The draws come from one seeded stream in task order, so a seed names one sequence of runs on
+//! any machine, however the runs are split into chunks.
+
+use std::sync::Arc;
+
+use crate::duration::{DurationSpec, Millis};
+use crate::model::Pipeline;
+use crate::sim::Plan;
+
+/// The 90th percentile of the standard normal distribution.
+const Z90: f64 = 1.281_551_565_544_600_4;
+
+/// How one task's duration is drawn.
+#[derive(Debug, Clone)]
+enum Duration {
+    Uniform {
+        low: u64,
+        span: u64,
+    },
+    /// `exp(mu + sigma * z)` in milliseconds.
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    Samples(Arc<[Millis]>),
+}
+
+/// Draws runs of one pipeline.
+#[derive(Debug, Clone)]
+pub struct Draws {
+    rng: fastrand::Rng,
+    /// Tasks whose duration varies, with how.
+    durations: Vec<(usize, Duration)>,
+    /// Tasks that can fail: the chance one attempt fails and how many attempts there are.
+    failures: Vec<(usize, f64, u32)>,
+    /// A second normal value left from the last pair the polar method made.
+    spare: Option<f64>,
+}
+
+impl Draws {
+    pub fn new(pipeline: &Pipeline, plan: &Plan, seed: u64) -> Draws {
+        let mut durations = Vec::new();
+        let mut failures = Vec::new();
+        for (i, task) in pipeline.tasks.iter().enumerate() {
+            // A stage's time and failures come from its steps.
+            if task.is_group() {
+                continue;
+            }
+            if task.duration.varies() {
+                durations.push((i, Duration::of(&task.duration)));
+            }
+            if task.failure_rate > 0.0 {
+                failures.push((i, task.failure_rate.min(1.0), plan.max_attempts(i)));
+            }
+        }
+        Draws { rng: fastrand::Rng::with_seed(seed), durations, failures, spare: None }
+    }
+
+    /// Whether every run is the same (nothing varies, nothing can fail).
+    pub fn is_fixed(&self) -> bool {
+        self.durations.is_empty() && self.failures.is_empty()
+    }
+
+    /// Draws the next run into `durations` (which starts as the nominal ones and keeps the
+    /// fixed ones) and `failures` (failing attempts per task; all of them: the task fails).
+    pub fn draw(&mut self, durations: &mut [Millis], failures: &mut [u32]) {
+        for k in 0..self.durations.len() {
+            let (i, ref how) = self.durations[k];
+            durations[i] = match *how {
+                Duration::Uniform { low, span } => Millis(low + self.rng.u64(0..=span)),
+                Duration::LogNormal { mu, sigma } => {
+                    let z = self.normal();
+                    let ms = (mu + sigma * z).exp().round();
+                    // Ten years: what a duration may be at most.
+                    Millis(ms.clamp(0.0, 315_360_000_000.0) as u64)
+                }
+                Duration::Samples(ref s) => s[self.rng.usize(0..s.len())],
+            };
+        }
+        for &(i, rate, attempts) in &self.failures {
+            let mut failed = 0;
+            while failed < attempts && self.rng.f64() < rate {
+                failed += 1;
+            }
+            failures[i] = failed;
+        }
+    }
+
+    /// A standard normal value (Marsaglia's polar method: no trigonometry, two per round).
+    fn normal(&mut self) -> f64 {
+        if let Some(z) = self.spare.take() {
+            return z;
+        }
+        loop {
+            let u = 2.0 * self.rng.f64() - 1.0;
+            let v = 2.0 * self.rng.f64() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                let factor = (-2.0 * s.ln() / s).sqrt();
+                self.spare = Some(v * factor);
+                return u * factor;
+            }
+        }
+    }
+}
+
+impl Duration {
+    fn of(spec: &DurationSpec) -> Duration {
+        match spec {
+            DurationSpec::Fixed(ms) => Duration::Uniform { low: ms.0, span: 0 },
+            DurationSpec::Uniform { low, high } => {
+                Duration::Uniform { low: low.0, span: high.0.saturating_sub(low.0) }
+            }
+            DurationSpec::LogNormal { p50, p90 } => {
+                let mu = (p50.0.max(1) as f64).ln();
+                let sigma = ((p90.0.max(1) as f64).ln() - mu).max(0.0) / Z90;
+                Duration::LogNormal { mu, sigma }
+            }
+            DurationSpec::Samples(s) => Duration::Samples(s.clone()),
+        }
+    }
+}
