@@ -192,4 +192,6 @@ fn a_bad_failure_rate_or_retry_count_is_reported_where_it_is_written() {
     assert_eq!(p.task(idx(&p, "group/s")).failure_rate, 0.5);
     let (_, found) = native::read("pipeline:\n  stages:\n    - stage: {id: a, failure_rate: 10}\n");
     assert_eq!(found[0].help.as_deref(), Some("did you mean `10%`?"));
+    let (_, found) = read("pipeline:\n  stages:\n    - stage: {id: a, failure_rate: .nan}\n");
+    assert_eq!(found, ["PS006 `failure_rate` is .nan; a rate is from 0 to 1, so it is ignored"]);
 }

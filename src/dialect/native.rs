@@ -496,21 +496,29 @@ impl Lowering {
     /// `failure_rate: 10%` or `0.1`: the chance that one attempt fails, from 0 to 1.
     fn failure_rate(&mut self, node: &Node) -> Option<f64> {
         let expected = "a number from 0 to 1 or a percentage such as `10%`";
-        let text = match node.scalar_kind() {
-            Some(ScalarKind::Int(_) | ScalarKind::Float(_) | ScalarKind::Str) => node.as_str()?,
+        let text = node.as_str().unwrap_or_default().trim();
+        // YAML numbers (`0.1`, `.nan`, `1e400`) as YAML reads them; the range check below
+        // reports the ones that are no chance.
+        let (value, percent) = match node.scalar_kind() {
+            Some(ScalarKind::Int(n)) => (n as f64, false),
+            Some(ScalarKind::Float(x)) => (x, false),
+            Some(ScalarKind::Str) => {
+                let (number, percent) = match text.strip_suffix('%') {
+                    Some(number) => (number.trim(), true),
+                    None => (text, false),
+                };
+                match number.parse::<f64>() {
+                    Ok(value) => (value, percent),
+                    Err(_) => {
+                        self.diagnostics.push(wrong_type(node, "`failure_rate`", expected));
+                        return None;
+                    }
+                }
+            }
             _ => {
                 self.diagnostics.push(wrong_type(node, "`failure_rate`", expected));
                 return None;
             }
-        };
-        let text = text.trim();
-        let (number, percent) = match text.strip_suffix('%') {
-            Some(number) => (number.trim(), true),
-            None => (text, false),
-        };
-        let Some(value) = number.parse::<f64>().ok().filter(|v| v.is_finite()) else {
-            self.diagnostics.push(wrong_type(node, "`failure_rate`", expected));
-            return None;
         };
         let rate = if percent { value / 100.0 } else { value };
         if (0.0..=1.0).contains(&rate) {
