@@ -71,15 +71,19 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
 /// with the scalable steps taking no time). Both come from runs of one plan under the chosen
 /// policy. When the target or the span is no longer than the fixed part, nothing can be
 /// scaled: a diagnostic says so and the steps keep their durations.
+///
+/// A distribution given for a leaf replaces its duration as it is. For a stage with steps only
+/// its median sets the target (a diagnostic says so when it varies): the steps keep the shape
+/// of their own distributions, scaled by the one factor.
 fn apply_durations(
     pipeline: &mut Pipeline,
-    durations: &BTreeMap<String, Millis>,
+    durations: &BTreeMap<String, DurationSpec>,
     policy: &Policy,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let mut unmatched = Vec::new();
     let mut groups = Vec::new();
-    for (id, &duration) in durations {
+    for (id, spec) in durations {
         let matches: Vec<TaskIdx> =
             pipeline.task_indices().filter(|&t| &pipeline.task(t).id == id).collect();
         if matches.is_empty() {
@@ -88,9 +92,22 @@ fn apply_durations(
         for t in matches {
             let task = &mut pipeline.tasks[t.index()];
             if task.is_group() {
-                groups.push((t, duration));
+                if spec.varies() {
+                    diagnostics.push(Diagnostic::new(
+                        &IGNORED_SETTING,
+                        task.id_span,
+                        format!(
+                            "only the median ({}) of the duration {spec} given for `{}` is used: \
+                             a stage with steps is scaled to one duration; give its steps \
+                             distributions to vary it",
+                            spec.nominal(),
+                            task.id
+                        ),
+                    ));
+                }
+                groups.push((t, spec.nominal()));
             } else {
-                task.duration = DurationSpec::Fixed(duration);
+                task.duration = spec.clone();
                 task.duration_source = DurationSource::Override;
             }
         }
@@ -98,7 +115,7 @@ fn apply_durations(
     if groups.is_empty() {
         return unmatched;
     }
-    let mut scaled: Vec<(TaskIdx, Millis)> = Vec::new();
+    let mut scaled: Vec<(TaskIdx, DurationSpec)> = Vec::new();
     {
         // A priority list that does not fit is reported once, by `analyze`, which falls back
         // to first-ready order as this does.
@@ -139,18 +156,35 @@ fn apply_durations(
             }
             let (num, den) = (u128::from((target - fixed).0), u128::from((span - fixed).0));
             for leaf in leaves {
-                let nominal = u128::from(plan.nominal_durations()[leaf.index()].0);
-                let ms = u64::try_from(nominal * num / den).unwrap_or(u64::MAX);
-                scaled.push((leaf, Millis(ms)));
+                scaled.push((leaf, scale(&pipeline.task(leaf).duration, num, den)));
             }
         }
     }
     for (leaf, duration) in scaled {
         let task = &mut pipeline.tasks[leaf.index()];
-        task.duration = DurationSpec::Fixed(duration);
+        task.duration = duration;
         task.duration_source = DurationSource::Override;
     }
     unmatched
+}
+
+/// `spec` with every duration in it multiplied by `num / den`, keeping its shape.
+fn scale(spec: &DurationSpec, num: u128, den: u128) -> DurationSpec {
+    let by = |ms: Millis| Millis(u64::try_from(u128::from(ms.0) * num / den).unwrap_or(u64::MAX));
+    match spec {
+        DurationSpec::Fixed(ms) => DurationSpec::Fixed(by(*ms)),
+        DurationSpec::Uniform { low, high } => {
+            DurationSpec::Uniform { low: by(*low), high: by(*high) }
+        }
+        // A median scaled down to nothing leaves no log-normal: the step takes no time.
+        DurationSpec::LogNormal { p50, p90 } => match by(*p50) {
+            Millis::ZERO => DurationSpec::Fixed(Millis::ZERO),
+            p50 => DurationSpec::LogNormal { p50, p90: by(*p90) },
+        },
+        DurationSpec::Samples(samples) => {
+            DurationSpec::Samples(samples.iter().map(|&ms| by(ms)).collect())
+        }
+    }
 }
 
 /// The tasks without children inside `group`, at any depth.
@@ -177,8 +211,8 @@ mod tests {
         let text =
             "pipeline:\n  stages:\n    - stage: {id: a, duration: 1m}\n    - stage: {id: b}\n";
         let mut options = AnalyzeOptions::default();
-        options.inputs.durations.insert("b".into(), Millis(5_000));
-        options.inputs.durations.insert("nope".into(), Millis(1));
+        options.inputs.durations.insert("b".into(), DurationSpec::Fixed(Millis(5_000)));
+        options.inputs.durations.insert("nope".into(), DurationSpec::Fixed(Millis(1)));
         let analysis = analyze(text, &options);
         let b = analysis.pipeline.find_task("b").unwrap();
         assert_eq!(analysis.pipeline.task(b).duration_source, DurationSource::Override);
@@ -190,8 +224,8 @@ mod tests {
     fn a_duration_for_a_stage_scales_its_steps() {
         let text = "pipeline:\n  stages:\n    - stage:\n        id: job\n        steps:\n          - step: {id: a, duration: 1m}\n          - step: {id: b, duration: 3m}\n          - step: {id: c, duration: 1m}\n";
         let mut options = AnalyzeOptions::default();
-        options.inputs.durations.insert("job".into(), Millis(10 * 60_000));
-        options.inputs.durations.insert("job/c".into(), Millis(2 * 60_000));
+        options.inputs.durations.insert("job".into(), DurationSpec::Fixed(Millis(10 * 60_000)));
+        options.inputs.durations.insert("job/c".into(), DurationSpec::Fixed(Millis(2 * 60_000)));
         let analysis = analyze(text, &options);
         // Span 1+3+2 = 6m, of which the user's 2m for c are fixed: a and b scale by
         // (10 − 2) / (6 − 2) = 2, so that the job lasts the 10m asked for.
@@ -208,8 +242,8 @@ mod tests {
     fn a_stage_duration_below_what_its_steps_fix_is_reported_not_scaled() {
         let text = "pipeline:\n  stages:\n    - stage:\n        id: job\n        steps:\n          - step: {id: a, duration: 1m}\n          - step: {id: c, duration: 1m}\n";
         let mut options = AnalyzeOptions::default();
-        options.inputs.durations.insert("job".into(), Millis(60_000));
-        options.inputs.durations.insert("job/c".into(), Millis(2 * 60_000));
+        options.inputs.durations.insert("job".into(), DurationSpec::Fixed(Millis(60_000)));
+        options.inputs.durations.insert("job/c".into(), DurationSpec::Fixed(Millis(2 * 60_000)));
         let analysis = analyze(text, &options);
         assert_eq!(analysis.schedule.makespan, Millis(180_000));
         let d = analysis.diagnostics.iter().find(|d| d.name() == "ignored-setting").unwrap();
@@ -240,7 +274,10 @@ mod tests {
         for (policy, span) in [(Policy::Fifo, 14), (Policy::DocumentOrder, 19)] {
             let mut options = AnalyzeOptions { sim: SimOptions { policy }, ..Default::default() };
             assert_eq!(analyze(text, &options).schedule.makespan, Millis(span * 60_000));
-            options.inputs.durations.insert("job".into(), Millis(2 * span * 60_000));
+            options
+                .inputs
+                .durations
+                .insert("job".into(), DurationSpec::Fixed(Millis(2 * span * 60_000)));
             assert_eq!(analyze(text, &options).schedule.makespan, Millis(2 * span * 60_000));
         }
     }

@@ -591,3 +591,52 @@ fn durations_runners_and_targets_come_from_the_command_line() {
     assert_eq!(code(&bad_count), 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_durations_file_takes_ranges_and_distributions_and_names_the_line_of_a_bad_one() {
+    let dir = std::env::temp_dir().join(format!("pipescope-ranges-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let durations = dir.join("durations.yaml");
+    let path = durations.to_str().expect("utf-8 path");
+    std::fs::write(
+        &durations,
+        "build: 1m..3m\ndeploy-eu: {p50: 2m, p90: 5m}\ndeploy-us: {samples: [1m, 2m, 9m]}\n",
+    )
+    .expect("write");
+    let output =
+        run(&["simulate", "--format", "json", "--durations", path, "tests/data/release.yaml"]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    let report = json_of(&output);
+    assert_eq!(task(&report, "build")["duration"], json!(120.0));
+    assert_eq!(task(&report, "deploy-eu")["duration"], json!(120.0));
+    assert_eq!(task(&report, "deploy-us")["duration_source"], "override");
+    // build 0–2m (the range's median), deploys 2–4m (medians 2m), verify 4:00–6:00.
+    assert_eq!(report["makespan"], json!(360.0));
+
+    for (text, expected) in [
+        (
+            "build: 1m\nverify/perf: 5m..3m\n",
+            ":2:14: the duration of `verify/perf`: invalid duration `5m..3m`: the range ends (3m) before it starts (5m)",
+        ),
+        (
+            "build: {p50: 9m, p90: 4m}\n",
+            ":1:23: the duration of `build`: invalid duration: p90 (4m) is below p50 (9m)",
+        ),
+        ("build: {samples: []}\n", ":1:18: the duration of `build`: `samples` is empty"),
+        (
+            "build: {p50: 4m, p09: 9m}\n",
+            ":1:18: the duration of `build`: unknown key `p09` in a duration; it is ignored (did you mean `p90`?)",
+        ),
+        (
+            "\nbuild: -1m\n",
+            ":2:8: the duration of `build`: invalid duration `-1m`: a duration cannot be negative",
+        ),
+    ] {
+        std::fs::write(&durations, text).expect("write");
+        let bad = run(&["simulate", "--durations", path, "tests/data/release.yaml"]);
+        assert_eq!(code(&bad), 2, "{text}");
+        let stderr = String::from_utf8_lossy(&bad.stderr);
+        assert!(stderr.contains(&format!("{path}{expected}")), "{text}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,7 +1,8 @@
 //! Keeps `docs/FORMAT.md` and `docs/dialects/*.md` true: every YAML example followed by a
-//! `<!-- timeline: ... -->` comment must be detected as its page's dialect and simulate to
-//! exactly that timeline.
+//! `<!-- timeline: ... -->` comment must be detected as its page's dialect, be read without
+//! errors, and simulate to exactly that timeline.
 
+use pipescope::diagnostic::Severity;
 use pipescope::dialect::Dialect;
 use pipescope::duration::clock;
 use pipescope::sim::Outcome;
@@ -19,6 +20,10 @@ fn check_page(doc: &str, dialect: Dialect) -> usize {
         let expected = comment.split(" -->").next().expect("closed comment").trim();
         assert_eq!(Dialect::detect(yaml), dialect, "example:\n{yaml}");
         let analysis = analyze(yaml, &AnalyzeOptions::default());
+        // A documented form that the reader rejects would still simulate, with the default.
+        let errors: Vec<_> =
+            analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        assert!(errors.is_empty(), "example:\n{yaml}\nerrors: {errors:?}");
         let actual: Vec<String> = analysis
             .pipeline
             .tasks

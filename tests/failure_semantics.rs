@@ -1,8 +1,10 @@
-//! The own format's failure keys (`allow_failure`, `retries`, `when`), read into the model's
-//! typed settings, with the diagnostics a wrong value gets, and the notes derived from them.
+//! The own format's failure keys (`allow_failure`, `retries`, `when`, `failure_rate`), read
+//! into the model's typed settings, with the diagnostics a wrong value gets (at its position),
+//! and the notes derived from them.
 
 use pipescope::dialect::native;
 use pipescope::model::{AllowFailure, Pipeline, RunWhen, TaskIdx};
+use pipescope::span::LineIndex;
 
 fn read(text: &str) -> (Pipeline, Vec<String>) {
     let (pipeline, diagnostics) = native::read(text);
@@ -99,4 +101,97 @@ fn wrong_values_are_reported_and_the_default_is_used() {
     assert!(a.failure.is_default());
     assert_eq!(a.when, RunWhen::OnSuccess);
     assert!(p.task(idx(&p, "b")).failure.retry.is_none());
+}
+
+/// The diagnostics as `line:col CODE message`, to check where each is reported.
+fn read_at(text: &str) -> (Pipeline, Vec<String>) {
+    let (pipeline, diagnostics) = native::read(text);
+    let index = LineIndex::new(text);
+    let rendered = diagnostics
+        .iter()
+        .map(|d| {
+            let at = index.line_col(text, d.span.start);
+            format!("{}:{} {} {}", at.line, at.column, d.code(), d.message)
+        })
+        .collect();
+    (pipeline, rendered)
+}
+
+#[test]
+fn failure_rate_is_a_fraction_or_a_percentage() {
+    let (p, diagnostics) = read(
+        "pipeline:
+  stages:
+    - stage: {id: percent, failure_rate: 10%}
+    - stage: {id: fraction, failure_rate: 0.25}
+    - stage: {id: never, failure_rate: 0}
+    - stage: {id: always, failure_rate: 1}
+    - stage: {id: all, failure_rate: 100%}
+    - stage: {id: spaced, failure_rate: '2.5 %'}
+    - stage: {id: quoted, failure_rate: '0.5'}
+    - stage: {id: unset}
+    - stage:
+        id: deploy
+        steps:
+          - step: {id: upload, failure_rate: 5%, retries: 2}
+",
+    );
+    assert_eq!(diagnostics, Vec::<String>::new());
+    let rate = |id: &str| p.task(idx(&p, id)).failure_rate;
+    assert_eq!(rate("percent"), 0.1);
+    assert_eq!(rate("fraction"), 0.25);
+    assert_eq!(rate("never"), 0.0);
+    assert_eq!(rate("always"), 1.0);
+    assert_eq!(rate("all"), 1.0);
+    assert_eq!(rate("spaced"), 0.025);
+    assert_eq!(rate("quoted"), 0.5);
+    assert_eq!(rate("unset"), 0.0);
+    assert_eq!(rate("deploy/upload"), 0.05);
+    assert_eq!(p.task(idx(&p, "deploy/upload")).failure.retry.as_ref().map(|r| r.max), Some(2));
+}
+
+#[test]
+fn a_bad_failure_rate_or_retry_count_is_reported_where_it_is_written() {
+    let (p, diagnostics) = read_at(
+        "pipeline:
+  stages:
+    - stage: {id: over, failure_rate: 150%}
+    - stage: {id: whole, failure_rate: 10}
+    - stage: {id: negative, failure_rate: -0.1}
+    - stage: {id: below, failure_rate: -5%}
+    - stage: {id: word, failure_rate: often}
+    - stage: {id: flag, failure_rate: true}
+    - stage: {id: back, retries: -1}
+    - stage:
+        id: group
+        failure_rate: 20%
+        steps:
+          - step: {id: s, failure_rate: 0.5}
+",
+    );
+    assert_eq!(
+        diagnostics,
+        [
+            "3:39 PS006 `failure_rate` is 150%; a rate is from 0% to 100%, so it is ignored",
+            "4:40 PS006 `failure_rate` is 10; a rate is from 0 to 1, so it is ignored",
+            "5:43 PS006 `failure_rate` is -0.1; a rate is from 0 to 1, so it is ignored",
+            "6:40 PS006 `failure_rate` is -5%; a rate is from 0% to 100%, so it is ignored",
+            "7:39 PS004 `failure_rate` must be a number from 0 to 1 or a percentage such as \
+             `10%`, not a string",
+            "8:39 PS004 `failure_rate` must be a number from 0 to 1 or a percentage such as \
+             `10%`, not a boolean",
+            "9:34 PS006 `retries` is -1; it must be a whole number of at least 0, so it is ignored",
+            "12:23 PS008 `failure_rate` has no effect on `group`: a stage with steps fails only \
+             through its steps",
+        ]
+    );
+    for id in ["over", "whole", "negative", "below", "word", "flag", "group"] {
+        assert_eq!(p.task(idx(&p, id)).failure_rate, 0.0, "{id}");
+    }
+    assert!(p.task(idx(&p, "back")).failure.retry.is_none());
+    assert_eq!(p.task(idx(&p, "group/s")).failure_rate, 0.5);
+    let (_, found) = native::read("pipeline:\n  stages:\n    - stage: {id: a, failure_rate: 10}\n");
+    assert_eq!(found[0].help.as_deref(), Some("did you mean `10%`?"));
+    let (_, found) = read("pipeline:\n  stages:\n    - stage: {id: a, failure_rate: .nan}\n");
+    assert_eq!(found, ["PS006 `failure_rate` is .nan; a rate is from 0 to 1, so it is ignored"]);
 }

@@ -7,7 +7,7 @@ mod common;
 use common::timeline::{Show, pipeline, task};
 use expect_test::{Expect, expect};
 use pipescope::dialect::Dialect;
-use pipescope::duration::Millis;
+use pipescope::duration::{DurationSpec, Millis};
 use pipescope::model::Inputs;
 use pipescope::{AnalyzeOptions, analyze};
 
@@ -254,7 +254,7 @@ pipeline:
               - step: {identifier: approve, type: HarnessApproval, timeout: <+input>}
 "#;
     let mut inputs = Inputs::default();
-    inputs.durations.insert("s/slow".into(), Millis::from_secs(600));
+    inputs.durations.insert("s/slow".into(), DurationSpec::Fixed(Millis::from_secs(600)));
     expect![[r#"
         s 0:00–11:20
           s/quick 0:00–0:20~

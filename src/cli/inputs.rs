@@ -6,16 +6,19 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use pipescope::duration;
+use pipescope::dialect::fields;
+use pipescope::duration::DurationSpec;
 use pipescope::model::Inputs;
+use pipescope::span::{LineIndex, Span};
 use pipescope::yaml;
 
 use crate::cli::input;
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// A YAML file of task durations, `full-task-id: 4m`, replacing what the pipeline says or
-    /// guesses (real CI files carry none).
+    /// A YAML file of task durations, `full-task-id: 4m` (or `3m..5m`, `{p50: 4m, p90: 9m}`,
+    /// `{samples: [6m, 7m]}`), replacing what the pipeline says or guesses (real CI files carry
+    /// none).
     #[arg(long, value_name = "FILE")]
     durations: Option<PathBuf>,
     /// How many self-hosted runners carry a label or tag: `--runners gpu=2,linux=8`.
@@ -50,11 +53,19 @@ fn count(text: &str) -> Result<(String, u32), String> {
     Ok((name.trim().to_string(), n))
 }
 
-fn read_durations(path: &std::path::Path) -> Result<BTreeMap<String, duration::Millis>, String> {
+/// Reads `task-id: 4m` lines; a duration may be any form the own format accepts (`3m..5m`,
+/// `{p50: 4m, p90: 9m}`, `{samples: [6m, 7m]}`). Anything wrong is an error naming its line.
+fn read_durations(path: &std::path::Path) -> Result<BTreeMap<String, DurationSpec>, String> {
     let input = input::read(path).map_err(|e| e.to_string())?;
-    let documents = yaml::parse(&input.text);
+    let text = input.text.as_str();
+    let index = LineIndex::new(text);
+    let at = |span: Span| {
+        let start = index.line_col(text, span.start);
+        format!("{}:{}:{}", input.name, start.line, start.column)
+    };
+    let documents = yaml::parse(text);
     if let Some(d) = documents.diagnostics.first() {
-        return Err(format!("{}: {}", input.name, d.message));
+        return Err(format!("{}: {}", at(d.span), d.message));
     }
     let mut out = BTreeMap::new();
     let Some(root) = documents.docs.first().filter(|d| !d.is_null()) else {
@@ -64,11 +75,19 @@ fn read_durations(path: &std::path::Path) -> Result<BTreeMap<String, duration::M
         format!("{}: expected a mapping of task id to duration, e.g. `build: 4m`", input.name)
     })?;
     for (key, value) in entries {
-        let id = key.as_str().unwrap_or_default();
-        let text = value.as_str().unwrap_or_default();
-        let ms = duration::parse(text)
-            .map_err(|e| format!("{}: the duration of `{id}`: {e}", input.name))?;
-        out.insert(id.to_string(), ms);
+        let Some(id) = key.as_str().filter(|id| !id.is_empty()) else {
+            return Err(format!("{}: expected a task id, e.g. `build: 4m`", at(key.span)));
+        };
+        let mut found = Vec::new();
+        let spec = fields::duration_spec(value, &mut found);
+        // The file is short and only says durations: a warning here (an unknown key in a
+        // duration) is as wrong as an error.
+        if let Some(d) = found.first() {
+            let help = d.help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+            return Err(format!("{}: the duration of `{id}`: {}{help}", at(d.span), d.message));
+        }
+        let spec = spec.ok_or_else(|| format!("{}: no duration for `{id}`", at(value.span)))?;
+        out.insert(id.to_string(), spec);
     }
     Ok(out)
 }

@@ -2,8 +2,10 @@
 //! reporting unknown keys and wrong types with the user's positions.
 
 use crate::diagnostic::Diagnostic;
-use crate::duration::{self, Millis};
-use crate::lint::rules::{invalid_duration, unknown_key, wrong_type};
+use crate::duration::{self, DurationSpec, Millis, SpecError};
+use crate::lint::rules::invalid_duration::{self, INVALID_DURATION};
+use crate::lint::rules::missing_field::MISSING_FIELD;
+use crate::lint::rules::{unknown_key, wrong_type};
 use crate::span::Span;
 use crate::yaml::{Node, ScalarKind};
 
@@ -90,6 +92,103 @@ pub fn duration(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Millis> {
         Ok(ms) => Some(ms),
         Err(error) => {
             out.push(invalid_duration::diagnostic(node.span, text, error));
+            None
+        }
+    }
+}
+
+/// The keys of a duration written as a mapping.
+const DURATION_KEYS: &[&str] = &["p50", "p90", "samples"];
+
+/// A duration or a distribution of durations, as the own format and a `--durations` file write
+/// it: `4m`, a uniform range `3m..5m`, a log-normal `{p50: 4m, p90: 9m}`, or observed runs
+/// `{samples: [6m, 7m, 15m]}`. `None` (with a diagnostic on the offending value) when it
+/// cannot be used.
+pub fn duration_spec(node: &Node, out: &mut Vec<Diagnostic>) -> Option<DurationSpec> {
+    if node.as_map().is_some() {
+        return distribution(node, out);
+    }
+    let text = match node.scalar_kind() {
+        Some(ScalarKind::Int(_) | ScalarKind::Float(_) | ScalarKind::Str) => node.as_str()?,
+        _ => {
+            let expected = "text such as `4m` or `3m..5m`, or a mapping with `p50` and `p90` or \
+                            with `samples`";
+            out.push(wrong_type(node, "a duration", expected));
+            return None;
+        }
+    };
+    match duration::parse_spec(text) {
+        Ok(spec) => Some(spec),
+        Err(SpecError::Duration(error)) => {
+            out.push(invalid_duration::diagnostic(node.span, text, error));
+            None
+        }
+        Err(error) => {
+            let shorter = match &error {
+                SpecError::RangeBackwards { low, high } => format!("`{high}..{low}`"),
+                _ => "e.g. `3m..5m`".to_string(),
+            };
+            out.push(
+                Diagnostic::new(
+                    &INVALID_DURATION,
+                    node.span,
+                    format!("invalid duration `{text}`: {error}"),
+                )
+                .with_help(format!("write the shorter duration first: {shorter}")),
+            );
+            None
+        }
+    }
+}
+
+/// `{p50: 4m, p90: 9m}` or `{samples: [6m, 7m]}`.
+fn distribution(node: &Node, out: &mut Vec<Diagnostic>) -> Option<DurationSpec> {
+    check_keys(node, DURATION_KEYS, "a duration", out);
+    let (p50, p90) = (node.get("p50"), node.get("p90"));
+    if let Some(samples) = node.get("samples") {
+        if p50.is_some() || p90.is_some() {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_DURATION,
+                    node.span,
+                    "a duration gives either `p50` and `p90` or `samples`, not both",
+                )
+                .with_help("keep `samples` when you have real runs to draw from"),
+            );
+            return None;
+        }
+        let items = list(samples, "`samples`", out);
+        if items.is_empty() {
+            out.push(
+                Diagnostic::new(&INVALID_DURATION, samples.span, "`samples` is empty")
+                    .with_help("list the durations of real runs, such as `[6m, 7m, 7m, 15m]`"),
+            );
+            return None;
+        }
+        // A sample that cannot be read is reported and left out: the others are still runs.
+        return DurationSpec::samples(items.iter().filter_map(|n| duration(n, out)).collect());
+    }
+    let (Some(p50_node), Some(p90_node)) = (p50, p90) else {
+        let message = match (p50, p90) {
+            (Some(_), None) => "a duration with `p50` also needs `p90`, its 90th percentile",
+            (None, Some(_)) => "a duration with `p90` also needs `p50`, its median",
+            _ => "a duration mapping needs `p50` and `p90`, or `samples`",
+        };
+        out.push(
+            Diagnostic::new(&MISSING_FIELD, node.span, message)
+                .with_help("write e.g. `{p50: 4m, p90: 9m}` or `{samples: [6m, 7m, 15m]}`"),
+        );
+        return None;
+    };
+    let (p50, p90) = (duration(p50_node, out), duration(p90_node, out));
+    match duration::quantiles(p50?, p90?) {
+        Ok(spec) => Some(spec),
+        Err(error) => {
+            let at = if error == SpecError::ZeroMedian { p50_node } else { p90_node };
+            out.push(
+                Diagnostic::new(&INVALID_DURATION, at.span, format!("invalid duration: {error}"))
+                    .with_help("p50 is the usual duration, p90 a slow run's: `{p50: 4m, p90: 9m}`"),
+            );
             None
         }
     }

@@ -20,7 +20,7 @@ use crate::model::{
     Pipeline, Resource, ResourceKind, Retry, RunWhen, Task, TaskIdx, TaskKind,
 };
 use crate::span::Span;
-use crate::yaml::{self, Node};
+use crate::yaml::{self, Node, ScalarKind};
 
 /// The duration of a task that gives none, when `defaults.duration` is not set either.
 pub use crate::model::DEFAULT_DURATION as BUILTIN_DEFAULT_DURATION;
@@ -39,6 +39,7 @@ const STAGE_KEYS: &[&str] = &[
     "start",
     "allow_failure",
     "retries",
+    "failure_rate",
     "when",
     "steps",
 ];
@@ -52,6 +53,7 @@ const STEP_KEYS: &[&str] = &[
     "start",
     "allow_failure",
     "retries",
+    "failure_rate",
     "when",
 ];
 /// The spellings of `when`, in the order the docs list them.
@@ -63,7 +65,7 @@ pub fn read(text: &str) -> (Pipeline, Vec<Diagnostic>) {
     let mut lowering = Lowering {
         pipeline: Pipeline::default(),
         diagnostics: documents.diagnostics,
-        default_duration: BUILTIN_DEFAULT_DURATION,
+        default_duration: DurationSpec::Fixed(BUILTIN_DEFAULT_DURATION),
         explicit_deps: Vec::new(),
     };
     match documents.docs.iter().find(|d| !d.is_null()) {
@@ -95,7 +97,7 @@ impl ListKind {
 struct Lowering {
     pipeline: Pipeline,
     diagnostics: Vec<Diagnostic>,
-    default_duration: Millis,
+    default_duration: DurationSpec,
     /// `depends_on` lists, resolved once every task exists (a dependency may come later).
     explicit_deps: Vec<(TaskIdx, Vec<(String, Span)>)>,
 }
@@ -195,7 +197,7 @@ impl Lowering {
         }
         check_keys(node, DEFAULTS_KEYS, "`defaults`", &mut self.diagnostics);
         if let Some(d) =
-            node.get("duration").and_then(|d| fields::duration(d, &mut self.diagnostics))
+            node.get("duration").and_then(|d| fields::duration_spec(d, &mut self.diagnostics))
         {
             self.default_duration = d;
         }
@@ -361,11 +363,12 @@ impl Lowering {
             .and_then(|n| fields::text(n, "`name`", &mut self.diagnostics))
             .map(str::to_string);
         let explicit_duration =
-            body.get("duration").and_then(|d| fields::duration(d, &mut self.diagnostics));
+            body.get("duration").and_then(|d| fields::duration_spec(d, &mut self.diagnostics));
         let (duration, duration_source) = match explicit_duration {
             Some(d) => (d, DurationSource::Explicit),
-            None => (self.default_duration, DurationSource::Default),
+            None => (self.default_duration.clone(), DurationSource::Default),
         };
+        let failure_rate = body.get("failure_rate").and_then(|r| self.failure_rate(r));
         let deps = waits_for
             .iter()
             .map(|&t| Dependency {
@@ -385,7 +388,8 @@ impl Lowering {
         let idx = self.pipeline.add_task(Task {
             name,
             parent,
-            duration: DurationSpec::Fixed(duration),
+            duration,
+            failure_rate: failure_rate.unwrap_or(0.0),
             duration_source,
             deps,
             demands,
@@ -410,6 +414,13 @@ impl Lowering {
                 task.duration_source = DurationSource::Children;
                 if let Some(d) = body.get("duration") {
                     self.diagnostics.push(Diagnostic::new(&IGNORED_SETTING, d.span, format!("`duration` is ignored on `{id}`: a stage with steps lasts until its last step ends")));
+                }
+                if let Some(rate) = body.get("failure_rate").filter(|_| failure_rate.is_some()) {
+                    task.failure_rate = 0.0;
+                    self.diagnostics.push(
+                        Diagnostic::new(&IGNORED_SETTING, rate.span, format!("`failure_rate` has no effect on `{id}`: a stage with steps fails only through its steps"))
+                            .with_help("give the steps that may fail a `failure_rate`"),
+                    );
                 }
             }
         }
@@ -480,6 +491,52 @@ impl Lowering {
             }
         }
         failure
+    }
+
+    /// `failure_rate: 10%` or `0.1`: the chance that one attempt fails, from 0 to 1.
+    fn failure_rate(&mut self, node: &Node) -> Option<f64> {
+        let expected = "a number from 0 to 1 or a percentage such as `10%`";
+        let text = node.as_str().unwrap_or_default().trim();
+        // YAML numbers (`0.1`, `.nan`, `1e400`) as YAML reads them; the range check below
+        // reports the ones that are no chance.
+        let (value, percent) = match node.scalar_kind() {
+            Some(ScalarKind::Int(n)) => (n as f64, false),
+            Some(ScalarKind::Float(x)) => (x, false),
+            Some(ScalarKind::Str) => {
+                let (number, percent) = match text.strip_suffix('%') {
+                    Some(number) => (number.trim(), true),
+                    None => (text, false),
+                };
+                match number.parse::<f64>() {
+                    Ok(value) => (value, percent),
+                    Err(_) => {
+                        self.diagnostics.push(wrong_type(node, "`failure_rate`", expected));
+                        return None;
+                    }
+                }
+            }
+            _ => {
+                self.diagnostics.push(wrong_type(node, "`failure_rate`", expected));
+                return None;
+            }
+        };
+        let rate = if percent { value / 100.0 } else { value };
+        if (0.0..=1.0).contains(&rate) {
+            return Some(rate);
+        }
+        let range = if percent { "from 0% to 100%" } else { "from 0 to 1" };
+        let mut d = Diagnostic::new(
+            &INVALID_VALUE,
+            node.span,
+            format!("`failure_rate` is {text}; a rate is {range}, so it is ignored"),
+        );
+        if !percent && value > 1.0 && value <= 100.0 {
+            d = d.with_help(format!("did you mean `{value}%`?"));
+        } else {
+            d = d.with_help("`failure_rate: 10%` (or `0.1`) fails one attempt in ten");
+        }
+        self.diagnostics.push(d);
+        None
     }
 
     fn task_id(&mut self, key: &Node, body: &Node, what: &str, position: usize) -> (String, Span) {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::dialect::Dialect;
-use crate::duration::Millis;
+use crate::duration::{DurationSpec, Millis};
 use crate::model::Inputs;
 use crate::sim::Policy;
 
@@ -30,7 +30,11 @@ impl Saved {
     /// What the user told pipescope that the file does not say.
     pub fn inputs(&self) -> Inputs {
         Inputs {
-            durations: self.durations.clone(),
+            durations: self
+                .durations
+                .iter()
+                .map(|(id, &d)| (id.clone(), DurationSpec::Fixed(d)))
+                .collect(),
             runners: self.runners.clone(),
             targets: self.targets.clone(),
         }

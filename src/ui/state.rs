@@ -11,7 +11,7 @@ use std::rc::Rc;
 use crate::analysis::{Analysis, AnalyzeOptions, analyze};
 use crate::diagnostic::Diagnostic;
 use crate::dialect::Dialect;
-use crate::duration::Millis;
+use crate::duration::{DurationSpec, Millis};
 use crate::lint::rules::{malformed_file::MALFORMED_FILE, yaml_syntax::YAML_SYNTAX};
 use crate::model::Inputs;
 use crate::model::SizeKind;
@@ -460,7 +460,11 @@ impl AppState {
 
     fn reanalyze(&mut self) {
         let inputs = Inputs {
-            durations: self.durations.clone(),
+            durations: self
+                .durations
+                .iter()
+                .map(|(id, &d)| (id.clone(), DurationSpec::Fixed(d)))
+                .collect(),
             runners: self.runners.clone(),
             targets: self.targets.clone(),
         };

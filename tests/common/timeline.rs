@@ -57,7 +57,7 @@ pub fn render(analysis: &Analysis, show: Show) -> String {
 pub fn options(durations: &[(&str, &str)], runners: &[(&str, u32)]) -> AnalyzeOptions {
     let mut inputs = Inputs::default();
     for (id, d) in durations {
-        inputs.durations.insert(id.to_string(), duration::parse(d).expect("a duration"));
+        inputs.durations.insert(id.to_string(), duration::parse_spec(d).expect("a duration"));
     }
     for (label, n) in runners {
         inputs.runners.insert(label.to_string(), *n);
