@@ -208,9 +208,9 @@ fn the_critical_set_of_a_run_is_where_slack_is_zero() {
             let full = sim.run(&input, Detail::Full).unwrap();
             sim.run_summary(&input, Detail::Timings).unwrap();
             sim.critical_tasks(&mut critical);
-            for i in 0..n {
-                let zero = full.tasks[i].slack == Some(Millis::ZERO);
-                assert_eq!(critical[i], zero, "{:?}: task {} round {round}", p.name, p.tasks[i].id);
+            for ((timing, task), &is) in full.tasks.iter().zip(&p.tasks).zip(&critical) {
+                let zero = timing.slack == Some(Millis::ZERO);
+                assert_eq!(is, zero, "{:?}: task {} round {round}", p.name, task.id);
             }
             checked += n;
         }
