@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
+use crate::forecast::Draws;
 use crate::lint;
 use crate::lint::rules::ignored_setting::IGNORED_SETTING;
 use crate::lint::rules::invalid_value::INVALID_VALUE;
@@ -18,6 +19,12 @@ pub struct AnalyzeOptions {
     pub dialect: Option<Dialect>,
     pub inputs: Inputs,
     pub sim: SimOptions,
+    /// Task ids made to fail, every attempt (`simulate --fail`, the app's "What if this
+    /// fails?"); a stage's steps all fail. The dialect's own rules say what follows.
+    pub failing: Vec<String>,
+    /// Show one sampled run (durations and failures drawn from this seed, the first run of
+    /// `forecast --seed`) instead of the median run in which nothing fails.
+    pub seed: Option<u64>,
 }
 
 /// Everything known about one text: the model, every diagnostic, and the simulated schedule.
@@ -30,6 +37,8 @@ pub struct Analysis {
     pub schedule: Schedule,
     /// Ids in `Inputs::durations` that name no task (a typo, or a task since renamed).
     pub unmatched_durations: Vec<String>,
+    /// Ids in `AnalyzeOptions::failing` that name no task.
+    pub unmatched_failing: Vec<String>,
 }
 
 impl Analysis {
@@ -56,10 +65,47 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
         ));
         Plan::first_ready(&pipeline)
     });
-    let schedule = Simulator::new(&plan).run_as_planned(Detail::Full);
+    let mut sim = Simulator::new(&plan);
+    let (schedule, unmatched_failing) = if options.failing.is_empty() && options.seed.is_none() {
+        (sim.run_as_planned(Detail::Full), Vec::new())
+    } else {
+        let (mut durations, mut failures) =
+            (plan.nominal_durations().to_vec(), vec![0; plan.len()]);
+        if let Some(seed) = options.seed {
+            Draws::new(&pipeline, &plan, seed).draw(&mut durations, &mut failures);
+        }
+        let unmatched = make_fail(&pipeline, &options.failing, &mut failures);
+        let input = RunInput { durations: Some(&durations), failures: Some(&failures) };
+        // One value per task, as the plan wants: this cannot fail.
+        let schedule =
+            sim.run(&input, Detail::Full).unwrap_or_else(|_| sim.run_as_planned(Detail::Full));
+        (schedule, unmatched)
+    };
     diagnostics.extend(lint::lint(&pipeline, Some(&schedule)));
     diagnostic::sort(&mut diagnostics);
-    Analysis { dialect, pipeline, diagnostics, schedule, unmatched_durations }
+    Analysis { dialect, pipeline, diagnostics, schedule, unmatched_durations, unmatched_failing }
+}
+
+/// Makes every attempt of the named tasks fail (of a stage: of all its steps), and returns the
+/// ids that name no task.
+fn make_fail(pipeline: &Pipeline, ids: &[String], failures: &mut [u32]) -> Vec<String> {
+    let mut unmatched = Vec::new();
+    for id in ids {
+        let Some(t) = pipeline.find_task(id) else {
+            unmatched.push(id.clone());
+            continue;
+        };
+        let mut stack = vec![t];
+        while let Some(t) = stack.pop() {
+            let task = pipeline.task(t);
+            if task.is_group() {
+                stack.extend(task.children.iter().copied());
+            } else {
+                failures[t.index()] = u32::MAX;
+            }
+        }
+    }
+    unmatched
 }
 
 /// Sets the durations the user gave by full id, and returns the ids that matched no task.

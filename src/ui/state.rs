@@ -575,7 +575,12 @@ impl AppState {
 }
 
 fn options(dialect: Option<Dialect>, policy: Policy, inputs: &Inputs) -> AnalyzeOptions {
-    AnalyzeOptions { dialect, inputs: inputs.clone(), sim: SimOptions { policy } }
+    AnalyzeOptions {
+        dialect,
+        inputs: inputs.clone(),
+        sim: SimOptions { policy },
+        ..Default::default()
+    }
 }
 
 /// The window that shows the whole run (at least one second, so an empty run has an axis),
