@@ -160,6 +160,7 @@ fn simulate(args: &SimulateArgs) -> (String, Outcome) {
         dialect: args.dialect.0,
         inputs,
         sim: SimOptions { policy: policy.clone() },
+        ..Default::default()
     };
     let analysis = analyze(&input.text, &options);
     warn_unmatched(&analysis);
@@ -193,7 +194,7 @@ fn lint_files(args: &LintArgs) -> (String, Outcome) {
             return (String::new(), Outcome::Unreadable);
         }
     };
-    let options = AnalyzeOptions { dialect: args.dialect.0, inputs, sim: SimOptions::default() };
+    let options = AnalyzeOptions { dialect: args.dialect.0, inputs, ..Default::default() };
     let mut outcome = Outcome::Clean;
     // Kept whole until the end so that the JSON reports can borrow from them.
     let mut linted = Vec::new();
