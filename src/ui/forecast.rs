@@ -177,11 +177,12 @@ impl ForecastState {
         }
     }
 
-    /// The person cancelled: nothing runs until the inputs change or they run it again.
-    pub fn cancel(&mut self) {
-        if self.running.take().is_some() {
-            self.halted = Some(Halt::Cancelled);
-        }
+    /// The person cancelled, with the inputs at `key`: nothing runs until they change or the
+    /// person asks again (a request for `key` that was about to go out does not).
+    pub fn cancel(&mut self, key: ForecastKey) {
+        self.running = None;
+        self.asked = Some(key);
+        self.halted = Some(Halt::Cancelled);
     }
 
     /// Ask again for the same inputs.
@@ -485,10 +486,16 @@ mod tests {
     fn cancel_holds_until_the_inputs_change_or_a_retry() {
         let mut f = ForecastState::default();
         f.sent(1, key(1));
-        f.cancel();
+        f.cancel(key(1));
         assert_eq!(f.halted, Some(Halt::Cancelled));
         assert!(f.running.is_none());
         assert!(!f.is_due(key(1)), "cancelled stays cancelled");
+        // Cancelled while newer inputs wait to be asked for: those are not asked for either.
+        let mut g = ForecastState::default();
+        g.sent(1, key(1));
+        assert!(g.is_due(key(2)));
+        g.cancel(key(2));
+        assert!(!g.is_due(key(2)) && g.running.is_none());
         f.stopped(1);
         assert_eq!(f.halted, Some(Halt::Cancelled));
         assert!(f.is_due(key(2)));

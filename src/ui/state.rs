@@ -329,9 +329,21 @@ impl AppState {
         !Rc::ptr_eq(&self.current, &self.usual) || is_broken(&self.usual)
     }
 
+    /// The window that shows the whole run and, with a forecast, its P90: whiskers past the
+    /// usual end stay in view. The last forecast counts even while a newer one is computed,
+    /// so that the scale does not jump back and forth as one types.
+    pub fn fit(&self) -> Window {
+        let mut all = fit(&self.shown);
+        let p90 = self.forecast.result.as_ref().map(|r| r.summary.p90_ms as f64);
+        if let Some(p90) = p90.filter(|_| self.failing.is_none()) {
+            all.end = all.end.max(p90);
+        }
+        all
+    }
+
     /// The time window drawn: the zoom window, or the whole run.
     pub fn window(&self) -> Window {
-        self.window.unwrap_or_else(|| fit(&self.shown))
+        self.window.unwrap_or_else(|| self.fit())
     }
 
     /// The chart's time scale for the current width and window.
@@ -393,7 +405,9 @@ impl AppState {
                 self.viewport.scroll_top = 0.0;
                 self.gallery = false;
                 self.failing = None;
-                // A new text starts with a clean slate: its last good timeline is its own.
+                // A new text starts with a clean slate: its last good timeline is its own, and
+                // no forecast of another text sets its scale.
+                self.forecast.result = None;
                 self.reanalyze_with(true);
             }
             Action::UndoLoad => {
@@ -405,6 +419,7 @@ impl AppState {
                     self.window = None;
                     self.notice = None;
                     self.failing = None;
+                    self.forecast.result = None;
                     self.reanalyze_with(true);
                 }
             }
@@ -464,7 +479,7 @@ impl AppState {
             Action::Zoom { factor, anchor } => self.zoom(factor, anchor),
             Action::Pan(ms) => {
                 if let Some(w) = self.window {
-                    self.window = Some(clamp_window(w.start + ms, w.span(), fit(&self.shown)));
+                    self.window = Some(clamp_window(w.start + ms, w.span(), self.fit()));
                 }
             }
             Action::Fit => self.window = None,
@@ -544,12 +559,16 @@ impl AppState {
                 Reply::Ready => {}
                 Reply::Progress { done, total } => self.forecast.progress(id, done, total),
                 Reply::Forecast { forecast, elapsed_ms } => {
-                    self.forecast.finished(id, forecast, elapsed_ms)
+                    self.forecast.finished(id, forecast, elapsed_ms);
+                    self.keep_window_inside();
                 }
                 Reply::Stopped => self.forecast.stopped(id),
                 Reply::Failed { message } => self.forecast.failed((id != 0).then_some(id), message),
             },
-            Action::CancelForecast => self.forecast.cancel(),
+            Action::CancelForecast => {
+                let key = self.forecast_key();
+                self.forecast.cancel(key);
+            }
             Action::RetryForecast => self.forecast.retry(),
             Action::WorkerCrashed => {
                 self.forecast.crashed();
@@ -610,9 +629,13 @@ impl AppState {
                 self.undo = None;
             }
         }
-        // Keep a zoom window inside the new run.
+        self.keep_window_inside();
+    }
+
+    /// Keeps a zoom window inside the whole run (after it changed).
+    fn keep_window_inside(&mut self) {
         if let Some(w) = self.window {
-            let all = fit(&self.shown);
+            let all = self.fit();
             self.window = if w.span() >= all.span() {
                 None
             } else {
@@ -625,7 +648,7 @@ impl AppState {
         if !(factor.is_finite() && factor > 0.0) {
             return;
         }
-        let all = fit(&self.shown);
+        let all = self.fit();
         let w = self.window();
         let min_span = (all.span() / 2000.0).max(50.0).min(all.span());
         let span = (w.span() / factor).clamp(min_span, all.span());
@@ -703,7 +726,7 @@ impl AppState {
                 let (s, e) = (s.0 as f64, e.0 as f64);
                 if e < w.start || s > w.end {
                     let start = (s + e) / 2.0 - w.span() / 2.0;
-                    self.window = Some(clamp_window(start, w.span(), fit(&self.shown)));
+                    self.window = Some(clamp_window(start, w.span(), self.fit()));
                 }
             }
         }
@@ -1060,6 +1083,9 @@ mod tests {
         };
         let s = s.apply(done(1, &summary));
         assert_eq!(s.timeline_forecast(), Some(&summary));
+        // The whole window now reaches the P90 of the makespan, past the usual end.
+        assert!(summary.p90_ms > s.shown.schedule.makespan.0);
+        assert_eq!(s.window().end, summary.p90_ms as f64);
         // A broken edit keeps the forecast of the last good text and asks for nothing new.
         let s = s.apply(Action::Edit(format!("{FLAKY}    - stage: {{id: x\n")));
         assert!(s.is_stale());
