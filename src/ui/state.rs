@@ -406,8 +406,9 @@ impl AppState {
                 self.gallery = false;
                 self.failing = None;
                 // A new text starts with a clean slate: its last good timeline is its own, and
-                // no forecast of another text sets its scale.
+                // no forecast of another text sets its scale (nor arrives later to do so).
                 self.forecast.result = None;
+                self.forecast.running = None;
                 self.reanalyze_with(true);
             }
             Action::UndoLoad => {
@@ -420,6 +421,7 @@ impl AppState {
                     self.notice = None;
                     self.failing = None;
                     self.forecast.result = None;
+                    self.forecast.running = None;
                     self.reanalyze_with(true);
                 }
             }
@@ -1123,6 +1125,13 @@ mod tests {
         assert!(s.notice.as_deref().is_some_and(|n| n.contains("restarted")));
         assert!(matches!(s.forecast.halted, Some(super::super::forecast::Halt::Failed(_))));
         assert!(!s.forecast_due(), "no automatic retry: the same input might crash it again");
+        // Loading another text forgets the forecast of this one, even one still running.
+        let key = s.forecast_key();
+        let s = s.apply(Action::ForecastSent { id: 4, key });
+        let s = s.apply(Action::Load { text: RELEASE.into(), file_name: None, notice: "x".into() });
+        let s = s.apply(done(4, &summary));
+        assert!(s.forecast.result.is_none() && s.forecast.running.is_none());
+        assert!(s.forecast_due());
     }
 
     #[test]

@@ -41,23 +41,11 @@ pub fn Forecast(props: &ForecastProps) -> Html {
 
     let on_runs = {
         let on_action = on_action.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            if let Ok(n) = input.value().trim().replace([',', '_', ' '], "").parse::<f64>() {
-                if n.is_finite() {
-                    on_action.emit(Action::SetRuns(n.round().clamp(0.0, u32::MAX as f64) as u32));
-                }
-            }
-        })
+        Callback::from(move |n: u64| on_action.emit(Action::SetRuns(n as u32)))
     };
     let on_seed = {
         let on_action = on_action.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            if let Ok(n) = input.value().trim().parse::<u64>() {
-                on_action.emit(Action::SetSeed(n));
-            }
-        })
+        Callback::from(move |n: u64| on_action.emit(Action::SetSeed(n)))
     };
     let retry = {
         let on_action = on_action.clone();
@@ -193,20 +181,72 @@ pub fn Forecast(props: &ForecastProps) -> Html {
             <div class="panel-head">
                 <h2 class="panel-title">{"Forecast"}<span class="title-sub">{"many runs, drawn at random"}</span></h2>
                 <div class="forecast-inputs">
-                    <label class="field" title="How many runs to draw">
-                        <span>{"Runs"}</span>
-                        <input type="number" inputmode="numeric" min={RUNS_RANGE.start().to_string()} max={RUNS_RANGE.end().to_string()}
-                               step="100" value={props.runs.to_string()} onchange={on_runs} />
-                    </label>
-                    <label class="field" title="The same seed gives the same forecast">
-                        <span>{"Seed"}</span>
-                        <input type="number" inputmode="numeric" min="0" step="1" value={props.seed.to_string()} onchange={on_seed} />
-                    </label>
+                    <NumberField label="Runs" title="How many runs to draw" value={u64::from(props.runs)}
+                                 min={u64::from(*RUNS_RANGE.start())} max={u64::from(*RUNS_RANGE.end())} step={100}
+                                 on_set={on_runs} />
+                    <NumberField label="Seed" title="The same seed gives the same forecast" value={props.seed}
+                                 min={0} max={u64::MAX} step={1} on_set={on_seed} />
                 </div>
             </div>
             <div class="slot">{ status }</div>
             <p class="visually-hidden" role="status">{ announcement }</p>
             <div class="slot">{ for body }</div>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NumberFieldProps {
+    label: AttrValue,
+    title: AttrValue,
+    value: u64,
+    min: u64,
+    max: u64,
+    step: u64,
+    on_set: Callback<u64>,
+}
+
+/// A number input that keeps what is being typed: the page re-renders during a forecast (its
+/// progress), and a controlled value would be reset under the person's fingers. The number is
+/// set on change (Enter, or leaving the field), clamped to its range.
+#[component]
+fn NumberField(props: &NumberFieldProps) -> Html {
+    let draft = use_state(|| props.value.to_string());
+    {
+        let draft = draft.clone();
+        use_effect_with(props.value, move |value| draft.set(value.to_string()));
+    }
+    let oninput = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            draft.set(input.value());
+        })
+    };
+    let onchange = {
+        let (draft, on_set, min, max) = (draft.clone(), props.on_set.clone(), props.min, props.max);
+        let current = props.value;
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let typed = input.value().trim().replace([',', '_', ' '], "");
+            // Whole numbers as typed; a decimal or an exponent is rounded.
+            let n = typed.parse::<u64>().ok().or_else(|| {
+                typed
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite() && *f >= 0.0)
+                    .map(|f| f.round() as u64)
+            });
+            let n = n.map_or(current, |n| n.clamp(min, max));
+            draft.set(n.to_string());
+            on_set.emit(n);
+        })
+    };
+    html! {
+        <label class="field" title={props.title.clone()}>
+            <span>{ props.label.clone() }</span>
+            <input type="number" inputmode="numeric" min={props.min.to_string()} max={props.max.to_string()}
+                   step={props.step.to_string()} value={(*draft).clone()} {oninput} {onchange} />
+        </label>
     }
 }

@@ -220,7 +220,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct LegendProps {
-    /// The bars show a forecast (whiskers and shades).
+    /// The bars show a forecast (whiskers and shades); until then its item is dimmed.
     forecast: bool,
     /// Some tasks did not succeed (failed, skipped, cancelled).
     outcomes: bool,
@@ -234,10 +234,11 @@ fn Legend(props: &LegendProps) -> Html {
             <li><svg width="28" height="14" aria-hidden="true"><rect class="wait-dep" x="1" y="1" width="26" height="12" /></svg>{"waiting for a dependency"}</li>
             <li><svg width="28" height="14" aria-hidden="true"><rect class="wait-res" x="1" y="1" width="26" height="12" /></svg>{"waiting for a resource"}</li>
             <li><svg width="28" height="14" aria-hidden="true"><rect class="bar critical" x="2" y="2" width="24" height="10" rx="2" /></svg>{"critical path (outlined)"}</li>
-            if props.forecast {
-                <li><svg width="28" height="14" aria-hidden="true"><g class="whisker"><line x1="3" x2="25" y1="7" y2="7" /><line x1="3" x2="3" y1="3" y2="11" /><line x1="25" x2="25" y1="3" y2="11" /></g></svg>{"ends P50 to P90 (forecast)"}</li>
-                <li><svg width="28" height="14" aria-hidden="true"><rect class="bar" x="1" y="1" width="12" height="12" rx="2" fill-opacity="0.3" /><rect class="bar" x="15" y="1" width="12" height="12" rx="2" /></svg>{"paler: less often critical"}</li>
-            }
+            // Always listed, so that the chart does not move when a forecast arrives.
+            <li class={classes!((!props.forecast).then_some("pending"))}>
+                <svg width="28" height="14" aria-hidden="true"><g class="whisker"><line x1="3" x2="25" y1="7" y2="7" /><line x1="3" x2="3" y1="3" y2="11" /><line x1="25" x2="25" y1="3" y2="11" /></g></svg>
+                {"forecast: ends P50 to P90; paler bars are less often critical"}
+            </li>
             if props.outcomes {
                 <li><svg width="28" height="14" aria-hidden="true"><rect class="bar failed" x="1" y="1" width="26" height="12" rx="2" /><line class="strike" x1="3" x2="25" y1="7" y2="7" /></svg>{"failed"}</li>
                 <li><svg width="28" height="14" aria-hidden="true"><rect class="outcome-marker" x="8" y="1" width="12" height="12" rx="2" /></svg>{"skipped or cancelled (labelled)"}</li>
