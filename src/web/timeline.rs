@@ -198,7 +198,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             </div>
             <div class="legend-row">
                 if s.view == View::Chart {
-                    <Legend forecast={s.timeline_forecast().is_some()} outcomes={describe::has_outcomes(&s.shown.schedule)} />
+                    <Legend forecast={s.timeline_forecast().is_some()} outcomes={Outcomes::of(&s.shown.schedule)} />
                 } else {
                     <p class="legend">{"◆ on the critical path · times from the start of the run"}</p>
                 }
@@ -218,12 +218,36 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     }
 }
 
+/// Which outcomes other than success the chart shows, for the legend.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Outcomes {
+    failed: bool,
+    /// Cancelled while running: a hatched bar.
+    stopped: bool,
+    /// Skipped, or cancelled before it started: a marker.
+    not_run: bool,
+}
+
+impl Outcomes {
+    fn of(schedule: &crate::sim::Schedule) -> Outcomes {
+        let mut o = Outcomes::default();
+        for t in &schedule.tasks {
+            match (t.outcome, t.start) {
+                (Outcome::Failed, _) => o.failed = true,
+                (Outcome::Cancelled, Some(_)) => o.stopped = true,
+                (Outcome::Skipped | Outcome::Cancelled, None) => o.not_run = true,
+                _ => {}
+            }
+        }
+        o
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct LegendProps {
     /// The bars show a forecast (whiskers and shades); until then its item is dimmed.
     forecast: bool,
-    /// Some tasks did not succeed (failed, skipped, cancelled).
-    outcomes: bool,
+    outcomes: Outcomes,
 }
 
 #[component]
@@ -239,9 +263,14 @@ fn Legend(props: &LegendProps) -> Html {
                 <svg width="28" height="14" aria-hidden="true"><g class="whisker"><line x1="3" x2="25" y1="7" y2="7" /><line x1="3" x2="3" y1="3" y2="11" /><line x1="25" x2="25" y1="3" y2="11" /></g></svg>
                 {"forecast: ends P50 to P90; paler bars are less often critical"}
             </li>
-            if props.outcomes {
+            if props.outcomes.failed {
                 <li><svg width="28" height="14" aria-hidden="true"><rect class="bar failed" x="1" y="1" width="26" height="12" rx="2" /><line class="strike" x1="3" x2="25" y1="7" y2="7" /></svg>{"failed"}</li>
-                <li><svg width="28" height="14" aria-hidden="true"><rect class="outcome-marker" x="8" y="1" width="12" height="12" rx="2" /></svg>{"skipped or cancelled (labelled)"}</li>
+            }
+            if props.outcomes.stopped {
+                <li><svg width="28" height="14" aria-hidden="true"><rect class="bar cancelled" x="1" y="1" width="26" height="12" rx="2" /></svg>{"cancelled while running"}</li>
+            }
+            if props.outcomes.not_run {
+                <li><svg width="28" height="14" aria-hidden="true"><rect class="outcome-marker" x="8" y="1" width="12" height="12" rx="2" /></svg>{"did not run (labelled skipped or cancelled)"}</li>
             }
         </ul>
     }
