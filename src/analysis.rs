@@ -39,6 +39,9 @@ pub struct Analysis {
     pub unmatched_durations: Vec<String>,
     /// Ids in `AnalyzeOptions::failing` that name no task.
     pub unmatched_failing: Vec<String>,
+    /// Each task's duration in this run: the median of its distribution, or the one drawn
+    /// from `AnalyzeOptions::seed`.
+    pub durations: Vec<Millis>,
 }
 
 impl Analysis {
@@ -66,11 +69,11 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
         Plan::first_ready(&pipeline)
     });
     let mut sim = Simulator::new(&plan);
+    let mut durations = plan.nominal_durations().to_vec();
     let (schedule, unmatched_failing) = if options.failing.is_empty() && options.seed.is_none() {
         (sim.run_as_planned(Detail::Full), Vec::new())
     } else {
-        let (mut durations, mut failures) =
-            (plan.nominal_durations().to_vec(), vec![0; plan.len()]);
+        let mut failures = vec![0; plan.len()];
         if let Some(seed) = options.seed {
             Draws::new(&pipeline, &plan, seed).draw(&mut durations, &mut failures);
         }
@@ -81,9 +84,19 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
             sim.run(&input, Detail::Full).unwrap_or_else(|_| sim.run_as_planned(Detail::Full));
         (schedule, unmatched)
     };
+    drop(sim);
+    drop(plan);
     diagnostics.extend(lint::lint(&pipeline, Some(&schedule)));
     diagnostic::sort(&mut diagnostics);
-    Analysis { dialect, pipeline, diagnostics, schedule, unmatched_durations, unmatched_failing }
+    Analysis {
+        dialect,
+        pipeline,
+        diagnostics,
+        schedule,
+        unmatched_durations,
+        unmatched_failing,
+        durations,
+    }
 }
 
 /// Makes every attempt of the named tasks fail (of a stage: of all its steps), and returns the
