@@ -84,6 +84,7 @@ impl Pipeline {
                     RunWhen::OnSuccess => "Success",
                     RunWhen::OnFailure => "Failure",
                     RunWhen::Always => "All",
+                    RunWhen::Never => "never",
                 };
                 ("when", format!("{status}: {value}"))
             }
@@ -92,6 +93,7 @@ impl Pipeline {
                     RunWhen::OnSuccess => "Success".to_string(),
                     RunWhen::OnFailure => "Failure: runs only when a previous step failed".into(),
                     RunWhen::Always => "Always: runs whatever happened before it".into(),
+                    RunWhen::Never => "never runs".into(),
                 };
                 ("condition", text)
             }
@@ -106,6 +108,7 @@ impl Pipeline {
                                            later stages do not wait for it"
                         .into(),
                     RunWhen::Always => "always: runs whatever happened before it".into(),
+                    RunWhen::Never => "never".into(),
                 };
                 ("when", text)
             }
@@ -120,6 +123,7 @@ fn run_when_meaning(when: RunWhen) -> &'static str {
         RunWhen::OnSuccess => "",
         RunWhen::OnFailure => ": runs only when something before it failed",
         RunWhen::Always => ": runs whatever happened before it",
+        RunWhen::Never => ": runs in no simulated run",
     }
 }
 
