@@ -104,9 +104,11 @@ impl Pipeline {
             Format::GitlabCi => {
                 let text = match task.when {
                     RunWhen::OnSuccess => "on_success".to_string(),
-                    RunWhen::OnFailure => "on_failure: runs only when an earlier job fails; \
-                                           later stages do not wait for it"
-                        .into(),
+                    RunWhen::OnFailure => {
+                        "on_failure: runs only when a job before it (an earlier stage, or its \
+                         needs) fails"
+                            .into()
+                    }
                     RunWhen::Always => "always: runs whatever happened before it".into(),
                     RunWhen::Never => "never".into(),
                 };
