@@ -104,7 +104,9 @@ pub enum FailureAction {
     Fail,
     /// The whole execution stops: running tasks are cancelled (Harness `Abort`).
     Abort,
-    /// The stage or pipeline rolls back (Harness `StageRollback`, `PipelineRollback`).
+    /// The stage or pipeline rolls back (Harness `StageRollback`, `StepGroupRollback`,
+    /// `PipelineRollback`): what follows does not run, yet does not see a failure either (only
+    /// what runs always runs).
     Rollback,
     /// A person decides (Harness `ManualIntervention`, Octopus guided failure).
     ManualIntervention,
