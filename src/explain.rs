@@ -243,6 +243,8 @@ pub enum Unfinished<'a> {
     SkippedAfterFailure { on: Option<(TaskRef<'a>, Outcome)> },
     /// It did not run: it runs only when something it waits for fails, and nothing did.
     SkippedWithoutFailure,
+    /// It did not run: its condition holds in no simulated run (GitHub `if: cancelled()`).
+    SkippedByCondition,
     /// Another task's failure stopped it, or kept it from starting.
     Cancelled,
     /// Its last attempt failed; `allowed`: its failure counts as a success for what follows.
@@ -312,6 +314,9 @@ impl Display for Unfinished<'_> {
             }
             Unfinished::SkippedWithoutFailure => {
                 f.write_str("skipped: it runs only when something before it fails")
+            }
+            Unfinished::SkippedByCondition => {
+                f.write_str("skipped: its condition holds only in a cancelled run, or never")
             }
             Unfinished::Cancelled => f.write_str("cancelled by another task's failure"),
             Unfinished::Failed { attempts, allowed } => {
@@ -422,6 +427,9 @@ pub fn unfinished<'a>(
     match timing.outcome {
         Outcome::Skipped if pipeline.task(task).when == RunWhen::OnFailure => {
             return Some(Unfinished::SkippedWithoutFailure);
+        }
+        Outcome::Skipped if pipeline.task(task).when == RunWhen::Never => {
+            return Some(Unfinished::SkippedByCondition);
         }
         // Only GitHub skips a job because a job it needs was skipped; elsewhere a skip
         // follows a failure.
