@@ -84,8 +84,6 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
             sim.run(&input, Detail::Full).unwrap_or_else(|_| sim.run_as_planned(Detail::Full));
         (schedule, unmatched)
     };
-    drop(sim);
-    drop(plan);
     diagnostics.extend(lint::lint(&pipeline, Some(&schedule)));
     diagnostic::sort(&mut diagnostics);
     Analysis {
@@ -103,6 +101,7 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
 /// ids that name no task.
 fn make_fail(pipeline: &Pipeline, ids: &[String], failures: &mut [u32]) -> Vec<String> {
     let mut unmatched = Vec::new();
+    let mut seen = vec![false; pipeline.tasks.len()];
     for id in ids {
         let Some(t) = pipeline.find_task(id) else {
             unmatched.push(id.clone());
@@ -110,6 +109,10 @@ fn make_fail(pipeline: &Pipeline, ids: &[String], failures: &mut [u32]) -> Vec<S
         };
         let mut stack = vec![t];
         while let Some(t) = stack.pop() {
+            // A malformed parent link must not loop.
+            if t.index() >= seen.len() || std::mem::replace(&mut seen[t.index()], true) {
+                continue;
+            }
             let task = pipeline.task(t);
             if task.is_group() {
                 stack.extend(task.children.iter().copied());
