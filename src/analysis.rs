@@ -39,6 +39,9 @@ pub struct Analysis {
     pub unmatched_durations: Vec<String>,
     /// Ids in `AnalyzeOptions::failing` that name no task.
     pub unmatched_failing: Vec<String>,
+    /// Each task's duration in this run: the median of its distribution, or the one drawn
+    /// from `AnalyzeOptions::seed`.
+    pub durations: Vec<Millis>,
 }
 
 impl Analysis {
@@ -66,11 +69,11 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
         Plan::first_ready(&pipeline)
     });
     let mut sim = Simulator::new(&plan);
+    let mut durations = plan.nominal_durations().to_vec();
     let (schedule, unmatched_failing) = if options.failing.is_empty() && options.seed.is_none() {
         (sim.run_as_planned(Detail::Full), Vec::new())
     } else {
-        let (mut durations, mut failures) =
-            (plan.nominal_durations().to_vec(), vec![0; plan.len()]);
+        let mut failures = vec![0; plan.len()];
         if let Some(seed) = options.seed {
             Draws::new(&pipeline, &plan, seed).draw(&mut durations, &mut failures);
         }
@@ -83,13 +86,22 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
     };
     diagnostics.extend(lint::lint(&pipeline, Some(&schedule)));
     diagnostic::sort(&mut diagnostics);
-    Analysis { dialect, pipeline, diagnostics, schedule, unmatched_durations, unmatched_failing }
+    Analysis {
+        dialect,
+        pipeline,
+        diagnostics,
+        schedule,
+        unmatched_durations,
+        unmatched_failing,
+        durations,
+    }
 }
 
 /// Makes every attempt of the named tasks fail (of a stage: of all its steps), and returns the
 /// ids that name no task.
 fn make_fail(pipeline: &Pipeline, ids: &[String], failures: &mut [u32]) -> Vec<String> {
     let mut unmatched = Vec::new();
+    let mut seen = vec![false; pipeline.tasks.len()];
     for id in ids {
         let Some(t) = pipeline.find_task(id) else {
             unmatched.push(id.clone());
@@ -97,6 +109,10 @@ fn make_fail(pipeline: &Pipeline, ids: &[String], failures: &mut [u32]) -> Vec<S
         };
         let mut stack = vec![t];
         while let Some(t) = stack.pop() {
+            // A malformed parent link must not loop.
+            if t.index() >= seen.len() || std::mem::replace(&mut seen[t.index()], true) {
+                continue;
+            }
             let task = pipeline.task(t);
             if task.is_group() {
                 stack.extend(task.children.iter().copied());

@@ -9,7 +9,7 @@
 use std::fmt::{self, Display, Formatter};
 
 use crate::duration::{Millis, clock};
-use crate::model::{DurationSource, Format, Pipeline, ResourceIdx, RunWhen, TaskIdx};
+use crate::model::{AllowFailure, DurationSource, Format, Pipeline, ResourceIdx, RunWhen, TaskIdx};
 use crate::sim::{Blocked, Outcome, Schedule, StartCause, Wait, WaitReason};
 
 /// How many tasks a sentence names before "and N more": a pool of hundreds would drown it.
@@ -238,14 +238,17 @@ pub enum Unfinished<'a> {
     SkippedWithStage { stage: TaskRef<'a> },
     /// It did not run because a job it needs did not (GitHub skips those too).
     SkippedAfterSkip { on: TaskRef<'a> },
-    /// It did not run: something it waits for failed or was cancelled (it runs on success).
-    SkippedAfterFailure,
+    /// It did not run: something it waits for failed or was cancelled (it runs on success);
+    /// `on` names the first of those it waits for directly, when one did.
+    SkippedAfterFailure { on: Option<(TaskRef<'a>, Outcome)> },
     /// It did not run: it runs only when something it waits for fails, and nothing did.
     SkippedWithoutFailure,
+    /// It did not run: its condition holds in no simulated run (GitHub `if: cancelled()`).
+    SkippedByCondition,
     /// Another task's failure stopped it, or kept it from starting.
     Cancelled,
-    /// Its last attempt failed.
-    Failed { attempts: u32 },
+    /// Its last attempt failed; `allowed`: its failure counts as a success for what follows.
+    Failed { attempts: u32, allowed: bool },
 }
 
 impl<'a> Unfinished<'a> {
@@ -298,15 +301,34 @@ impl Display for Unfinished<'_> {
             Unfinished::SkippedAfterSkip { on } => {
                 write!(f, "skipped: {on}, which it needs, was skipped")
             }
-            Unfinished::SkippedAfterFailure => {
+            Unfinished::SkippedAfterFailure { on: Some((on, outcome)) } => {
+                let what = match outcome {
+                    Outcome::Failed => "failed",
+                    Outcome::Cancelled => "was cancelled",
+                    _ => "was skipped after a failure",
+                };
+                write!(f, "skipped: {on}, which it waits for, {what}")
+            }
+            Unfinished::SkippedAfterFailure { on: None } => {
                 f.write_str("skipped: something it waits for failed or was cancelled")
             }
             Unfinished::SkippedWithoutFailure => {
                 f.write_str("skipped: it runs only when something before it fails")
             }
+            Unfinished::SkippedByCondition => {
+                f.write_str("skipped: its condition holds only in a cancelled run, or never")
+            }
             Unfinished::Cancelled => f.write_str("cancelled by another task's failure"),
-            Unfinished::Failed { attempts: 1 } => f.write_str("failed"),
-            Unfinished::Failed { attempts } => write!(f, "failed after {attempts} attempts"),
+            Unfinished::Failed { attempts, allowed } => {
+                f.write_str("failed")?;
+                if *attempts > 1 {
+                    write!(f, " after {attempts} attempts")?;
+                }
+                if *allowed {
+                    f.write_str(" (allowed to fail: what follows runs as after a success)")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -317,11 +339,13 @@ impl Display for Unfinished<'_> {
 pub struct TaskExplanation<'a> {
     pub waits: Vec<WaitExplanation<'a>>,
     pub unfinished: Option<Unfinished<'a>>,
+    /// It succeeded at this attempt, after the ones before it failed (0: no retry).
+    pub succeeded_at: u32,
 }
 
 impl TaskExplanation<'_> {
     pub fn is_empty(&self) -> bool {
-        self.waits.is_empty() && self.unfinished.is_none()
+        self.waits.is_empty() && self.unfinished.is_none() && self.succeeded_at == 0
     }
 }
 
@@ -334,6 +358,11 @@ impl Display for TaskExplanation<'_> {
         }
         if let Some(unfinished) = &self.unfinished {
             write!(f, "{separator}{unfinished}")?;
+        }
+        match self.succeeded_at {
+            0 => {}
+            2 => write!(f, "{separator}retried: succeeded at the 2nd attempt, the 1st failed")?,
+            n => write!(f, "{separator}retried: succeeded at attempt {n}, {} failed", n - 1)?,
         }
         Ok(())
     }
@@ -364,6 +393,23 @@ pub fn start<'a>(
     timing.cause.map(|c| StartExplanation::new(pipeline, c))
 }
 
+/// A task skipped because something before it failed: names the first of what it waits for
+/// directly that failed, else was cancelled, else was skipped.
+fn after_failure<'a>(pipeline: &'a Pipeline, schedule: &Schedule, task: TaskIdx) -> Unfinished<'a> {
+    let t = pipeline.task(task);
+    let before: Vec<(TaskIdx, Outcome)> = t
+        .deps
+        .iter()
+        .filter_map(|d| d.target)
+        .filter_map(|d| Some((d, schedule.tasks.get(d.index())?.outcome)))
+        .collect();
+    let on = [Outcome::Failed, Outcome::Cancelled, Outcome::Skipped]
+        .iter()
+        .find_map(|&wanted| before.iter().find(|(_, o)| *o == wanted))
+        .map(|&(d, o)| (TaskRef::new(pipeline, d), o));
+    Unfinished::SkippedAfterFailure { on }
+}
+
 /// Why the task never started or never ended, if it did not.
 pub fn unfinished<'a>(
     pipeline: &'a Pipeline,
@@ -382,6 +428,9 @@ pub fn unfinished<'a>(
         Outcome::Skipped if pipeline.task(task).when == RunWhen::OnFailure => {
             return Some(Unfinished::SkippedWithoutFailure);
         }
+        Outcome::Skipped if pipeline.task(task).when == RunWhen::Never => {
+            return Some(Unfinished::SkippedByCondition);
+        }
         // Only GitHub skips a job because a job it needs was skipped; elsewhere a skip
         // follows a failure.
         Outcome::Skipped if pipeline.format == Format::GithubActions => {
@@ -395,12 +444,15 @@ pub fn unfinished<'a>(
                 Some(&on) if !failed => {
                     return Some(Unfinished::SkippedAfterSkip { on: TaskRef::new(pipeline, on) });
                 }
-                _ => return Some(Unfinished::SkippedAfterFailure),
+                _ => return Some(after_failure(pipeline, schedule, task)),
             }
         }
-        Outcome::Skipped => return Some(Unfinished::SkippedAfterFailure),
+        Outcome::Skipped => return Some(after_failure(pipeline, schedule, task)),
         Outcome::Cancelled => return Some(Unfinished::Cancelled),
-        Outcome::Failed => return Some(Unfinished::Failed { attempts: timing.attempts }),
+        Outcome::Failed => {
+            let allowed = pipeline.task(task).failure.allow == AllowFailure::Yes;
+            return Some(Unfinished::Failed { attempts: timing.attempts, allowed });
+        }
         Outcome::Succeeded | Outcome::NeverStarted => {}
     }
     match (timing.start, timing.end) {
@@ -411,9 +463,12 @@ pub fn unfinished<'a>(
 }
 
 pub fn task<'a>(pipeline: &'a Pipeline, schedule: &Schedule, task: TaskIdx) -> TaskExplanation<'a> {
+    let timing = schedule.timing(task);
+    let retried = timing.outcome == Outcome::Succeeded && timing.attempts > 1;
     TaskExplanation {
         waits: waits(pipeline, schedule, task),
         unfinished: unfinished(pipeline, schedule, task),
+        succeeded_at: if retried { timing.attempts } else { 0 },
     }
 }
 

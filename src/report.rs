@@ -32,6 +32,8 @@ pub struct AnalysisReport<'a> {
     pub policy: &'static str,
     /// When the last task ended.
     pub makespan: Millis,
+    /// A failure that counts happened in this run (only a `--seed` or `--fail` run has any).
+    pub failed: bool,
     pub name: Option<&'a str>,
     /// In document order (a stage before its steps).
     pub tasks: Vec<TaskReport<'a>>,
@@ -206,7 +208,7 @@ pub fn analysis_report<'a>(
                     (Some(start), Some(end)) => end - start,
                     _ => Millis::ZERO,
                 },
-                _ => task.duration.nominal(),
+                _ => analysis.durations.get(i).copied().unwrap_or_else(|| task.duration.nominal()),
             };
             let waits = timing
                 .waits
@@ -313,6 +315,7 @@ pub fn analysis_report<'a>(
         dialect: analysis.dialect.name(),
         policy: policy.name(),
         makespan: schedule.makespan,
+        failed: schedule.failed,
         name: pipeline.name.as_deref(),
         tasks,
         critical_path: schedule.critical_path.iter().map(|&t| id(t)).collect(),

@@ -640,3 +640,132 @@ fn a_durations_file_takes_ranges_and_distributions_and_names_the_line_of_a_bad_o
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn forecast_json_has_the_documented_fields_and_is_the_same_for_the_same_seed() {
+    let args = ["forecast", "tests/data/forecast.yaml", "--runs", "2000", "--format", "json"];
+    let first = run(&[&args[..], &["--seed", "4"]].concat());
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    let again = run(&[&args[..], &["--seed", "4"]].concat());
+    assert_eq!(first.stdout, again.stdout, "the same seed gives byte-identical output");
+    let other = run(&[&args[..], &["--seed", "5"]].concat());
+    assert_ne!(first.stdout, other.stdout);
+
+    let f = json_of(&first);
+    assert_eq!((f["runs"].as_u64(), f["seed"].as_u64()), (Some(2000), Some(4)));
+    let m = &f["makespan"];
+    let [min, p50, p90, p99, max] =
+        ["min", "p50", "p90", "p99", "max"].map(|k| m[k].as_f64().unwrap());
+    assert!(min <= p50 && p50 <= p90 && p90 <= p99 && p99 <= max, "{m}");
+    assert!(m["mean"].as_f64().unwrap() >= min);
+    let bins = m["histogram"].as_array().unwrap();
+    assert_eq!(bins.len(), 50);
+    assert_eq!(bins.iter().map(|b| b["count"].as_u64().unwrap()).sum::<u64>(), 2000);
+    assert_eq!(bins[0]["from"].as_f64(), Some(min));
+    assert_eq!(bins[49]["to"].as_f64(), Some(max));
+    // `flaky` fails 10% of attempts and has two retries: the pipeline fails in 0.1% of runs.
+    let success = f["success_probability"].as_f64().unwrap();
+    assert!(success > 0.99 && success <= 1.0, "{success}");
+    let build = task(&f, "build");
+    assert_eq!(build["criticality"].as_f64(), Some(1.0), "build starts everything");
+    assert!(build["end"]["p50"].as_f64().unwrap() >= 180.0);
+    let lint = task(&f, "lint");
+    let lint_fails = lint["failure_probability"].as_f64().unwrap();
+    assert!((lint_fails - 0.3).abs() < 0.05, "lint fails 30% of the time: {lint_fails}");
+    let flaky = task(&f, "flaky");
+    assert!(flaky["mean_attempts"].as_f64().unwrap() > 1.05);
+}
+
+#[test]
+fn forecast_text_names_the_percentiles_and_what_varies() {
+    let out = run(&["forecast", "tests/data/forecast.yaml", "--runs", "3000"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    for part in [
+        "forecast of 3,000 runs",
+        "P50 ",
+        "P90 ",
+        "P99 ",
+        "success",
+        "3 durations vary, 2 tasks can fail",
+        "critical",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+    // A pipeline of fixed durations forecasts its simulated makespan at every percentile.
+    let fixed = run(&["forecast", "tests/data/release.yaml", "--runs", "50", "--format", "json"]);
+    let simulated = json_of(&run(&["simulate", "tests/data/release.yaml", "--format", "json"]));
+    let f = json_of(&fixed);
+    for k in ["min", "p50", "p90", "p99", "max", "mean"] {
+        assert_eq!(f["makespan"][k], simulated["makespan"], "{k}");
+    }
+    assert!(
+        stdout(&run(&["forecast", "tests/data/release.yaml", "--runs", "5"]))
+            .contains("nothing varies")
+    );
+}
+
+#[test]
+fn simulate_fail_shows_what_is_skipped_and_what_still_runs() {
+    let out = run(&["simulate", "tests/data/forecast.yaml", "--fail", "flaky", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let r = json_of(&out);
+    assert_eq!(r["failed"], json!(true));
+    let outcome = |id: &str| task(&r, id)["outcome"].as_str().unwrap().to_string();
+    assert_eq!(outcome("flaky"), "failed");
+    assert_eq!(task(&r, "flaky")["attempts"], json!(3), "one attempt and two retries");
+    assert_eq!(outcome("deploy"), "skipped");
+    assert_eq!(outcome("notify"), "succeeded", "`when: always` runs after a failure");
+    assert_eq!(outcome("e2e"), "succeeded", "tasks already running finish");
+
+    let text = stdout(&run(&["simulate", "tests/data/forecast.yaml", "--fail", "flaky"]));
+    assert!(text.contains("`flaky` failing at every attempt: the pipeline fails"), "{text}");
+    assert!(text.contains("skipped: flaky, which it waits for, failed"), "{text}");
+
+    // An allowed failure does not fail the pipeline.
+    let lint = json_of(&run(&[
+        "simulate",
+        "tests/data/forecast.yaml",
+        "--fail",
+        "lint",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(lint["failed"], json!(false));
+    assert_eq!(task(&lint, "deploy")["outcome"], json!("succeeded"));
+
+    let typo = run(&["simulate", "tests/data/forecast.yaml", "--fail", "flakey"]);
+    assert_eq!(code(&typo), 2);
+    assert!(stderr(&typo).contains("did you mean `flaky`?"), "{}", stderr(&typo));
+    let far = run(&["simulate", "tests/data/forecast.yaml", "--fail", "zzzz"]);
+    assert_eq!(code(&far), 2);
+    assert!(stderr(&far).contains("the closest is `"), "{}", stderr(&far));
+}
+
+#[test]
+fn simulate_seed_shows_one_sampled_run_the_same_every_time() {
+    let args = ["simulate", "tests/data/forecast.yaml", "--format", "json", "--seed"];
+    let a = run(&[&args[..], &["11"]].concat());
+    assert_eq!(a.stdout, run(&[&args[..], &["11"]].concat()).stdout);
+    let median = json_of(&run(&["simulate", "tests/data/forecast.yaml", "--format", "json"]));
+    let seeds: Vec<Value> =
+        (1..=8).map(|s| json_of(&run(&[&args[..], &[&s.to_string()[..]]].concat()))).collect();
+    assert!(
+        seeds.iter().any(|r| r["makespan"] != median["makespan"]),
+        "draws differ from the median"
+    );
+    for r in &seeds {
+        let build = task(r, "build")["duration"].as_f64().unwrap();
+        assert!(
+            (180.0..=300.0).contains(&build) && build.fract() == 0.0,
+            "3m..5m in whole seconds: {build}"
+        );
+        for t in r["tasks"].as_array().unwrap() {
+            let o = t["outcome"].as_str().unwrap();
+            assert!(["succeeded", "failed", "skipped", "cancelled", "never_started"].contains(&o));
+        }
+    }
+    // `lint` fails 30% of the time: some of the eight draws show it failing, allowed.
+    assert!(seeds.iter().any(|r| task(r, "lint")["outcome"] == json!("failed")));
+    assert!(seeds.iter().all(|r| task(r, "deploy")["outcome"] != json!("skipped") || r["failed"] == json!(true)));
+}

@@ -217,3 +217,68 @@ fn the_critical_set_of_a_run_is_where_slack_is_zero() {
     }
     assert!(checked > 5_000, "only {checked} tasks checked");
 }
+
+fn github(yaml: &str) -> Pipeline {
+    let options =
+        AnalyzeOptions { dialect: Some(pipescope::dialect::Dialect::Github), ..Default::default() };
+    analyze(yaml, &options).pipeline
+}
+
+#[test]
+fn fail_fast_cancels_the_siblings_of_a_failing_matrix_job() {
+    // Three instances of a matrix job; `fast` fails with chance p, ends after 1 minute, the two
+    // others take 5: whenever it fails they are cancelled (fail-fast, the default), so each
+    // succeeds with chance 1 − p; the unrelated `docs` job always runs.
+    let yaml = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        os: [fast, slow1, slow2]\n    steps:\n      - run: make test\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make docs\n";
+    let mut p = github(yaml);
+    let p_fail = 0.2;
+    let ids: Vec<String> = p.tasks.iter().map(|t| t.id.clone()).collect();
+    let job = |needle: &str| {
+        ids.iter()
+            .position(|id| id.contains(needle) && !id.contains('/'))
+            .unwrap_or_else(|| panic!("{needle} in {ids:?}"))
+    };
+    let (fast, slow) = (job("fast"), job("slow1"));
+    for (i, t) in p.tasks.iter_mut().enumerate() {
+        let minutes = if ids[i].contains("fast") { 1 } else { 5 };
+        if !t.is_group() {
+            t.duration = DurationSpec::Fixed(m(minutes));
+            if ids[i].contains("fast") {
+                t.failure_rate = p_fail;
+            }
+        }
+    }
+    let f = run(&p);
+    let sd = (p_fail * (1.0 - p_fail)).sqrt();
+    close(f.tasks[fast].failure_probability, p_fail, sd, "fast fails");
+    close(f.success_probability, 1.0 - p_fail, sd, "success");
+    let slow_ends = &f.tasks[slow];
+    close(slow_ends.cancel_probability, p_fail, sd, "slow is cancelled when fast fails");
+    assert_eq!(slow_ends.failure_probability, 0.0, "a cancelled job did not fail");
+    // In the other 80% of runs it ends when it does without failures: its median end.
+    let usual = pipescope::sim::simulate(&p, &Default::default()).unwrap();
+    assert_eq!(slow_ends.end.unwrap().p50, usual.tasks[slow].end.unwrap());
+    // `docs` keeps running when the matrix is cancelled, so every run lasts as long.
+    assert_eq!((f.makespan.min, f.makespan.max), (usual.makespan, usual.makespan));
+    let docs = job("docs");
+    assert_eq!(f.tasks[docs].run_probability, 1.0, "unrelated jobs keep running");
+    assert_eq!(f.tasks[docs].failure_probability, 0.0);
+}
+
+#[test]
+fn when_always_runs_after_a_failure_and_on_failure_only_then() {
+    let p_fail = 0.25;
+    let mut p = read(
+        "pipeline:\n  stages:\n    - stage: {id: build, duration: 2m}\n    - stage: {id: deploy, duration: 1m}\n    - stage: {id: page, duration: 10s, when: on_failure}\n    - stage: {id: notify, duration: 10s, when: always}\n",
+    );
+    p.tasks.iter_mut().find(|t| t.id == "build").unwrap().failure_rate = p_fail;
+    let f = run(&p);
+    let sd = (p_fail * (1.0 - p_fail)).sqrt();
+    close(task(&f, "deploy").run_probability, 1.0 - p_fail, sd, "deploy runs after success");
+    close(task(&f, "page").run_probability, p_fail, sd, "page runs after a failure");
+    assert_eq!(task(&f, "notify").run_probability, 1.0);
+    close(f.success_probability, 1.0 - p_fail, sd, "success");
+    // A failed run ends with the page and the notification: 2m 20s; a good one 3m 10s.
+    assert_eq!(f.makespan.min, Millis(140_000));
+    assert_eq!(f.makespan.max, Millis(190_000));
+}

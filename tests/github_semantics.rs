@@ -522,16 +522,25 @@ jobs:
   test:
     runs-on: ubuntu-latest
     continue-on-error: ${{ matrix.experimental }}
-    strategy: {matrix: {experimental: [false]}}
+    strategy: {matrix: {experimental: [false, true]}}
     steps:
       - {id: flaky, run: flaky, continue-on-error: true}
       - {id: strict, run: strict, continue-on-error: false}
+  nightly:
+    runs-on: ubuntu-latest
+    continue-on-error: ${{ github.event_name == 'schedule' }}
+    strategy: {matrix: {v: [1]}}
+    steps: [{run: n}]
 "#,
     );
     assert_eq!(task(&p, "lint").failure.allow, AllowFailure::Yes);
+    // Matrix values are known per instance: each instance's setting is decided.
+    assert_eq!(task(&p, "test (false)").failure.allow, AllowFailure::No);
+    assert_eq!(task(&p, "test (true)").failure.allow, AllowFailure::Yes);
+    assert!(task(&p, "test (true)").failure.span.is_some());
     assert_eq!(
-        task(&p, "test (false)").failure.allow,
-        AllowFailure::Expression("${{ matrix.experimental }}".into())
+        task(&p, "nightly (1)").failure.allow,
+        AllowFailure::Expression("${{ github.event_name == 'schedule' }}".into())
     );
     assert_eq!(task(&p, "test (false)/flaky").failure.allow, AllowFailure::Yes);
     let strict = task(&p, "test (false)/strict");
@@ -601,9 +610,11 @@ jobs:
     assert_eq!(task(&p, "deploy/upload").when, RunWhen::Always);
     assert_eq!(task(&p, "deploy/upload").conditions[0].text, "${{ always() }}");
     assert_eq!(task(&p, "deploy/tidy").when, RunWhen::Always);
-    // Not exactly a status check: kept as a condition, the default run condition applies.
-    assert_eq!(task(&p, "deploy/gated").when, RunWhen::OnSuccess);
-    assert_eq!(task(&p, "report").when, RunWhen::OnSuccess);
+    // A status check inside a larger expression still decides what happened before may be;
+    // the rest is kept as a condition, assumed to hold.
+    assert_eq!(task(&p, "deploy/gated").when, RunWhen::Always);
+    // True only when someone cancels the run, which no simulated run is.
+    assert_eq!(task(&p, "report").when, RunWhen::Never);
     assert_eq!(task(&p, "report").conditions[0].text, "cancelled()");
     let notes = p.task_notes(p.find_task("deploy/notify").unwrap());
     assert_eq!(notes.len(), 1, "{notes:?}");

@@ -627,7 +627,7 @@ later: {stage: deploy, script: l, when: delayed, start_in: 30 minutes}
               # when: manual, blocking (allow_failure: false): the pipeline waits here until someone starts it; simulated as started as soon as it may
               # allow_failure: false
             report never~ (skipped: it runs only when something before it fails)
-              # when: on_failure: runs only when an earlier job fails; later stages do not wait for it
+              # when: on_failure: runs only when a job before it (an earlier stage, or its needs) fails
             later 1:00–2:00~
               # when: delayed by 30m: the delay is not simulated
             makespan 2m · critical build → deploy

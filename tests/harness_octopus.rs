@@ -1170,6 +1170,16 @@ step "release-notes" {
         action_type = "Octopus.Script"
     }
 }
+
+step "on-error" {
+    condition = "Variable"
+    properties = {
+        Octopus.Step.ConditionVariableExpression = "#{if Octopus.Deployment.Error}#{Page}#{/if}"
+    }
+    action {
+        action_type = "Octopus.Script"
+    }
+}
 "##;
 
 #[test]
@@ -1194,9 +1204,12 @@ fn octopus_run_conditions_scopes_retries_and_manual_interventions_are_typed() {
     assert_eq!(task(&p, "rollback").when, RunWhen::OnFailure);
     assert!(task(&p, "rollback").conditions.is_empty());
     assert_eq!(task(&p, "notify").when, RunWhen::Always);
-    // A variable condition is evaluated whatever happened before.
+    // A variable's value is unknown: assumed to run after success, unless the expression tests
+    // the deployment's error as Octopus documents.
     let notes = task(&p, "release-notes");
-    assert_eq!(notes.when, RunWhen::Always);
+    assert_eq!(notes.when, RunWhen::OnSuccess);
+    assert_eq!(task(&p, "on-error").when, RunWhen::OnFailure);
+    assert_eq!(task(&p, "on-error").conditions[0].kind, ConditionKind::OctopusVariable);
     assert_eq!(notes.conditions[0].kind, ConditionKind::OctopusVariable);
     assert_eq!(notes.conditions[0].text, "#{unless Octopus.Deployment.Error}#{Publish}#{/unless}");
     let shown: Vec<String> = p

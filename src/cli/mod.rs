@@ -4,6 +4,7 @@
 //! read at all (or the output could not be written). Usage errors are clap's (also 2).
 
 mod diagnostics;
+mod forecast;
 mod input;
 mod inputs;
 mod style;
@@ -41,6 +42,9 @@ struct Cli {
 enum Command {
     /// Simulate a pipeline and show when each task runs, waits, and why.
     Simulate(SimulateArgs),
+    /// Run the pipeline many times with durations and failures drawn at random: percentiles of
+    /// the makespan, the chance of success, and how often each task is critical or fails.
+    Forecast(ForecastArgs),
     /// Check pipeline files and report problems.
     Lint(LintArgs),
     /// List the lint rules.
@@ -52,6 +56,39 @@ struct SimulateArgs {
     /// The pipeline file; `-` reads stdin.
     #[arg(value_name = "FILE")]
     file: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Which ready task gets a resource first: the one ready longest (fifo), or the first in
+    /// the file (order).
+    #[arg(long, default_value = "fifo", value_parser = policy_parser())]
+    policy: Policy,
+    /// The file's format; `auto` guesses it from the text.
+    #[arg(long, default_value = "auto", value_parser = dialect_parser())]
+    dialect: DialectArg,
+    /// Show one sampled run: durations and failures drawn from this seed (the first run of
+    /// `forecast --seed S`), instead of the median run in which nothing fails.
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Show the run in which every attempt of this task fails (repeatable); the dialect's own
+    /// rules say what is skipped, cancelled or still runs.
+    #[arg(long = "fail", value_name = "ID")]
+    fail: Vec<String>,
+    #[command(flatten)]
+    inputs: inputs::InputArgs,
+}
+
+#[derive(Debug, Args)]
+struct ForecastArgs {
+    /// The pipeline file; `-` reads stdin.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// How many runs to simulate.
+    #[arg(long, default_value_t = pipescope::forecast::DEFAULT_RUNS,
+          value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    runs: u32,
+    /// The seed of the random draws: the same seed gives the same forecast.
+    #[arg(long, default_value_t = pipescope::forecast::DEFAULT_SEED)]
+    seed: u64,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Which ready task gets a resource first: the one ready longest (fifo), or the first in
@@ -126,6 +163,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let (output, outcome) = match cli.command {
         Command::Simulate(args) => simulate(&args),
+        Command::Forecast(args) => forecast(&args),
         Command::Lint(args) => lint_files(&args),
         Command::Rules(args) => (rules(&args), Outcome::Clean),
     };
@@ -160,10 +198,15 @@ fn simulate(args: &SimulateArgs) -> (String, Outcome) {
         dialect: args.dialect.0,
         inputs,
         sim: SimOptions { policy: policy.clone() },
-        ..Default::default()
+        failing: args.fail.clone(),
+        seed: args.seed,
     };
     let analysis = analyze(&input.text, &options);
     warn_unmatched(&analysis);
+    if let Some(id) = analysis.unmatched_failing.first() {
+        eprintln!("pipescope: --fail {}", unknown_task(&analysis.pipeline, id));
+        return (String::new(), Outcome::Unreadable);
+    }
     let outcome = if analysis.has_errors() { Outcome::Errors } else { Outcome::Clean };
     let output = match args.format {
         Format::Json => {
@@ -171,10 +214,80 @@ fn simulate(args: &SimulateArgs) -> (String, Outcome) {
             to_json(&report)
         }
         Format::Text => {
-            timeline::render(&analysis, &input.text, &input.name, &policy, Style::for_stdout())
+            timeline::render(&analysis, &options, &input.text, &input.name, Style::for_stdout())
         }
     };
     (output, outcome)
+}
+
+/// `forecast`: the analysis as `simulate` makes it (its diagnostics decide the exit code),
+/// then the runs.
+fn forecast(args: &ForecastArgs) -> (String, Outcome) {
+    let input = match input::read(&args.file) {
+        Ok(input) => input,
+        Err(e) => {
+            eprintln!("pipescope: {e}");
+            return (String::new(), Outcome::Unreadable);
+        }
+    };
+    let inputs = match args.inputs.load() {
+        Ok(inputs) => inputs,
+        Err(e) => {
+            eprintln!("pipescope: {e}");
+            return (String::new(), Outcome::Unreadable);
+        }
+    };
+    let policy = args.policy.clone();
+    let options = AnalyzeOptions {
+        dialect: args.dialect.0,
+        inputs,
+        sim: SimOptions { policy: policy.clone() },
+        ..Default::default()
+    };
+    let analysis = analyze(&input.text, &options);
+    warn_unmatched(&analysis);
+    let outcome = if analysis.has_errors() { Outcome::Errors } else { Outcome::Clean };
+    // A priority list of the wrong length was reported by the analysis, which fell back to
+    // first-ready order; so does the forecast.
+    let result =
+        pipescope::forecast::forecast(&analysis.pipeline, policy.clone(), args.runs, args.seed)
+            .or_else(|_| {
+                pipescope::forecast::forecast(
+                    &analysis.pipeline,
+                    Policy::Fifo,
+                    args.runs,
+                    args.seed,
+                )
+            });
+    let forecast = match result {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("pipescope: {e}");
+            return (String::new(), Outcome::Unreadable);
+        }
+    };
+    let output = match args.format {
+        Format::Json => to_json(&forecast),
+        Format::Text => {
+            forecast::render(&analysis, &forecast, &input.text, &input.name, Style::for_stdout())
+        }
+    };
+    (output, outcome)
+}
+
+/// "names no task of this pipeline; did you mean `build`?"
+fn unknown_task(pipeline: &pipescope::model::Pipeline, id: &str) -> String {
+    let ids: Vec<&str> = pipeline.tasks.iter().map(|t| t.id.as_str()).collect();
+    if let Some(near) = pipescope::text::did_you_mean(id, &ids) {
+        return format!("`{id}` names no task of this pipeline; did you mean `{near}`?");
+    }
+    let closest = ids.iter().max_by(|a, b| {
+        strsim::jaro_winkler(id, a).total_cmp(&strsim::jaro_winkler(id, b)).then(b.cmp(a))
+    });
+    match closest {
+        Some(near) => format!("`{id}` names no task of this pipeline; the closest is `{near}`"),
+        None => format!("`{id}` names no task: this pipeline has none"),
+    }
 }
 
 /// A duration given for a task that does not exist is most likely a typo: say so.

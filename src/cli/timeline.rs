@@ -3,11 +3,11 @@
 
 use std::fmt::Write;
 
-use pipescope::Analysis;
 use pipescope::duration::{Millis, clock};
 use pipescope::model::{DurationSource, Pipeline, ResourceKind, TaskIdx};
-use pipescope::sim::{Outcome, Policy, TaskTiming, WaitReason};
+use pipescope::sim::{Outcome, TaskTiming, WaitReason};
 use pipescope::span::LineIndex;
+use pipescope::{Analysis, AnalyzeOptions};
 use pipescope::{explain, report};
 
 use super::diagnostics::{self, Counts, plural};
@@ -27,11 +27,12 @@ const INSTANT: char = '|';
 /// The whole `simulate` text output for one analysis.
 pub fn render(
     analysis: &Analysis,
+    options: &AnalyzeOptions,
     text: &str,
     file: &str,
-    policy: &Policy,
     style: Style,
 ) -> String {
+    let policy = &options.sim.policy;
     let pipeline = &analysis.pipeline;
     let schedule = &analysis.schedule;
     let mut out = String::new();
@@ -55,6 +56,9 @@ pub fn render(
         style.bold(&schedule.makespan.to_string()),
         style.dim(&format!("({} dialect, {} policy)", analysis.dialect, policy.name())),
     );
+    if let Some(run) = which_run(analysis, options) {
+        let _ = writeln!(out, "{run}");
+    }
     if !schedule.critical_path.is_empty() {
         let path: Vec<String> =
             schedule.critical_path.iter().map(|&t| sanitize(&pipeline.task(t).id)).collect();
@@ -80,6 +84,30 @@ pub fn render(
         let _ = writeln!(out, "{}", counts.describe());
     }
     out
+}
+
+/// Which run this is, when it is not the usual one (median durations, nothing fails), and
+/// whether the pipeline failed in it.
+fn which_run(analysis: &Analysis, options: &AnalyzeOptions) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(seed) = options.seed {
+        parts.push(format!("a run drawn from seed {seed}"));
+    }
+    if !options.failing.is_empty() {
+        let ids: Vec<String> =
+            options.failing.iter().map(|id| format!("`{}`", sanitize(id))).collect();
+        parts.push(format!("{} failing at every attempt", ids.join(", ")));
+    }
+    if parts.is_empty() && !analysis.schedule.failed {
+        return None;
+    }
+    let ending =
+        if analysis.schedule.failed { "the pipeline fails" } else { "the pipeline succeeds" };
+    let mut run = parts.join(", with ");
+    if run.is_empty() {
+        run = "this run".to_string();
+    }
+    Some(format!("{run}: {ending}"))
 }
 
 /// One row of the timeline, before it is laid out.

@@ -16,14 +16,17 @@ const Z90: f64 = 1.281_551_565_544_600_4;
 /// How one task's duration is drawn.
 #[derive(Debug, Clone)]
 enum Duration {
+    /// `low + k · step` for a whole `k` up to `span / step`.
     Uniform {
         low: u64,
         span: u64,
+        step: u64,
     },
-    /// `exp(mu + sigma * z)` in milliseconds.
+    /// `exp(mu + sigma * z)` in milliseconds, rounded to a multiple of `step`.
     LogNormal {
         mu: f64,
         sigma: f64,
+        step: u64,
     },
     Samples(Arc<[Millis]>),
 }
@@ -70,12 +73,14 @@ impl Draws {
         for k in 0..self.durations.len() {
             let (i, ref how) = self.durations[k];
             durations[i] = match *how {
-                Duration::Uniform { low, span } => Millis(low + self.rng.u64(0..=span)),
-                Duration::LogNormal { mu, sigma } => {
+                Duration::Uniform { low, span, step } => {
+                    Millis(low + step * self.rng.u64(0..=span / step))
+                }
+                Duration::LogNormal { mu, sigma, step } => {
                     let z = self.normal();
-                    let ms = (mu + sigma * z).exp().round();
+                    let steps = ((mu + sigma * z).exp() / step as f64).round();
                     // Ten years: what a duration may be at most.
-                    Millis(ms.clamp(0.0, 315_360_000_000.0) as u64)
+                    Millis((steps * step as f64).clamp(0.0, 315_360_000_000.0) as u64)
                 }
                 Duration::Samples(ref s) => s[self.rng.usize(0..s.len())],
             };
@@ -109,15 +114,21 @@ impl Draws {
 
 impl Duration {
     fn of(spec: &DurationSpec) -> Duration {
+        // Durations written in whole seconds are drawn in whole seconds: a timeline of `3m..5m`
+        // reads 4:12, not 4:11.873.
+        let step =
+            |values: &[Millis]| if values.iter().all(|v| v.0 % 1000 == 0) { 1000 } else { 1 };
         match spec {
-            DurationSpec::Fixed(ms) => Duration::Uniform { low: ms.0, span: 0 },
-            DurationSpec::Uniform { low, high } => {
-                Duration::Uniform { low: low.0, span: high.0.saturating_sub(low.0) }
-            }
+            DurationSpec::Fixed(ms) => Duration::Uniform { low: ms.0, span: 0, step: 1 },
+            DurationSpec::Uniform { low, high } => Duration::Uniform {
+                low: low.0,
+                span: high.0.saturating_sub(low.0),
+                step: step(&[*low, *high]),
+            },
             DurationSpec::LogNormal { p50, p90 } => {
                 let mu = (p50.0.max(1) as f64).ln();
                 let sigma = ((p90.0.max(1) as f64).ln() - mu).max(0.0) / Z90;
-                Duration::LogNormal { mu, sigma }
+                Duration::LogNormal { mu, sigma, step: step(&[*p50, *p90]) }
             }
             DurationSpec::Samples(s) => Duration::Samples(s.clone()),
         }

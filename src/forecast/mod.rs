@@ -63,6 +63,8 @@ pub struct TaskForecast {
     pub criticality: f64,
     /// The share of runs in which it failed (after its retries).
     pub failure_probability: f64,
+    /// The share of runs in which another task's failure cancelled it.
+    pub cancel_probability: f64,
     /// The mean number of attempts over the runs in which it started.
     pub mean_attempts: f64,
     /// The share of runs in which it ran at all (not skipped, cancelled before it started, or
@@ -82,6 +84,7 @@ struct TaskTally {
     end: Sketch,
     critical: u64,
     failed: u64,
+    cancelled: u64,
     started: u64,
     attempts: u64,
 }
@@ -140,6 +143,7 @@ impl<'a, 'p> Forecaster<'a, 'p> {
                 }
                 tally.critical += u64::from(self.critical[i]);
                 tally.failed += u64::from(outcome == Outcome::Failed);
+                tally.cancelled += u64::from(outcome == Outcome::Cancelled);
                 if attempts > 0 {
                     tally.started += 1;
                     tally.attempts += u64::from(attempts);
@@ -181,6 +185,7 @@ impl<'a, 'p> Forecaster<'a, 'p> {
                         .then(|| Ends { p50: t.end.quantile(0.5), p90: t.end.quantile(0.9) }),
                     criticality: share(t.critical),
                     failure_probability: share(t.failed),
+                    cancel_probability: share(t.cancelled),
                     mean_attempts: if t.started == 0 {
                         0.0
                     } else {

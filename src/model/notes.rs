@@ -84,6 +84,7 @@ impl Pipeline {
                     RunWhen::OnSuccess => "Success",
                     RunWhen::OnFailure => "Failure",
                     RunWhen::Always => "All",
+                    RunWhen::Never => "never",
                 };
                 ("when", format!("{status}: {value}"))
             }
@@ -92,6 +93,7 @@ impl Pipeline {
                     RunWhen::OnSuccess => "Success".to_string(),
                     RunWhen::OnFailure => "Failure: runs only when a previous step failed".into(),
                     RunWhen::Always => "Always: runs whatever happened before it".into(),
+                    RunWhen::Never => "never runs".into(),
                 };
                 ("condition", text)
             }
@@ -102,10 +104,13 @@ impl Pipeline {
             Format::GitlabCi => {
                 let text = match task.when {
                     RunWhen::OnSuccess => "on_success".to_string(),
-                    RunWhen::OnFailure => "on_failure: runs only when an earlier job fails; \
-                                           later stages do not wait for it"
-                        .into(),
+                    RunWhen::OnFailure => {
+                        "on_failure: runs only when a job before it (an earlier stage, or its \
+                         needs) fails"
+                            .into()
+                    }
                     RunWhen::Always => "always: runs whatever happened before it".into(),
+                    RunWhen::Never => "never".into(),
                 };
                 ("when", text)
             }
@@ -120,6 +125,7 @@ fn run_when_meaning(when: RunWhen) -> &'static str {
         RunWhen::OnSuccess => "",
         RunWhen::OnFailure => ": runs only when something before it failed",
         RunWhen::Always => ": runs whatever happened before it",
+        RunWhen::Never => ": runs in no simulated run",
     }
 }
 

@@ -9,6 +9,8 @@
 use crate::duration::Millis;
 use crate::span::Span;
 
+mod github_if;
+
 /// Which outcomes of what a task waits for let it run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RunWhen {
@@ -21,6 +23,10 @@ pub enum RunWhen {
     /// Whatever happened before: GitLab `when: always`, GitHub `if: always()`, Octopus "always
     /// run", Harness `pipelineStatus: All`.
     Always,
+    /// In no run the simulation makes: GitHub `if: cancelled()` (true only when someone cancels
+    /// the whole run, which a failure does not) or an `if:` false whatever happened before
+    /// (`if: false`).
+    Never,
 }
 
 impl RunWhen {
@@ -30,6 +36,7 @@ impl RunWhen {
             RunWhen::OnSuccess => "on_success",
             RunWhen::OnFailure => "on_failure",
             RunWhen::Always => "always",
+            RunWhen::Never => "never",
         }
     }
 }
@@ -97,7 +104,9 @@ pub enum FailureAction {
     Fail,
     /// The whole execution stops: running tasks are cancelled (Harness `Abort`).
     Abort,
-    /// The stage or pipeline rolls back (Harness `StageRollback`, `PipelineRollback`).
+    /// The stage or pipeline rolls back (Harness `StageRollback`, `StepGroupRollback`,
+    /// `PipelineRollback`): what follows does not run, yet does not see a failure either (only
+    /// what runs always runs).
     Rollback,
     /// A person decides (Harness `ManualIntervention`, Octopus guided failure).
     ManualIntervention,
@@ -206,19 +215,18 @@ pub enum Format {
     Octopus,
 }
 
-/// The run condition a GitHub `if:` sets when it is exactly a status-check function (GitHub
-/// adds `success()` to any other expression, which is the default): the reader applies it as
-/// `Task::when`, and lint knows it needs no evaluating.
+/// The run condition a GitHub `if:` sets when its status-check functions alone decide it
+/// (`always()`, `failure() || cancelled()`, `false`): lint knows it needs no evaluating.
 pub fn github_status_check(expression: &str) -> Option<RunWhen> {
-    let text = expression.trim();
-    let text = match text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")) {
-        Some(inner) => inner.trim(),
-        None => text,
-    };
-    match text.replace(' ', "").as_str() {
-        "always()" | "!cancelled()" => Some(RunWhen::Always),
-        "failure()" => Some(RunWhen::OnFailure),
-        "success()" => Some(RunWhen::OnSuccess),
-        _ => None,
-    }
+    github_if::status_check(expression).filter(|s| s.decided).map(|s| s.when)
+}
+
+/// The run condition a GitHub `if:` sets (`Task::when`), when it sets one: it calls a
+/// status-check function (`always() && github.event_name == 'push'` runs after a failure too)
+/// or is false whatever happened. Operands that are not status checks are assumed to hold.
+/// Other expressions leave the default, `success()`, which GitHub adds to them.
+pub fn github_run_when(expression: &str) -> Option<RunWhen> {
+    github_if::status_check(expression)
+        .filter(|s| s.calls_status || s.when != RunWhen::OnSuccess)
+        .map(|s| s.when)
 }

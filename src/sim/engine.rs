@@ -370,6 +370,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
             RunWhen::OnSuccess => flags & (FAILED | CANCELLED) == 0 && !skipped,
             RunWhen::OnFailure => flags & FAILED != 0,
             RunWhen::Always => true,
+            RunWhen::Never => false,
         }
     }
 

@@ -4,7 +4,7 @@
 //! (`lower.rs`) only builds the model from this.
 
 use crate::duration::Millis;
-use crate::model::{MatrixGroup, Note};
+use crate::model::{AllowFailure, MatrixGroup, Note};
 use crate::span::Span;
 
 use super::semantics::Semantics;
@@ -73,6 +73,8 @@ pub struct Instance {
     pub runner: Option<Runner>,
     /// Notes of this instance (its group, its runner), after the job's.
     pub notes: Vec<Note>,
+    /// The job's `continue-on-error` decided by this instance's matrix values.
+    pub allow: Option<AllowFailure>,
 }
 
 /// A `concurrency` group, by its text.

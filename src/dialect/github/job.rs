@@ -228,7 +228,8 @@ fn instances(
             }
             Some(Runs::Hosted) | None => None,
         };
-        instances.push(Instance { id, label, group, runner, notes });
+        let allow = job.semantics.allow_for(&lookup);
+        instances.push(Instance { id, label, group, runner, notes, allow });
     }
     if computed_runner {
         let span = body.get("runs-on").map_or(key.span, |r| r.span);

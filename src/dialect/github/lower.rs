@@ -72,7 +72,7 @@ impl Lowering<'_, '_> {
             demands.push(demand);
         }
         let estimate = model::estimated_duration(job.timeout);
-        let idx = self.pipeline.add_task(job.semantics.apply(Task {
+        let mut task = job.semantics.apply(Task {
             name: instance.label.clone(),
             duration: DurationSpec::Fixed(estimate),
             duration_source: DurationSource::Estimated,
@@ -81,7 +81,11 @@ impl Lowering<'_, '_> {
             id_span: job.key_span,
             notes,
             ..Task::new(instance.id.clone(), instance.id.clone(), TaskKind::Job)
-        }));
+        });
+        if let Some(allow) = &instance.allow {
+            task.failure.allow = allow.clone();
+        }
+        let idx = self.pipeline.add_task(task);
         if let Some(group) = &instance.group {
             self.grouped.push((idx, group.clone()));
         }

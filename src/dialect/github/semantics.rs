@@ -8,7 +8,7 @@ use crate::dialect::fields::wrong_type;
 use crate::duration::Millis;
 use crate::model;
 use crate::model::{
-    AllowFailure, Condition, ConditionKind, FailurePolicy, Note, RunWhen, Task, github_status_check,
+    AllowFailure, Condition, ConditionKind, FailurePolicy, Note, RunWhen, Task, github_run_when,
 };
 use crate::yaml::{Node, ScalarKind};
 
@@ -18,7 +18,8 @@ use super::shared_rules;
 #[derive(Debug, Clone, Default)]
 pub struct Semantics {
     condition: Option<Condition>,
-    /// The run condition, when `if:` is exactly a status-check function.
+    /// The run condition, when `if:` calls a status-check function (or is false whatever
+    /// happened): `always() && github.event_name == 'push'` runs after a failure too.
     when: Option<RunWhen>,
     failure: FailurePolicy,
 }
@@ -30,7 +31,7 @@ impl Semantics {
             text: ci::flow(c),
             span: c.span,
         });
-        let when = condition.as_ref().and_then(|c| github_status_check(&c.text));
+        let when = condition.as_ref().and_then(|c| github_run_when(&c.text));
         let failure = body
             .get("continue-on-error")
             .and_then(|c| Some((c, allow_failure(c, out)?)))
@@ -41,6 +42,18 @@ impl Semantics {
             })
             .unwrap_or_default();
         Semantics { condition, when, failure }
+    }
+
+    /// `continue-on-error` of one matrix instance, when its matrix values decide it: GitHub's
+    /// own example, `continue-on-error: ${{ matrix.experimental }}`, lets only the experimental
+    /// instances fail. `None` when the setting is not such an expression.
+    pub fn allow_for(&self, lookup: &dyn Fn(&str) -> Option<String>) -> Option<AllowFailure> {
+        let AllowFailure::Expression(text) = &self.failure.allow else { return None };
+        match ci::substitute_expressions(text, lookup) {
+            (value, true) if value.trim() == "true" => Some(AllowFailure::Yes),
+            (value, true) if value.trim() == "false" => Some(AllowFailure::No),
+            _ => None,
+        }
     }
 
     pub fn apply(&self, mut task: Task) -> Task {

@@ -26,8 +26,7 @@ pub struct Settings {
     pub start_delay: Option<crate::duration::Millis>,
     pub failure: FailurePolicy,
     pub conditions: Vec<Condition>,
-    /// Whether jobs of later stages wait for it (not a manual job allowed to fail, nor an
-    /// `on_failure` job).
+    /// Whether jobs of later stages wait for it (not a manual job allowed to fail).
     pub blocking: bool,
     /// `when: never`: GitLab never runs it.
     pub never: bool,
@@ -81,10 +80,11 @@ pub fn read(
             settings.when = RunWhen::Always;
             settings.when_span = Some(when_span);
         }
+        // Later stages wait for it as for any job: in a run without failures it is skipped
+        // at once, and after a failure a later `always` job starts once it is done.
         Some("on_failure") => {
             settings.when = RunWhen::OnFailure;
             settings.when_span = Some(when_span);
-            settings.blocking = false;
         }
         Some("manual") => {
             // Manual jobs are allowed to fail unless they say otherwise; those do not block.

@@ -3,8 +3,11 @@
 //!
 //! From Octopus's documentation ("Conditions"): a step runs only if the previous steps
 //! succeeded (`Success`, the default), only if one failed (`Failure`), always (`Always`), or when
-//! a variable expression is true (`Variable`), which is evaluated whatever happened before
-//! (hence `#{unless Octopus.Deployment.Error}` in the docs). "Retry a step upon failure" is the
+//! a variable expression is true (`Variable`), which Octopus evaluates whatever happened before.
+//! The expression's value is unknown here: the step is assumed to run when the steps before it
+//! succeeded, unless the expression is wrapped as the documentation shows,
+//! `#{if Octopus.Deployment.Error}...#{/if}` (then only after a failure; `#{unless ...}` is the
+//! success case). "Retry a step upon failure" is the
 //! action properties `Octopus.Action.AutoRetry.MaximumCount` and `...MinimumBackoff` (seconds).
 
 use crate::diagnostic::Diagnostic;
@@ -26,18 +29,31 @@ impl Run {
     /// Reads `condition` (`Success`, `Failure`, `Always`, `Variable`; any case) and the
     /// variable expression that goes with `Variable`.
     pub fn read(condition: &str, expression: Option<&str>, span: Span) -> Run {
-        let when = match condition.to_ascii_lowercase().as_str() {
+        let (when, variable) = match condition.to_ascii_lowercase().as_str() {
             "success" => return Run::default(),
-            "failure" => RunWhen::OnFailure,
-            _ => RunWhen::Always,
+            "failure" => (RunWhen::OnFailure, None),
+            "always" => (RunWhen::Always, None),
+            _ => {
+                let text = expression.unwrap_or(condition);
+                let variable =
+                    Condition { kind: ConditionKind::OctopusVariable, text: text.into(), span };
+                (variable_when(text), Some(variable))
+            }
         };
-        let variable = (!matches!(condition.to_ascii_lowercase().as_str(), "failure" | "always"))
-            .then(|| Condition {
-                kind: ConditionKind::OctopusVariable,
-                text: expression.unwrap_or(condition).to_string(),
-                span,
-            });
         Run { when, span: Some(span), variable }
+    }
+}
+
+/// What a variable run condition says about what happened before: the documented wrapper
+/// `#{if Octopus.Deployment.Error}` runs only after a failure; anything else is assumed to run
+/// after success, the default.
+fn variable_when(expression: &str) -> RunWhen {
+    let compact: String =
+        expression.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    if compact.starts_with("#{ifoctopus.deployment.error}") {
+        RunWhen::OnFailure
+    } else {
+        RunWhen::OnSuccess
     }
 }
 

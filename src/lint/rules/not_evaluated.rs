@@ -124,10 +124,9 @@ fn octopus(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
     for task in &pipeline.tasks {
         for condition in &task.conditions {
             match condition.kind {
-                ConditionKind::OctopusVariable => report(
-                    condition.span,
-                    octopus_condition(&format!("Variable: {}", one_line(&condition.text))),
-                ),
+                ConditionKind::OctopusVariable => {
+                    report(condition.span, octopus_condition(&one_line(&condition.text), task.when))
+                }
                 ConditionKind::OctopusScope => {
                     let (key, values) =
                         condition.text.split_once(": ").unwrap_or(("scope", &condition.text));
@@ -152,8 +151,16 @@ fn octopus(pipeline: &Pipeline, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn octopus_condition(what: &str) -> String {
-    format!("`condition` ({what}) is not evaluated: the step is assumed to run")
+/// A variable run condition's value is unknown: the step is assumed to run as its run
+/// condition says (after success, unless the expression tests `Octopus.Deployment.Error`).
+fn octopus_condition(expression: &str, when: crate::model::RunWhen) -> String {
+    let after = match when {
+        crate::model::RunWhen::OnFailure => "when a step before it failed",
+        _ => "when the steps before it succeeded",
+    };
+    format!(
+        "`condition` (Variable: {expression}) is not evaluated: the step is assumed to run {after}"
+    )
 }
 
 // GitHub Actions --------------------------------------------------------------------------------

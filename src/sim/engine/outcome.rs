@@ -4,6 +4,7 @@
 //! the rest, and a stage that never starts takes its steps with it.
 
 use super::*;
+use crate::model::FailureAction;
 
 impl Simulator<'_, '_> {
     /// An attempt ended well, or a stage's last step ended.
@@ -104,7 +105,11 @@ impl Simulator<'_, '_> {
         let mut passed = self.tasks[i].flags & (FAILED | CANCELLED);
         let failed = outcome == Outcome::Failed && !self.plan.allowed[i];
         if failed {
-            passed |= FAILED;
+            // Harness: a stage that rolls back "is not considered a failure" by what follows:
+            // what runs on failure does not run, what runs always does, the rest is skipped.
+            // Its own stage still fails. Rare enough to read from the model.
+            let rolls_back = self.plan.pipeline.tasks[i].failure.action == FailureAction::Rollback;
+            passed |= if rolls_back { CANCELLED } else { FAILED };
             self.failed = true;
         }
         if outcome == Outcome::Cancelled {
@@ -127,7 +132,7 @@ impl Simulator<'_, '_> {
         if let Some(parent) = plan.parent[i] {
             let p = parent.index();
             if !self.tasks[p].resolved {
-                self.tasks[p].child_flags |= passed;
+                self.tasks[p].child_flags |= if failed { passed | FAILED } else { passed };
                 if self.full() && self.tasks[i].end.is_some() {
                     self.rec.last_child[p] = Some(task);
                 }
