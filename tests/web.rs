@@ -406,7 +406,7 @@ async fn what_if_this_fails_shows_outcomes_and_the_way_back() {
         one(&root, &format!("[role=treeitem][data-id='{id}']")).get_attribute("aria-label").unwrap()
     };
     assert!(label("build").starts_with("build, 0:00 to 4:00, failed"), "{}", label("build"));
-    assert!(label("e2e").starts_with("e2e, skipped: something it waits for failed"));
+    assert!(label("e2e").starts_with("e2e, skipped: build, which it waits for, failed"));
     assert!(label("notify").starts_with("notify, 4:00 to 4:10"));
     assert!(!label("notify").contains("ends P50"), "no forecast on a what-if run");
     let words: Vec<String> =

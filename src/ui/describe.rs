@@ -558,10 +558,10 @@ mod tests {
         assert_eq!(outcome_text(p, s, p.find_task("e2e").unwrap()), None, "said by the cause");
         assert_eq!(
             cause_text(p, s, p.find_task("e2e").unwrap()),
-            "Skipped: something it waits for failed or was cancelled."
+            "Skipped: build, which it waits for, failed."
         );
         let labels: Vec<String> = p.task_indices().map(|t| task_label(p, s, t, false)).collect();
         assert_eq!(labels[0], "build, 0:00 to 4:00, failed");
-        assert_eq!(labels[2], "e2e, skipped: something it waits for failed or was cancelled");
+        assert_eq!(labels[2], "e2e, skipped: build, which it waits for, failed");
     }
 }

@@ -386,7 +386,7 @@ test("What if this fails? marks what is skipped, cancelled or still runs, and wh
   assert.match(await banner.textContent(), /1 failed, 7 skipped, 2 still run/);
   assert.match(await bar("build").getAttribute("aria-label"), /^build, 0:00 to 4:00, failed/);
   for (const id of ["unit", "e2e", "lint", "deploy"]) {
-    assert.match(await bar(id).getAttribute("aria-label"), new RegExp(`^${id}, skipped: something it waits for failed`));
+    assert.match(await bar(id).getAttribute("aria-label"), new RegExp(`^${id}, skipped: build, which it waits for, failed`));
   }
   assert.match(await bar("notify").getAttribute("aria-label"), /^notify, 4:00 to 4:10/);
   assert.match(await bar("page-oncall").getAttribute("aria-label"), /^page-oncall, 4:10 to 4:20/);
