@@ -14,7 +14,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 use crate::analysis::{AnalyzeOptions, analyze};
 use crate::duration::{DurationSpec, Millis};
@@ -26,15 +26,14 @@ use super::forecast::ForecastSummary;
 use super::persist::RUNS_RANGE;
 
 /// A request to the worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// Increasing: a request supersedes every one with a smaller id.
     pub id: u64,
     pub body: RequestBody,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RequestBody {
     Forecast(ForecastRequest),
     /// Stop what runs; nothing else.
@@ -42,7 +41,7 @@ pub enum RequestBody {
 }
 
 /// A forecast of a text under the app's inputs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ForecastRequest {
     pub text: String,
     /// A dialect's name; `None` detects it from the text.
@@ -98,14 +97,13 @@ impl ForecastRequest {
 }
 
 /// A message from the worker about request `id` (0 for messages about no request).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub id: u64,
     pub reply: Reply,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     /// The worker has loaded and takes requests.
     Ready,
@@ -123,6 +121,104 @@ pub enum Reply {
     Failed {
         message: String,
     },
+}
+
+// The JSON text of the protocol, written and read by hand over `serde_json::Value` (as saved
+// state is): derived (de)serialisers would cost the wasm bundle tens of kilobytes.
+
+impl Request {
+    pub fn to_json(&self) -> String {
+        let body = match &self.body {
+            RequestBody::Cancel => json!({"kind": "cancel"}),
+            RequestBody::Forecast(f) => json!({
+                "kind": "forecast",
+                "text": f.text,
+                "dialect": f.dialect,
+                "policy": f.policy,
+                "durations": f.durations,
+                "runners": f.runners,
+                "targets": f.targets,
+                "runs": f.runs,
+                "seed": f.seed,
+            }),
+        };
+        json!({"id": self.id, "body": body}).to_string()
+    }
+
+    pub fn from_json(text: &str) -> Result<Request, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let id = v.get("id").and_then(Value::as_u64).ok_or("no id")?;
+        let body = v.get("body").ok_or("no body")?;
+        let body = match body.get("kind").and_then(Value::as_str) {
+            Some("cancel") => RequestBody::Cancel,
+            Some("forecast") => RequestBody::Forecast(
+                forecast_request(body)
+                    .ok_or("a field of the forecast request is missing or wrong")?,
+            ),
+            _ => return Err("unknown kind of request".into()),
+        };
+        Ok(Request { id, body })
+    }
+}
+
+fn forecast_request(v: &Value) -> Option<ForecastRequest> {
+    fn map<T>(
+        v: &Value,
+        key: &str,
+        of: impl Fn(&Value) -> Option<T>,
+    ) -> Option<BTreeMap<String, T>> {
+        v.get(key)?.as_object()?.iter().map(|(k, x)| Some((k.clone(), of(x)?))).collect()
+    }
+    let count = |x: &Value| u32::try_from(x.as_u64()?).ok();
+    Some(ForecastRequest {
+        text: v.get("text")?.as_str()?.to_string(),
+        dialect: match v.get("dialect")? {
+            Value::Null => None,
+            d => Some(d.as_str()?.to_string()),
+        },
+        policy: v.get("policy")?.as_str()?.to_string(),
+        durations: map(v, "durations", Value::as_u64)?,
+        runners: map(v, "runners", count)?,
+        targets: map(v, "targets", count)?,
+        runs: count(v.get("runs")?)?,
+        seed: v.get("seed")?.as_u64()?,
+    })
+}
+
+impl Message {
+    pub fn to_json(&self) -> String {
+        let reply = match &self.reply {
+            Reply::Ready => json!({"kind": "ready"}),
+            Reply::Progress { done, total } => {
+                json!({"kind": "progress", "done": done, "total": total})
+            }
+            Reply::Forecast { forecast, elapsed_ms } => {
+                json!({"kind": "forecast", "forecast": forecast.to_json(), "elapsed_ms": elapsed_ms})
+            }
+            Reply::Stopped => json!({"kind": "stopped"}),
+            Reply::Failed { message } => json!({"kind": "failed", "message": message}),
+        };
+        json!({"id": self.id, "reply": reply}).to_string()
+    }
+
+    /// `None` for text that is not a message.
+    pub fn from_json(text: &str) -> Option<Message> {
+        let v: Value = serde_json::from_str(text).ok()?;
+        let r = v.get("reply")?;
+        let count = |key: &str| u32::try_from(r.get(key)?.as_u64()?).ok();
+        let reply = match r.get("kind")?.as_str()? {
+            "ready" => Reply::Ready,
+            "progress" => Reply::Progress { done: count("done")?, total: count("total")? },
+            "forecast" => Reply::Forecast {
+                forecast: ForecastSummary::from_json(r.get("forecast")?)?,
+                elapsed_ms: r.get("elapsed_ms")?.as_f64()?,
+            },
+            "stopped" => Reply::Stopped,
+            "failed" => Reply::Failed { message: r.get("message")?.as_str()?.to_string() },
+            _ => return None,
+        };
+        Some(Message { id: v.get("id")?.as_u64()?, reply })
+    }
 }
 
 /// What a job needs from where it runs.
@@ -370,9 +466,9 @@ mod tests {
             id: 9,
             body: RequestBody::Forecast(ForecastRequest::new(FLAKY, &options, 300, u64::MAX)),
         };
-        let json = serde_json::to_string(&req).unwrap();
-        assert!(json.starts_with(r#"{"id":9,"body":{"kind":"forecast","text":"#), "{json}");
-        let back: Request = serde_json::from_str(&json).unwrap();
+        let json = req.to_json();
+        assert!(json.contains(r#""kind":"forecast""#), "{json}");
+        let back = Request::from_json(&json).unwrap();
         assert_eq!(back, req);
         let RequestBody::Forecast(f) = back.body else { unreachable!() };
         let o = f.options();
@@ -382,10 +478,31 @@ mod tests {
         assert_eq!(o.inputs.runners, options.inputs.runners);
         assert_eq!(o.inputs.targets, options.inputs.targets);
         assert_eq!((f.runs, f.seed), (300, u64::MAX));
-        let cancel = serde_json::to_string(&Request { id: 10, body: RequestBody::Cancel }).unwrap();
-        assert_eq!(cancel, r#"{"id":10,"body":{"kind":"cancel"}}"#);
-        let ready = serde_json::to_string(&Message { id: 0, reply: Reply::Ready }).unwrap();
-        assert_eq!(ready, r#"{"id":0,"reply":{"kind":"ready"}}"#);
+        let cancel = Request { id: 10, body: RequestBody::Cancel };
+        assert_eq!(cancel.to_json(), r#"{"body":{"kind":"cancel"},"id":10}"#);
+        assert_eq!(Request::from_json(&cancel.to_json()), Ok(cancel));
+        assert!(Request::from_json(r#"{"id":1,"body":{"kind":"forecast","text":"x"}}"#).is_err());
+        assert!(Request::from_json("{").is_err());
+        // Every reply round-trips; what is not a message is `None`.
+        let summary = {
+            let a = analyze(FLAKY, &AnalyzeOptions::default());
+            ForecastSummary::from(&forecast(&a.pipeline, Policy::Fifo, 100, 1).unwrap())
+        };
+        for reply in [
+            Reply::Ready,
+            Reply::Progress { done: 500, total: 10_000 },
+            Reply::Forecast { forecast: summary, elapsed_ms: 85.5 },
+            Reply::Stopped,
+            Reply::Failed { message: "no".into() },
+        ] {
+            let m = Message { id: 3, reply };
+            assert_eq!(Message::from_json(&m.to_json()).as_ref(), Some(&m));
+        }
+        assert_eq!(Message::from_json(r#"{"id":3,"reply":{"kind":"x"}}"#), None);
+        assert_eq!(
+            Message { id: 0, reply: Reply::Ready }.to_json(),
+            r#"{"id":0,"reply":{"kind":"ready"}}"#
+        );
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! What a job needs from the browser's event loop, on the page and in the worker alike: a
-//! clock, and a pause until the loop's next task.
+//! clock, and a pause until the loop's next task; and [`WebEnv`], the one environment jobs
+//! run in (one type, so that the bundle carries one copy of each job).
+
+use crate::ui::worker::{JobEnv, Message};
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
@@ -27,4 +30,29 @@ pub async fn next_task() {
     port1.set_onmessage(None);
     port1.close();
     port2.close();
+}
+
+/// Where a job runs in the browser; only where its messages go differs.
+pub struct WebEnv {
+    post: Box<dyn FnMut(Message)>,
+}
+
+impl WebEnv {
+    pub fn new(post: impl FnMut(Message) + 'static) -> WebEnv {
+        WebEnv { post: Box::new(post) }
+    }
+}
+
+impl JobEnv for WebEnv {
+    fn now(&self) -> f64 {
+        now()
+    }
+
+    fn post(&mut self, message: Message) {
+        (self.post)(message);
+    }
+
+    fn pause(&mut self) -> impl Future<Output = ()> {
+        next_task()
+    }
 }

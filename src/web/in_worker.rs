@@ -7,9 +7,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::ui::worker::{JobEnv, Jobs, Message, Reply, Request};
+use crate::ui::worker::{Jobs, Message, Reply, Request};
 
-use super::event_loop;
+use super::event_loop::WebEnv;
 
 thread_local! {
     static JOBS: Rc<Jobs> = Rc::default();
@@ -24,7 +24,7 @@ pub fn worker_ready() {
 /// Takes one request (JSON text, `ui::worker::Request`) and starts its job.
 #[wasm_bindgen]
 pub fn worker_receive(data: &str) {
-    let request: Request = match serde_json::from_str(data) {
+    let request = match Request::from_json(data) {
         Ok(request) => request,
         Err(err) => {
             let message = format!("The worker could not read a request: {err}");
@@ -34,29 +34,12 @@ pub fn worker_receive(data: &str) {
     };
     let jobs = JOBS.with(Rc::clone);
     if jobs.receive(&request) {
-        wasm_bindgen_futures::spawn_local(async move { jobs.run(request, &mut InWorker).await });
+        let mut env = WebEnv::new(|message| post(&message));
+        wasm_bindgen_futures::spawn_local(async move { jobs.run(request, &mut env).await });
     }
 }
 
 fn post(message: &Message) {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    if let Ok(text) = serde_json::to_string(message) {
-        let _ = scope.post_message(&JsValue::from_str(&text));
-    }
-}
-
-struct InWorker;
-
-impl JobEnv for InWorker {
-    fn now(&self) -> f64 {
-        event_loop::now()
-    }
-
-    fn post(&mut self, message: Message) {
-        post(&message);
-    }
-
-    fn pause(&mut self) -> impl Future<Output = ()> {
-        event_loop::next_task()
-    }
+    let _ = scope.post_message(&JsValue::from_str(&message.to_json()));
 }

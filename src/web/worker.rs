@@ -13,9 +13,9 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 use yew::Callback;
 
-use crate::ui::worker::{JobEnv, Jobs, Message, Reply, Request, RequestBody};
+use crate::ui::worker::{Jobs, Message, Reply, Request, RequestBody};
 
-use super::event_loop;
+use super::event_loop::WebEnv;
 
 /// What the client tells the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,9 +96,7 @@ impl WorkerClient {
             }
             let posted = match &inner.backend {
                 Backend::Worker(remote) => {
-                    serde_json::to_string(&request).ok().is_some_and(|text| {
-                        remote.worker.post_message(&JsValue::from_str(&text)).is_ok()
-                    })
+                    remote.worker.post_message(&JsValue::from_str(&request.to_json())).is_ok()
                 }
                 Backend::Page(_) => false,
             };
@@ -135,7 +133,13 @@ fn run_on_page(inner: &Rc<RefCell<Inner>>, jobs: Rc<Jobs>, request: Request) {
     if !jobs.receive(&request) {
         return;
     }
-    let mut env = OnPage { inner: Rc::downgrade(inner) };
+    // Its messages go straight to the app.
+    let inner = Rc::downgrade(inner);
+    let mut env = WebEnv::new(move |message| {
+        let Some(inner) = inner.upgrade() else { return };
+        let on_event = inner.borrow().on_event.clone();
+        on_event.emit(WorkerEvent::Message(message));
+    });
     wasm_bindgen_futures::spawn_local(async move { jobs.run(request, &mut env).await });
 }
 
@@ -148,9 +152,7 @@ fn spawn(inner: Weak<RefCell<Inner>>, url: &str) -> Option<Remote> {
         let inner = inner.clone();
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             let Some(inner) = inner.upgrade() else { return };
-            let Some(message) =
-                e.data().as_string().and_then(|t| serde_json::from_str::<Message>(&t).ok())
-            else {
+            let Some(message) = e.data().as_string().and_then(|t| Message::from_json(&t)) else {
                 return;
             };
             let on_event = {
@@ -202,26 +204,5 @@ fn failed(inner: &Rc<RefCell<Inner>>) {
         if let (Some(jobs), Some(last)) = (jobs, last) {
             run_on_page(inner, jobs, last);
         }
-    }
-}
-
-/// A job on the page: its messages go straight to the app.
-struct OnPage {
-    inner: Weak<RefCell<Inner>>,
-}
-
-impl JobEnv for OnPage {
-    fn now(&self) -> f64 {
-        event_loop::now()
-    }
-
-    fn post(&mut self, message: Message) {
-        let Some(inner) = self.inner.upgrade() else { return };
-        let on_event = inner.borrow().on_event.clone();
-        on_event.emit(WorkerEvent::Message(message));
-    }
-
-    fn pause(&mut self) -> impl Future<Output = ()> {
-        event_loop::next_task()
     }
 }
