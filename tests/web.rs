@@ -13,15 +13,38 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const RELEASE: &str = include_str!("../examples/release.yaml");
 
-/// Waits for Yew's scheduler and the browser to settle.
-async fn settle() {
+async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
             .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 30)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
             .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits for Yew's scheduler and the browser to settle: until 30 ms pass without a change to
+/// the page (Yew yields between chunks of rendering, longer on a busy machine), at most 3 s.
+async fn settle() {
+    let changed = std::rc::Rc::new(std::cell::Cell::new(false));
+    let flag = changed.clone();
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || flag.set(true));
+    let observer = web_sys::MutationObserver::new(closure.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_subtree(true);
+    options.set_child_list(true);
+    options.set_attributes(true);
+    options.set_character_data(true);
+    let body = web_sys::window().unwrap().document().unwrap().body().unwrap();
+    observer.observe_with_options(&body, &options).unwrap();
+    for _ in 0..100 {
+        changed.set(false);
+        sleep(30).await;
+        if !changed.get() {
+            break;
+        }
+    }
+    observer.disconnect();
 }
 
 /// A workspace mounted into a fresh element; dropped at the end of a test, it is unmounted

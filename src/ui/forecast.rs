@@ -178,6 +178,13 @@ pub struct ForecastKey {
 pub struct Running {
     pub id: u64,
     pub key: ForecastKey,
+}
+
+/// The worker's last progress message. The shell keeps it outside the app's state: it comes
+/// ten times a second, and a new state would re-render the timeline each time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub id: u64,
     pub done: u32,
     pub total: u32,
 }
@@ -219,14 +226,17 @@ impl ForecastState {
     /// A request for `key` went out as `id`; it supersedes any running one.
     pub fn sent(&mut self, id: u64, key: ForecastKey) {
         self.asked = Some(key);
-        self.running = Some(Running { id, key, done: 0, total: key.runs });
+        self.running = Some(Running { id, key });
         self.halted = None;
     }
 
-    pub fn progress(&mut self, id: u64, done: u32, total: u32) {
-        if let Some(r) = self.running.as_mut().filter(|r| r.id == id) {
-            r.done = done;
-            r.total = total;
+    /// How far the running request is, `(done, total)`, given the last progress message
+    /// (which may be of an older request); `None` when nothing runs.
+    pub fn progress(&self, last: Option<Progress>) -> Option<(u32, u32)> {
+        let r = self.running?;
+        match last {
+            Some(p) if p.id == r.id => Some((p.done, p.total)),
+            _ => Some((0, r.key.runs)),
         }
     }
 
@@ -545,13 +555,13 @@ mod tests {
         assert!(!f.is_due(key(1)));
         // A newer request supersedes it: replies to the old one are ignored.
         f.sent(2, key(2));
-        f.progress(1, 50, 100);
+        let old = Progress { id: 1, done: 50, total: 100 };
+        assert_eq!(f.progress(Some(old)), Some((0, 100)), "the old request's progress");
         f.finished(1, s.clone(), 1.0);
-        assert_eq!(f.running.unwrap().done, 0);
         assert!(f.result.is_none());
-        f.progress(2, 40, 100);
-        assert_eq!((f.running.unwrap().done, f.running.unwrap().total), (40, 100));
+        assert_eq!(f.progress(Some(Progress { id: 2, done: 40, total: 100 })), Some((40, 100)));
         f.finished(2, s.clone(), 12.5);
+        assert_eq!(f.progress(Some(Progress { id: 2, done: 40, total: 100 })), None, "done");
         assert!(f.running.is_none());
         assert_eq!(f.result_for(2).unwrap().elapsed_ms, 12.5);
         assert!(f.result_for(1).is_none());

@@ -558,8 +558,8 @@ impl AppState {
             }
             Action::ForecastSent { id, key } => self.forecast.sent(id, key),
             Action::Worker(Message { id, reply }) => match reply {
-                Reply::Ready => {}
-                Reply::Progress { done, total } => self.forecast.progress(id, done, total),
+                // The shell keeps progress (`forecast::Progress`): it must not re-render all.
+                Reply::Ready | Reply::Progress { .. } => {}
                 Reply::Forecast { forecast, elapsed_ms } => {
                     self.forecast.finished(id, forecast, elapsed_ms);
                     self.keep_window_inside();

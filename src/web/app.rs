@@ -9,16 +9,17 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::dialect::Dialect;
+use crate::ui::forecast::Progress;
 use crate::ui::gallery;
 use crate::ui::persist::Saved;
 use crate::ui::state::{Action, AppState};
 use crate::ui::svg;
-use crate::ui::worker::RequestBody;
+use crate::ui::worker::{Message, Reply, RequestBody};
 
 use super::capacities::Capacities;
 use super::dom;
 use super::editor::{self, Editor};
-use super::forecast::Forecast;
+use super::forecast::{Forecast, ProgressSink};
 use super::gallery::{Gallery, load_example};
 use super::problems::{self, Problems};
 use super::rule_doc::RuleDoc;
@@ -109,16 +110,21 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
     let on_action: Callback<Action> = store.dispatcher().to_callback();
     let s: Shared<AppState> = store.shared();
 
-    // The worker, started once; its replies become actions.
+    // The worker, started once; its replies become actions, except progress, which goes to
+    // the Forecast panel alone (ten times a second, it must not re-render the timeline).
     let worker_url = use_context::<WorkerUrl>();
+    let progress_sink = ProgressSink::default();
+    let progress_sink = use_memo((), move |_| progress_sink);
     let client = {
         let on_action = on_action.clone();
+        let sink = (*progress_sink).clone();
         use_memo((), move |_| {
-            let on_event = Callback::from(move |event| {
-                on_action.emit(match event {
-                    WorkerEvent::Message(message) => Action::Worker(message),
-                    WorkerEvent::Crashed => Action::WorkerCrashed,
-                })
+            let on_event = Callback::from(move |event| match event {
+                WorkerEvent::Message(Message { id, reply: Reply::Progress { done, total } }) => {
+                    sink.emit(Progress { id, done, total })
+                }
+                WorkerEvent::Message(message) => on_action.emit(Action::Worker(message)),
+                WorkerEvent::Crashed => on_action.emit(Action::WorkerCrashed),
             });
             WorkerClient::new(worker_url.as_ref().map(|u| u.0.as_str()), on_event)
         })
@@ -406,7 +412,7 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     <Timeline state={s.clone()} on_action={on_action.clone()} />
                     <Forecast forecast={s.forecast.clone()} rev={s.usual_rev} runs={s.runs} seed={s.seed}
                               due={s.forecast_due()} stale={s.is_stale()} on_action={on_action.clone()}
-                              on_cancel={on_cancel_forecast} />
+                              on_cancel={on_cancel_forecast} progress={(*progress_sink).clone()} />
                 </section>
             </main>
             <div class="slot">

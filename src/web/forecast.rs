@@ -2,15 +2,38 @@
 //! P90, P99, mean, the chance of success), its histogram as SVG and as a table, progress while
 //! the worker runs, Cancel, and the runs and seed to draw with.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::duration::Millis;
 use crate::ui::describe::{count, short};
-use crate::ui::forecast::{self, ForecastState, Halt};
+use crate::ui::forecast::{self, ForecastState, Halt, Progress};
 use crate::ui::persist::RUNS_RANGE;
 use crate::ui::state::Action;
 
 use super::coord::fmt;
+
+/// Where the worker's progress messages go: to the panel's own state, so that only the panel
+/// re-renders for them. Compared by identity.
+#[derive(Clone, Default)]
+pub struct ProgressSink(Rc<RefCell<Option<Callback<Progress>>>>);
+
+impl ProgressSink {
+    pub fn emit(&self, progress: Progress) {
+        let listener = self.0.borrow().clone();
+        if let Some(listener) = listener {
+            listener.emit(progress);
+        }
+    }
+}
+
+impl PartialEq for ProgressSink {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// The histogram's box, in SVG units (it scales with the panel's width).
 const WIDTH: f64 = 480.0;
@@ -30,13 +53,24 @@ pub struct ForecastProps {
     pub on_action: Callback<Action>,
     /// Cancel the running forecast (the app tells the worker, then the state).
     pub on_cancel: Callback<()>,
+    /// The worker's progress messages.
+    pub progress: ProgressSink,
 }
 
 #[component]
 pub fn Forecast(props: &ForecastProps) -> Html {
     let f = &props.forecast;
     let on_action = props.on_action.clone();
-    let running = f.running;
+    let last = use_state(|| None::<Progress>);
+    {
+        let sink = props.progress.clone();
+        let last = last.setter();
+        use_effect_with(sink.clone(), move |_| {
+            *sink.0.borrow_mut() = Some(Callback::from(move |p| last.set(Some(p))));
+            move || drop(sink.0.borrow_mut().take())
+        });
+    }
+    let running = f.progress(*last);
     let outdated = f.result.as_ref().is_some_and(|r| r.key.rev != props.rev);
 
     let on_runs = {
@@ -52,12 +86,12 @@ pub fn Forecast(props: &ForecastProps) -> Html {
         Callback::from(move |_: MouseEvent| on_action.emit(Action::RetryForecast))
     };
 
-    let status = if let Some(r) = running {
+    let status = if let Some((done, total)) = running {
         let on_cancel = props.on_cancel.clone();
         html! {
             <div class="forecast-progress">
-                <progress aria-label="Forecast progress" max={r.total.max(1).to_string()} value={r.done.to_string()}></progress>
-                <span class="progress-text">{ forecast::progress_text(r.done, r.total) }</span>
+                <progress aria-label="Forecast progress" max={total.max(1).to_string()} value={done.to_string()}></progress>
+                <span class="progress-text">{ forecast::progress_text(done, total) }</span>
                 <button type="button" class="text-button" aria-label="Cancel forecast"
                         onclick={Callback::from(move |_: MouseEvent| on_cancel.emit(()))}>{"Cancel"}</button>
             </div>
