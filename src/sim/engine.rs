@@ -29,7 +29,7 @@ mod outcome;
 mod record;
 
 use super::SimError;
-use super::plan::{NO_MATRIX, Plan};
+use super::plan::{NO_MATRIX, Node, Plan};
 use super::policy::Key;
 use super::schedule::*;
 use crate::duration::Millis;
@@ -131,6 +131,19 @@ const TIMINGS: u8 = 1;
 const FULL: u8 = 2;
 const DETAILS: [Detail; 3] = [Detail::Makespan, Detail::Timings, Detail::Full];
 
+/// Where one resource is in a run.
+#[derive(Debug, Clone, Copy, Default)]
+struct ResourceState {
+    free: u32,
+    /// Live entries of its queue (cancelled tasks leave stale ones behind).
+    queued: u32,
+    /// Given back since the last dispatch (and listed in `released`, once).
+    released: bool,
+    /// Who last gave back units (recorded from [`Detail::Timings`] up, for
+    /// [`TaskState::started_by`]).
+    last_releaser: Option<TaskIdx>,
+}
+
 /// Which of a task's times are set ([`TaskState::set`]).
 const READY: u8 = 1;
 const STARTED: u8 = 2;
@@ -207,25 +220,31 @@ pub struct Simulator<'a, 'p> {
     roots: Vec<TaskIdx>,
     newly_ready: Vec<TaskIdx>,
     fresh: Vec<Key>,
-    free: Vec<u32>,
+    /// Each resource's run state, indexed like `Pipeline::resources`.
+    resources: Vec<ResourceState>,
     /// The tasks waiting for each resource, by key (a key ends with its task).
     queues: Vec<BinaryHeap<Reverse<Key>>>,
-    /// Live entries of each queue (cancelled tasks leave stale ones behind).
-    queued_count: Vec<u32>,
     /// Resources given back since the last dispatch, each once.
     released: Vec<ResourceIdx>,
-    released_flag: Vec<bool>,
     cursors: BinaryHeap<Reverse<(Key, u32)>>,
     /// Queue entries to push back once a dispatch is over.
     requeue: Vec<(ResourceIdx, Key)>,
     /// A stack for resolving the steps of a stage that will never start.
     descendants: Vec<TaskIdx>,
-    /// Who last gave back units of each resource (recorded from [`Detail::Timings`] up, for
-    /// [`TaskState::started_by`]).
-    last_releaser: Vec<Option<TaskIdx>>,
     critical: critical_set::Walk,
     failed: bool,
     rec: record::Recorder,
+}
+
+/// Whether a task that became ready runs, from its `when` and what happened upstream (its
+/// `flags`).
+fn runs(flags: u8, node: &Node) -> bool {
+    let skipped = node.skip_carries && flags & SKIPPED != 0;
+    match node.when {
+        RunWhen::OnSuccess => flags & (FAILED | CANCELLED) == 0 && !skipped,
+        RunWhen::OnFailure => flags & FAILED != 0,
+        RunWhen::Always => true,
+    }
 }
 
 /// Clears a vector and fills it with `n` copies of `value`, keeping its capacity.
@@ -264,15 +283,12 @@ impl<'a, 'p> Simulator<'a, 'p> {
             roots,
             newly_ready: Vec::new(),
             fresh: Vec::new(),
-            free: Vec::new(),
+            resources: Vec::new(),
             queues: Vec::new(),
-            queued_count: Vec::new(),
             released: Vec::new(),
-            released_flag: Vec::new(),
             cursors: BinaryHeap::new(),
             requeue: Vec::new(),
             descendants: Vec::new(),
-            last_releaser: Vec::new(),
             critical: critical_set::Walk::default(),
             failed: false,
             rec: record::Recorder::default(),
@@ -412,18 +428,16 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.tasks.clear();
         self.tasks.extend_from_slice(&self.initial);
         self.newly_ready.clear();
-        self.free.clear();
-        self.free.extend_from_slice(&plan.capacity);
+        self.resources.clear();
+        self.resources.extend(
+            plan.capacity.iter().map(|&free| ResourceState { free, ..ResourceState::default() }),
+        );
         if self.queues.len() != r {
             self.queues.resize_with(r, BinaryHeap::new);
         }
         self.queues.iter_mut().for_each(BinaryHeap::clear);
-        refill(&mut self.queued_count, r, 0);
         self.released.clear();
-        refill(&mut self.released_flag, r, false);
         self.failed = false;
-        let tr = if detail >= Detail::Timings { r } else { 0 };
-        refill(&mut self.last_releaser, tr, None);
         if detail < Detail::Full {
             // Nothing reads the recorder below full detail.
             return;
@@ -510,23 +524,10 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.newly_ready.push(task);
     }
 
-    /// Whether a task that became ready runs, from its `when` and what happened upstream.
-    fn runs(&self, i: usize) -> bool {
-        let flags = self.tasks[i].flags;
-        let node = &self.plan.nodes[i];
-        let skipped = node.skip_carries && flags & SKIPPED != 0;
-        match node.when {
-            RunWhen::OnSuccess => flags & (FAILED | CANCELLED) == 0 && !skipped,
-            RunWhen::OnFailure => flags & FAILED != 0,
-            RunWhen::Always => true,
-        }
-    }
-
     /// Starts, in priority order, every candidate that fits: the newly ready tasks that run
     /// and the tasks queued on resources released since the last dispatch.
     fn dispatch<const D: u8>(&mut self) {
-        let mut fresh = std::mem::take(&mut self.fresh);
-        fresh.clear();
+        self.fresh.clear();
         let judged = self.newly_ready.len();
         for k in 0..judged {
             let task = self.newly_ready[k];
@@ -539,7 +540,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
             if !retry && t.flags & CANCEL_REQUESTED != 0 {
                 self.trace::<D>(task, TraceKind::Cancel);
                 self.resolve::<D>(task, Outcome::Cancelled);
-            } else if !retry && !self.runs(i) {
+            } else if !retry && !runs(t.flags, &self.plan.nodes[i]) {
                 self.trace::<D>(task, TraceKind::Skip);
                 if D == FULL {
                     // What made it due is what the tasks after it wait on, through it.
@@ -550,7 +551,8 @@ impl<'a, 'p> Simulator<'a, 'p> {
                 if !retry && D == FULL {
                     self.record_dependency_wait(i);
                 }
-                fresh.push(self.plan.key(task, self.now));
+                let key = self.plan.key(task, self.now);
+                self.fresh.push(key);
             }
         }
         // Resolving skipped tasks may have made others ready: they are judged next round.
@@ -559,8 +561,8 @@ impl<'a, 'p> Simulator<'a, 'p> {
         } else {
             self.newly_ready.drain(..judged);
         }
-        if fresh.len() > 1 {
-            fresh.sort_unstable();
+        if self.fresh.len() > 1 {
+            self.fresh.sort_unstable();
         }
 
         // The queues of released resources that have free units, by their first entry.
@@ -568,8 +570,8 @@ impl<'a, 'p> Simulator<'a, 'p> {
         for k in 0..self.released.len() {
             let res = self.released[k];
             let r = res.index();
-            self.released_flag[r] = false;
-            if self.free[r] > 0 {
+            self.resources[r].released = false;
+            if self.resources[r].free > 0 {
                 if let Some(&Reverse(key)) = self.queues[r].peek() {
                     self.cursors.push(Reverse((key, res.0)));
                 }
@@ -579,25 +581,25 @@ impl<'a, 'p> Simulator<'a, 'p> {
 
         if self.cursors.is_empty() {
             // No queue to merge: the fresh tasks come in their own order.
-            for &key in &fresh {
-                self.consider::<D>(key);
+            for k in 0..self.fresh.len() {
+                self.consider::<D>(self.fresh[k]);
             }
         } else {
-            if let Some(&key) = fresh.first() {
+            if let Some(&key) = self.fresh.first() {
                 self.cursors.push(Reverse((key, FRESH)));
             }
             let mut fresh_pos = 0;
             while let Some(Reverse((key, source))) = self.cursors.pop() {
                 if source == FRESH {
                     fresh_pos += 1;
-                    if let Some(&next) = fresh.get(fresh_pos) {
+                    if let Some(&next) = self.fresh.get(fresh_pos) {
                         self.cursors.push(Reverse((next, FRESH)));
                     }
                 } else {
                     let r = source as usize;
                     // Nothing queued here can fit while the resource has no free unit: this
                     // source is done for this instant.
-                    if self.free[r] == 0 {
+                    if self.resources[r].free == 0 {
                         continue;
                     }
                     self.queues[r].pop();
@@ -614,13 +616,15 @@ impl<'a, 'p> Simulator<'a, 'p> {
         }
         // Entries go back only now, so that the walk above never meets them again: within one
         // dispatch free units only shrink, so they could not fit anyway.
-        for (res, key) in self.requeue.drain(..) {
+        for k in 0..self.requeue.len() {
+            let (res, key) = self.requeue[k];
             self.queues[res.index()].push(Reverse(key));
         }
-        self.fresh = fresh;
+        self.requeue.clear();
     }
 
     /// Starts the candidate with this key if it fits, else queues it where it falls short.
+    #[inline(always)]
     fn consider<const D: u8>(&mut self, key: Key) {
         let task = TaskIdx(key.2);
         match self.first_shortage(task) {
@@ -634,7 +638,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.plan
             .demands(task.index())
             .iter()
-            .find(|&&(res, amount)| self.free[res.index()] < amount)
+            .find(|&&(res, amount)| self.resources[res.index()].free < amount)
             .map(|&(res, _)| res)
     }
 
@@ -645,11 +649,11 @@ impl<'a, 'p> Simulator<'a, 'p> {
             return;
         }
         if let Some(previous) = self.tasks[i].queued_on.replace(res) {
-            self.queued_count[previous.index()] -= 1;
+            self.resources[previous.index()].queued -= 1;
             self.touch::<D>(previous);
             self.close_wait(i, None);
         }
-        self.queued_count[res.index()] += 1;
+        self.resources[res.index()].queued += 1;
         self.touch::<D>(res);
         if D == FULL {
             let mut holders = self.rec.holders[res.index()].clone();
@@ -674,18 +678,27 @@ impl<'a, 'p> Simulator<'a, 'p> {
 
     fn start_task<const D: u8>(&mut self, task: TaskIdx) {
         let i = task.index();
-        let first_attempt = self.tasks[i].attempts == 0;
-        let queued = self.tasks[i].queued_on.take();
-        if let Some(res) = queued {
-            self.queued_count[res.index()] -= 1;
-            self.touch::<D>(res);
+        let now = self.now;
+        let t = &mut self.tasks[i];
+        let first_attempt = t.attempts == 0;
+        if first_attempt {
+            t.start_at = now;
+            t.set |= STARTED;
         }
-        let releaser = match queued {
-            Some(res) if D >= TIMINGS => self.last_releaser[res.index()],
-            _ => None,
-        };
-        if first_attempt && releaser.is_some() {
-            self.tasks[i].started_by = releaser;
+        t.attempts += 1;
+        let attempts = t.attempts;
+        let queued = t.queued_on.take();
+        let mut releaser = None;
+        if let Some(res) = queued {
+            let resource = &mut self.resources[res.index()];
+            resource.queued -= 1;
+            if D >= TIMINGS {
+                releaser = resource.last_releaser;
+                if first_attempt && releaser.is_some() {
+                    self.tasks[i].started_by = releaser;
+                }
+            }
+            self.touch::<D>(res);
         }
         if D == FULL {
             self.close_wait(i, releaser);
@@ -699,16 +712,9 @@ impl<'a, 'p> Simulator<'a, 'p> {
                 self.rec.cause[i] = Some(cause);
             }
         }
-        let t = &mut self.tasks[i];
-        if first_attempt {
-            t.start_at = self.now;
-            t.set |= STARTED;
-        }
-        t.attempts += 1;
-        let attempts = t.attempts;
         let plan = self.plan;
         for &(res, units) in plan.demands(i) {
-            self.free[res.index()] -= units;
+            self.resources[res.index()].free -= units;
             if D == FULL {
                 self.rec.holders[res.index()].push(task);
             }
@@ -719,7 +725,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
         let children = plan.children(i);
         if children.is_empty() {
             self.tasks[i].running = true;
-            let at = self.now + self.durations[i];
+            let at = now + self.durations[i];
             let fails = attempts <= self.failures[i];
             self.schedule_event(at, if fails { Event::Fail(task) } else { Event::Finish(task) });
         } else {
@@ -734,16 +740,18 @@ impl<'a, 'p> Simulator<'a, 'p> {
     }
 
     /// Gives back the units the task holds.
+    #[inline(always)]
     fn release<const D: u8>(&mut self, task: TaskIdx) {
         let plan = self.plan;
         for &(res, units) in plan.demands(task.index()) {
             let r = res.index();
-            self.free[r] += units;
-            if !std::mem::replace(&mut self.released_flag[r], true) {
-                self.released.push(res);
-            }
+            let resource = &mut self.resources[r];
+            resource.free += units;
             if D >= TIMINGS {
-                self.last_releaser[r] = Some(task);
+                resource.last_releaser = Some(task);
+            }
+            if !std::mem::replace(&mut resource.released, true) {
+                self.released.push(res);
             }
             if D == FULL {
                 if let Some(pos) = self.rec.holders[r].iter().position(|&h| h == task) {

@@ -113,24 +113,30 @@ impl Simulator<'_, '_> {
             walk.visit = 1;
         }
         walk.through.clear();
-        walk.through.extend_from_slice(self.plan.dependencies(i));
-        while let Some(d) = walk.through.pop() {
-            let di = d.index();
-            if std::mem::replace(&mut walk.through_seen[di], walk.visit) == walk.visit {
-                continue;
-            }
-            if self.ran(di) {
-                if self.tasks[di].end() == start {
-                    walk.stack.push(2 * d.0 + 1);
+        let mut dependencies = self.plan.dependencies(i);
+        loop {
+            for &d in dependencies {
+                let di = d.index();
+                if std::mem::replace(&mut walk.through_seen[di], walk.visit) == walk.visit {
+                    continue;
                 }
-            } else if self.tasks[di].outcome == Outcome::Skipped {
-                walk.through.extend_from_slice(self.plan.dependencies(di));
-                if let Some(p) = self.plan.parent(di) {
-                    if self.ran(p.index()) && self.tasks[p.index()].start() == start {
-                        walk.stack.push(2 * p.0);
+                let t = &self.tasks[di];
+                if t.ran() {
+                    if t.end() == start {
+                        walk.stack.push(2 * d.0 + 1);
                     }
+                } else if t.outcome == Outcome::Skipped {
+                    walk.through.push(d);
                 }
             }
+            let Some(skipped) = walk.through.pop() else { break };
+            let si = skipped.index();
+            if let Some(p) = self.plan.parent(si) {
+                if self.ran(p.index()) && self.tasks[p.index()].start() == start {
+                    walk.stack.push(2 * p.0);
+                }
+            }
+            dependencies = self.plan.dependencies(si);
         }
     }
 

@@ -9,20 +9,21 @@ impl Simulator<'_, '_> {
     /// An attempt ended well, or a stage's last step ended.
     pub(super) fn finish<const D: u8>(&mut self, task: TaskIdx) {
         let i = task.index();
-        if self.tasks[i].resolved {
+        let t = &mut self.tasks[i];
+        if t.resolved {
             return; // cancelled meanwhile
         }
         let outcome = if self.plan.children(i).is_empty() {
             Outcome::Succeeded
-        } else if self.tasks[i].child_flags & FAILED != 0 {
+        } else if t.child_flags & FAILED != 0 {
             Outcome::Failed
-        } else if self.tasks[i].child_flags & CANCELLED != 0 {
+        } else if t.child_flags & CANCELLED != 0 {
             Outcome::Cancelled
         } else {
             Outcome::Succeeded
         };
+        t.running = false;
         self.set_end(i);
-        self.tasks[i].running = false;
         self.release::<D>(task);
         self.trace::<D>(
             task,
@@ -77,7 +78,7 @@ impl Simulator<'_, '_> {
             return;
         }
         if let Some(res) = self.tasks[i].queued_on.take() {
-            self.queued_count[res.index()] -= 1;
+            self.resources[res.index()].queued -= 1;
             self.touch::<D>(res);
             self.close_wait(i, None);
         }
@@ -99,9 +100,12 @@ impl Simulator<'_, '_> {
     /// The task is over, one way or another: tell its dependents, its stage and its matrix.
     pub(super) fn resolve<const D: u8>(&mut self, task: TaskIdx, outcome: Outcome) {
         let i = task.index();
-        self.tasks[i].resolved = true;
-        self.tasks[i].outcome = outcome;
-        let mut passed = self.tasks[i].flags & (FAILED | CANCELLED);
+        let t = &mut self.tasks[i];
+        t.resolved = true;
+        t.outcome = outcome;
+        let mut passed = t.flags & (FAILED | CANCELLED);
+        let started = t.start().is_some();
+        let ended = t.end().is_some();
         let failed = outcome == Outcome::Failed && !self.plan.nodes[i].allowed;
         if failed {
             passed |= FAILED;
@@ -115,30 +119,34 @@ impl Simulator<'_, '_> {
         let plan = self.plan;
         for &dependent in plan.dependents(i) {
             let d = dependent.index();
-            self.tasks[d].flags |= to_dependents;
+            let t = &mut self.tasks[d];
+            t.flags |= to_dependents;
+            t.pending -= 1;
+            let ready = t.pending == 0;
             if D == FULL {
                 self.rec.first_dep_done[d].get_or_insert(self.now);
             }
-            self.tasks[d].pending -= 1;
-            if self.tasks[d].pending == 0 {
+            if ready {
                 self.become_ready::<D>(dependent, StartCause::Dependency(task));
             }
         }
         if let Some(parent) = plan.parent(i) {
             let p = parent.index();
-            if !self.tasks[p].resolved {
-                self.tasks[p].child_flags |= passed;
-                if D == FULL && self.tasks[i].end().is_some() {
+            let t = &mut self.tasks[p];
+            if !t.resolved {
+                t.child_flags |= passed;
+                t.children_left -= 1;
+                let over = t.children_left == 0;
+                if D == FULL && ended {
                     self.rec.last_child[p] = Some(task);
                 }
-                self.tasks[p].children_left -= 1;
-                if self.tasks[p].children_left == 0 {
+                if over {
                     self.schedule_event(self.now, Event::Finish(parent));
                 }
             }
         }
         // A stage that never starts takes its steps with it.
-        if self.tasks[i].start().is_none() && !plan.children(i).is_empty() {
+        if !started && !plan.children(i).is_empty() {
             self.resolve_descendants::<D>(task, outcome);
         }
         if failed {

@@ -67,8 +67,8 @@ impl Simulator<'_, '_> {
         for k in 0..self.rec.touched.len() {
             let r = self.rec.touched[k].index();
             self.rec.touched_flag[r] = false;
-            let in_use = plan.capacity[r].saturating_sub(self.free[r]);
-            let queued = self.queued_count[r];
+            let in_use = plan.capacity[r].saturating_sub(self.resources[r].free);
+            let queued = self.resources[r].queued;
             let usage = &mut self.rec.usage[r];
             let sample = UsageSample { at: self.now, in_use, queued };
             match usage.samples.last_mut() {
