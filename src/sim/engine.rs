@@ -676,6 +676,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.trace::<D>(task, TraceKind::Queued(res));
     }
 
+    #[inline(always)]
     fn start_task<const D: u8>(&mut self, task: TaskIdx) {
         let i = task.index();
         let now = self.now;

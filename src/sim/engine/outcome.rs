@@ -98,6 +98,7 @@ impl Simulator<'_, '_> {
     }
 
     /// The task is over, one way or another: tell its dependents, its stage and its matrix.
+    #[inline(always)]
     pub(super) fn resolve<const D: u8>(&mut self, task: TaskIdx, outcome: Outcome) {
         let i = task.index();
         let t = &mut self.tasks[i];
