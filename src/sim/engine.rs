@@ -16,10 +16,11 @@
 //!
 //! Every buffer lives in [`Simulator`] and keeps its capacity from one run to the next, so a
 //! run that records only the makespan allocates nothing once the first run has warmed it up.
-//! A Monte Carlo forecast makes a million runs of a small plan per second, so the per-run
-//! costs are kept down too: each event is one integer (one comparison orders two), the run
-//! state of every task is reset with one copy of a prebuilt slice, and the makespan is known
-//! without a final scan.
+//! A Monte Carlo forecast runs a small plan hundreds of thousands of times per second, so the
+//! per-run costs are kept down too: each event is one integer (one comparison orders two), the
+//! run state of every task is reset with one copy of a prebuilt slice, the makespan is known
+//! without a final scan, and a run below full detail carries no recording code (the detail is
+//! a constant parameter of the run's methods).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
