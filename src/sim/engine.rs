@@ -724,14 +724,13 @@ impl<'a, 'p> Simulator<'a, 'p> {
             self.trace::<D>(task, TraceKind::Acquired { resource: res, units });
         }
         self.trace::<D>(task, TraceKind::Start);
-        let children = plan.children(i);
-        if children.is_empty() {
+        if !plan.has_children(i) {
             self.tasks[i].running = true;
             let at = now + self.durations[i];
             let fails = attempts <= self.failures[i];
             self.schedule_event(at, if fails { Event::Fail(task) } else { Event::Finish(task) });
         } else {
-            for &child in children {
+            for &child in plan.children(i) {
                 let c = &mut self.tasks[child.index()];
                 c.pending -= 1;
                 if c.pending == 0 {

@@ -223,6 +223,12 @@ impl<'p> Plan<'p> {
         &self.children[from as usize..to as usize]
     }
 
+    /// Whether the task is a stage with steps (cheaper than asking for its children).
+    pub(super) fn has_children(&self, task: usize) -> bool {
+        let (from, to) = self.nodes[task].children;
+        from != to
+    }
+
     pub(super) fn demands(&self, task: usize) -> &[(ResourceIdx, u32)] {
         let (from, to) = self.nodes[task].demands;
         &self.demands[from as usize..to as usize]

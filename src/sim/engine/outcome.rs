@@ -13,7 +13,7 @@ impl Simulator<'_, '_> {
         if t.resolved {
             return; // cancelled meanwhile
         }
-        let outcome = if self.plan.children(i).is_empty() {
+        let outcome = if !self.plan.has_children(i) {
             Outcome::Succeeded
         } else if t.child_flags & FAILED != 0 {
             Outcome::Failed
@@ -147,7 +147,7 @@ impl Simulator<'_, '_> {
             }
         }
         // A stage that never starts takes its steps with it.
-        if !started && !plan.children(i).is_empty() {
+        if !started && plan.has_children(i) {
             self.resolve_descendants::<D>(task, outcome);
         }
         if failed {
