@@ -715,7 +715,8 @@ impl<'a, 'p> Simulator<'a, 'p> {
             }
         }
         let plan = self.plan;
-        for &(res, units) in plan.demands(i) {
+        let node = &plan.nodes[i];
+        for &(res, units) in plan.demands_of(node) {
             self.resources[res.index()].free -= units;
             if D == FULL {
                 self.rec.holders[res.index()].push(task);
@@ -724,13 +725,13 @@ impl<'a, 'p> Simulator<'a, 'p> {
             self.trace::<D>(task, TraceKind::Acquired { resource: res, units });
         }
         self.trace::<D>(task, TraceKind::Start);
-        if !plan.has_children(i) {
+        if !node.has_children() {
             self.tasks[i].running = true;
             let at = now + self.durations[i];
             let fails = attempts <= self.failures[i];
             self.schedule_event(at, if fails { Event::Fail(task) } else { Event::Finish(task) });
         } else {
-            for &child in plan.children(i) {
+            for &child in plan.children_of(node) {
                 let c = &mut self.tasks[child.index()];
                 c.pending -= 1;
                 if c.pending == 0 {

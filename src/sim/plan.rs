@@ -63,6 +63,12 @@ pub(super) struct Node {
     pub(super) matrix: u32,
 }
 
+impl Node {
+    pub(super) fn has_children(&self) -> bool {
+        self.children.0 != self.children.1
+    }
+}
+
 impl<'p> Plan<'p> {
     /// Builds the plan. A priority policy must give exactly one number per task.
     pub fn new(pipeline: &'p Pipeline, policy: Policy) -> Result<Plan<'p>, SimError> {
@@ -209,8 +215,7 @@ impl<'p> Plan<'p> {
     }
 
     pub(super) fn dependents(&self, task: usize) -> &[TaskIdx] {
-        let (from, to) = self.nodes[task].dependents;
-        &self.dependents[from as usize..to as usize]
+        self.dependents_of(&self.nodes[task])
     }
 
     pub(super) fn dependencies(&self, task: usize) -> &[TaskIdx] {
@@ -219,19 +224,29 @@ impl<'p> Plan<'p> {
     }
 
     pub(super) fn children(&self, task: usize) -> &[TaskIdx] {
-        let (from, to) = self.nodes[task].children;
-        &self.children[from as usize..to as usize]
+        self.children_of(&self.nodes[task])
     }
 
     /// Whether the task is a stage with steps (cheaper than asking for its children).
     pub(super) fn has_children(&self, task: usize) -> bool {
-        let (from, to) = self.nodes[task].children;
-        from != to
+        self.nodes[task].has_children()
     }
 
     pub(super) fn demands(&self, task: usize) -> &[(ResourceIdx, u32)] {
-        let (from, to) = self.nodes[task].demands;
-        &self.demands[from as usize..to as usize]
+        self.demands_of(&self.nodes[task])
+    }
+
+    /// The same for a node already at hand (one lookup where a step needs several things).
+    pub(super) fn dependents_of(&self, node: &Node) -> &[TaskIdx] {
+        &self.dependents[node.dependents.0 as usize..node.dependents.1 as usize]
+    }
+
+    pub(super) fn children_of(&self, node: &Node) -> &[TaskIdx] {
+        &self.children[node.children.0 as usize..node.children.1 as usize]
+    }
+
+    pub(super) fn demands_of(&self, node: &Node) -> &[(ResourceIdx, u32)] {
+        &self.demands[node.demands.0 as usize..node.demands.1 as usize]
     }
 
     pub(super) fn parent(&self, task: usize) -> Option<TaskIdx> {

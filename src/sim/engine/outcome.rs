@@ -107,7 +107,9 @@ impl Simulator<'_, '_> {
         let mut passed = t.flags & (FAILED | CANCELLED);
         let started = t.start().is_some();
         let ended = t.end().is_some();
-        let failed = outcome == Outcome::Failed && !self.plan.nodes[i].allowed;
+        let plan = self.plan;
+        let node = &plan.nodes[i];
+        let failed = outcome == Outcome::Failed && !node.allowed;
         if failed {
             passed |= FAILED;
             self.failed = true;
@@ -117,8 +119,7 @@ impl Simulator<'_, '_> {
         }
         let to_dependents = if outcome == Outcome::Skipped { passed | SKIPPED } else { passed };
 
-        let plan = self.plan;
-        for &dependent in plan.dependents(i) {
+        for &dependent in plan.dependents_of(node) {
             let d = dependent.index();
             let t = &mut self.tasks[d];
             t.flags |= to_dependents;
@@ -131,7 +132,7 @@ impl Simulator<'_, '_> {
                 self.become_ready::<D>(dependent, StartCause::Dependency(task));
             }
         }
-        if let Some(parent) = plan.parent(i) {
+        if let Some(parent) = node.parent {
             let p = parent.index();
             let t = &mut self.tasks[p];
             if !t.resolved {
@@ -147,11 +148,11 @@ impl Simulator<'_, '_> {
             }
         }
         // A stage that never starts takes its steps with it.
-        if !started && plan.has_children(i) {
+        if !started && node.has_children() {
             self.resolve_descendants::<D>(task, outcome);
         }
         if failed {
-            let m = plan.nodes[i].matrix;
+            let m = node.matrix;
             if m != NO_MATRIX && plan.fail_fast[m as usize] {
                 for &other in plan.matrix_members(m) {
                     if other != task && !self.tasks[other.index()].resolved {
@@ -159,7 +160,7 @@ impl Simulator<'_, '_> {
                     }
                 }
             }
-            if plan.nodes[i].aborts {
+            if node.aborts {
                 for t in 0..plan.len() {
                     if !self.tasks[t].resolved && plan.parent(t).is_none() {
                         self.schedule_event(self.now, Event::Cancel(TaskIdx(t as u32)));
