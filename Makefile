@@ -82,6 +82,7 @@ dist: tools
 	$(WASM_OPT) $(WASM_OPT_FLAGS) -o $(WASM_OUT) $(WASM_OUT)
 	cp index.html $(DIST)/
 	cp -R static $(DIST)/static
+	@test -f $(DIST)/static/worker.js || { echo "dist: static/worker.js (the Web Worker) is missing" >&2; exit 1; }
 	@raw=$$(wc -c < $(WASM_OUT)); gz=$$(gzip -9 -c $(WASM_OUT) | wc -c); \
 	 js=$$(wc -c < $(DIST)/pipescope.js); jsgz=$$(gzip -9 -c $(DIST)/pipescope.js | wc -c); \
 	 echo "dist: pipescope_bg.wasm $$raw bytes raw, $$gz bytes gzipped;" \

@@ -20,7 +20,7 @@ const exists = (name) => {
   }
 };
 
-for (const name of ["index.html", "pipescope.js", "pipescope_bg.wasm", "static/style.css", "static/app.js", "static/favicon.svg"]) {
+for (const name of ["index.html", "pipescope.js", "pipescope_bg.wasm", "static/style.css", "static/app.js", "static/worker.js", "static/favicon.svg"]) {
   check(exists(name), `dist/${name} is missing`);
 }
 if (failures.length === 0) {
@@ -32,6 +32,13 @@ if (failures.length === 0) {
   check(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), "dist/index.html has an inline script");
   check(!/\sstyle=/.test(html), "dist/index.html has an inline style attribute");
   check(app.includes("pipescope.js"), "dist/static/app.js does not import pipescope.js");
+  const worker = readFileSync(join(dist, "static/worker.js"), "utf8");
+  check(worker.includes("../pipescope.js") && worker.includes("worker_receive"), "dist/static/worker.js does not load the bundle's worker entry");
+  // The worker is a same-origin script: the policy must allow it, and nothing wider.
+  const csp = /Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1] ?? "";
+  const workers = /worker-src ([^;]*)/.exec(csp)?.[1] ?? /script-src ([^;]*)/.exec(csp)?.[1] ?? "";
+  check(workers.split(/\s+/).includes("'self'"), "the Content-Security-Policy does not allow the same-origin worker");
+  check(!/\*|data:|blob:/.test(workers), `the Content-Security-Policy allows workers from elsewhere: ${workers}`);
 
   const wasm = readFileSync(join(dist, "pipescope_bg.wasm"));
   check(wasm.subarray(0, 4).equals(Buffer.from([0, 0x61, 0x73, 0x6d])), "pipescope_bg.wasm is not wasm");
@@ -51,6 +58,7 @@ if (failures.length === 0) {
     check(summary.tasks > 0, "the example pipeline has no tasks");
     check(summary.makespan > 0, "the example pipeline has no makespan");
     check(Array.isArray(summary.diagnostics), "summary has no diagnostics array");
+    check(typeof mod.worker_receive === "function" && typeof mod.worker_ready === "function", "the bundle has no worker entry (worker_receive, worker_ready)");
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -13,30 +13,78 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const RELEASE: &str = include_str!("../examples/release.yaml");
 
-/// Waits for Yew's scheduler and the browser to settle.
-async fn settle() {
+async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
             .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 30)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
             .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
-/// Mounts a workspace with `text` into a fresh element and returns it.
-async fn mount(text: &str) -> Element {
+/// Waits for Yew's scheduler and the browser to settle: until 30 ms pass without a change to
+/// the page (Yew yields between chunks of rendering, longer on a busy machine), at most 3 s.
+async fn settle() {
+    let changed = std::rc::Rc::new(std::cell::Cell::new(false));
+    let flag = changed.clone();
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || flag.set(true));
+    let observer = web_sys::MutationObserver::new(closure.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_subtree(true);
+    options.set_child_list(true);
+    options.set_attributes(true);
+    options.set_character_data(true);
+    let body = web_sys::window().unwrap().document().unwrap().body().unwrap();
+    observer.observe_with_options(&body, &options).unwrap();
+    for _ in 0..100 {
+        changed.set(false);
+        sleep(30).await;
+        if !changed.get() {
+            break;
+        }
+    }
+    observer.disconnect();
+}
+
+/// A workspace mounted into a fresh element; dropped at the end of a test, it is unmounted
+/// (its timers and forecast jobs stop) and its element removed.
+struct Mounted {
+    root: Element,
+    app: Option<yew::AppHandle<Workspace>>,
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = Element;
+    fn deref(&self) -> &Element {
+        &self.root
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+/// Mounts a workspace with these props.
+async fn mount_with(props: WorkspaceProps) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let props = WorkspaceProps {
-        initial: Saved { text: text.to_string(), ..Saved::default() },
-        example: None,
-        persist: false,
-    };
-    yew::Renderer::<Workspace>::with_root_and_props(root.clone(), props).render();
+    let app = yew::Renderer::<Workspace>::with_root_and_props(root.clone(), props).render();
     settle().await;
-    root
+    Mounted { root, app: Some(app) }
+}
+
+/// Mounts a workspace with `text`. Its forecast draws few runs: without a worker they run on
+/// the page, in a build that is not optimised.
+async fn mount(text: &str) -> Mounted {
+    let initial = Saved { text: text.to_string(), runs: 100, ..Saved::default() };
+    mount_with(WorkspaceProps { initial, example: None, persist: false }).await
 }
 
 fn one(root: &Element, selector: &str) -> Element {
@@ -228,16 +276,12 @@ async fn waits_are_drawn_by_reason() {
 
 #[wasm_bindgen_test]
 async fn dismissing_the_notice_keeps_the_editor() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
     let props = WorkspaceProps {
-        initial: Saved { text: "pipeline:\n  stages: []\n".into(), ..Saved::default() },
+        initial: Saved { text: "pipeline:\n  stages: []\n".into(), runs: 100, ..Saved::default() },
         example: Some("diamond"),
         persist: false,
     };
-    yew::Renderer::<Workspace>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    let root = mount_with(props).await;
     let textarea: HtmlTextAreaElement = one(&root, "textarea").unchecked_into();
     assert!(textarea.value().contains("name: diamond"));
     let dismiss: HtmlElement = one(&root, ".notice [aria-label=Dismiss]").unchecked_into();
@@ -246,5 +290,174 @@ async fn dismissing_the_notice_keeps_the_editor() {
     assert!(root.query_selector(".notice").unwrap().is_none());
     let textarea: HtmlTextAreaElement = one(&root, "textarea").unchecked_into();
     assert!(textarea.value().contains("name: diamond"), "the editor lost its text");
+    root.remove();
+}
+
+const FLAKY: &str = include_str!("../examples/flaky-tests.yaml");
+
+/// Waits (up to `seconds`) until `selector` matches inside `root`.
+async fn wait_for(root: &Element, selector: &str, seconds: u32) -> Element {
+    for _ in 0..seconds * 20 {
+        if let Some(found) = root.query_selector(selector).unwrap() {
+            return found;
+        }
+        settle().await;
+    }
+    panic!("no {selector} after {seconds} s");
+}
+
+fn click(root: &Element, selector: &str) {
+    let el: HtmlElement = one(root, selector).unchecked_into();
+    el.click();
+}
+
+fn button(root: &Element, name: &str) -> HtmlElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| {
+            b.get_attribute("aria-label").as_deref() == Some(name)
+                || b.text_content().as_deref().map(str::trim) == Some(name)
+        })
+        .unwrap_or_else(|| panic!("no button {name}"))
+        .unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn the_forecast_panel_shows_percentiles_a_histogram_and_its_table() {
+    // Fewer runs than the default: this build is not optimised.
+    let props = WorkspaceProps {
+        initial: Saved { text: FLAKY.into(), runs: 1000, seed: 3, ..Saved::default() },
+        example: None,
+        persist: false,
+    };
+    let root = mount_with(props).await;
+    let panel = one(&root, "section[aria-label=Forecast]");
+    assert_eq!(
+        one(&panel, "h2").text_content().as_deref().map(|t| t.starts_with("Forecast")),
+        Some(true)
+    );
+    let p50 = wait_for(&panel, "[aria-labelledby=forecast-p50]", 60).await;
+    assert!(!p50.text_content().unwrap().is_empty());
+    for id in ["forecast-p90", "forecast-p99", "forecast-mean", "forecast-success"] {
+        assert!(
+            panel.query_selector(&format!("[aria-labelledby={id}]")).unwrap().is_some(),
+            "{id}"
+        );
+    }
+    assert!(
+        one(&panel, "[aria-labelledby=forecast-success]").text_content().unwrap().ends_with('%')
+    );
+    assert!(
+        one(&panel, ".forecast-meta").text_content().unwrap().starts_with("1,000 runs, seed 3")
+    );
+    // The histogram, and the same bins as a table.
+    let bars = all(&panel, "svg.histogram rect.hist-bar");
+    assert!(bars.len() > 1);
+    assert_eq!(all(&panel, "table tbody tr").len(), bars.len());
+    assert!(one(&panel, "table caption").text_content().unwrap().contains("histogram"));
+    // The bars gain the forecast in their names, and whiskers.
+    settle().await;
+    let build = one(&root, "[role=treeitem][data-id=build]").get_attribute("aria-label").unwrap();
+    assert!(build.starts_with("build, 0:00 to 4:00"), "{build}");
+    assert!(
+        build.contains(", ends P50 ") && build.contains("; critical in 100% of runs"),
+        "{build}"
+    );
+    assert_eq!(all(&root, "[role=treeitem] .whisker").len(), 10);
+    assert!(root.query_selector("progress").unwrap().is_none(), "done: no progress");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_running_forecast_shows_progress_and_can_be_cancelled() {
+    let props = WorkspaceProps {
+        initial: Saved { text: FLAKY.into(), runs: 1_000_000, ..Saved::default() },
+        example: None,
+        persist: false,
+    };
+    let root = mount_with(props).await;
+    let progress = wait_for(&root, "progress[aria-label='Forecast progress']", 10).await;
+    assert_eq!(progress.get_attribute("max").as_deref(), Some("1000000"));
+    // Typing still re-analyses at once while it runs (the jobs yield between chunks).
+    type_text(&root, &FLAKY.replace("id: notify, duration: 10s", "id: notify, duration: 70s"))
+        .await;
+    assert_eq!(
+        one(&root, "[aria-labelledby=stat-makespan]").text_content().as_deref(),
+        Some("18m 40s")
+    );
+    let progress = wait_for(&root, "progress[aria-label='Forecast progress']", 10).await;
+    button(&root, "Cancel forecast").click();
+    settle().await;
+    assert!(!progress.is_connected() || root.query_selector("progress").unwrap().is_none());
+    let panel = one(&root, "section[aria-label=Forecast]");
+    assert!(panel.text_content().unwrap().contains("Forecast cancelled."));
+    // It stays cancelled, until asked again.
+    for _ in 0..10 {
+        settle().await;
+    }
+    assert!(root.query_selector("progress").unwrap().is_none());
+    button(&root, "Run forecast").click();
+    wait_for(&root, "progress[aria-label='Forecast progress']", 10).await;
+    button(&root, "Cancel forecast").click();
+    settle().await;
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn what_if_this_fails_shows_outcomes_and_the_way_back() {
+    let root = mount(FLAKY).await;
+    let build: HtmlElement = one(&root, "[role=treeitem][data-id=build]").unchecked_into();
+    build.focus().unwrap();
+    settle().await;
+    key(&document_active(), "Enter");
+    settle().await;
+    let details = one(&root, "section.details");
+    assert_eq!(details.get_attribute("aria-label").as_deref(), Some("Details of build"));
+    let what_if = button(&details, "What if this fails?");
+    assert_eq!(what_if.get_attribute("aria-pressed").as_deref(), Some("false"));
+    what_if.click();
+    settle().await;
+    let banner = one(&root, ".scenario-banner");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("status"));
+    assert!(
+        banner.text_content().unwrap().starts_with("What if build fails: 1 failed, 7 skipped"),
+        "{:?}",
+        banner.text_content()
+    );
+    // Named on the bars, in words, and drawn by shape.
+    let label = |id: &str| {
+        one(&root, &format!("[role=treeitem][data-id='{id}']")).get_attribute("aria-label").unwrap()
+    };
+    assert!(label("build").starts_with("build, 0:00 to 4:00, failed"), "{}", label("build"));
+    assert!(label("e2e").starts_with("e2e, skipped: build, which it waits for, failed"));
+    assert!(label("notify").starts_with("notify, 4:00 to 4:10"));
+    assert!(!label("notify").contains("ends P50"), "no forecast on a what-if run");
+    let words: Vec<String> =
+        all(&root, "text.outcome-label").iter().map(|t| t.text_content().unwrap()).collect();
+    assert_eq!(words.iter().filter(|w| *w == "skipped").count(), 7, "{words:?}");
+    assert_eq!(words.iter().filter(|w| *w == "failed").count(), 1);
+    assert_eq!(all(&root, "rect.outcome-marker").len(), 7 + 1, "7 tasks and the legend's");
+    assert_eq!(all(&root, "line.strike").len(), 1 + 1, "the failed bar and the legend's");
+    // The details say why.
+    assert!(one(&root, "section.details").text_content().unwrap().contains("Failed."));
+    // The table has an Outcome column.
+    click(&root, "[role=tab]:nth-child(2)");
+    settle().await;
+    let heads: Vec<String> =
+        all(&root, "table.schedule thead th").iter().map(|h| h.text_content().unwrap()).collect();
+    assert_eq!(heads.last().map(String::as_str), Some("Outcome"));
+    let outcomes: Vec<String> =
+        all(&root, "table.schedule td.outcome").iter().map(|t| t.text_content().unwrap()).collect();
+    assert_eq!(outcomes.iter().filter(|o| *o == "skipped").count(), 7);
+    click(&root, "[role=tab]:nth-child(1)");
+    settle().await;
+    // And back.
+    button(&root, "Back to the usual run").click();
+    settle().await;
+    assert!(root.query_selector(".scenario-banner").unwrap().is_none());
+    assert!(label("build").starts_with("build, 0:00 to 4:00, on the critical path"));
+    assert!(
+        all(&root, "text.outcome-label").iter().all(|t| t.text_content().unwrap() == "skipped")
+    );
     root.remove();
 }

@@ -7,7 +7,7 @@ use crate::analysis::Analysis;
 use crate::duration::{Millis, clock};
 use crate::explain::{self, Unfinished, WaitExplanation};
 use crate::model::{Pipeline, Resource, ResourceKind, TaskIdx};
-use crate::sim::{Schedule, Wait};
+use crate::sim::{Outcome, Schedule, Wait};
 
 /// The accessible name of a bar, starting with the full id: "deploy-us, 4:00 to 7:00, waited
 /// 3m for prod-cluster held by deploy-eu, on the critical path".
@@ -88,6 +88,64 @@ pub fn cause_short(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> S
     }
 }
 
+/// How a task that started ended, when not in success: "Failed after 3 attempts.",
+/// "Cancelled by another task's failure.". A task that never started has its reason in
+/// [`cause_text`] already.
+pub fn outcome_text(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> Option<String> {
+    let timing = schedule.timing(task);
+    if timing.start.is_none() || timing.outcome == Outcome::Succeeded {
+        return None;
+    }
+    explain::unfinished(pipeline, schedule, task).map(sentence)
+}
+
+/// The word for an outcome in the table: "succeeded", "failed", "skipped", "cancelled",
+/// "never starts".
+pub fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::NeverStarted => "never starts",
+        other => other.name(),
+    }
+}
+
+/// Whether anything in the run did not succeed (the table then has an Outcome column).
+pub fn has_outcomes(schedule: &Schedule) -> bool {
+    schedule.tasks.iter().any(|t| t.outcome != Outcome::Succeeded)
+}
+
+/// What a what-if failure did, for the banner above the timeline: "What if build fails: 1
+/// failed, 7 skipped, 2 still run. The run ends at 4m 20s (usually 13m 40s)."
+pub fn failure_text(usual: &Analysis, run: &Analysis, id: &str) -> String {
+    let mut counts = [0usize; 5];
+    for t in &run.schedule.tasks {
+        let slot = match t.outcome {
+            Outcome::Failed => 0,
+            Outcome::Skipped => 1,
+            Outcome::Cancelled => 2,
+            Outcome::Succeeded => 3,
+            Outcome::NeverStarted => 4,
+        };
+        counts[slot] += 1;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for (n, word) in counts.iter().zip(["failed", "skipped", "cancelled", "", "never start"]) {
+        if *n > 0 && !word.is_empty() {
+            parts.push(format!("{} {word}", count(*n)));
+        }
+    }
+    parts.push(format!(
+        "{} still {}",
+        count(counts[3]),
+        if counts[3] == 1 { "runs" } else { "run" }
+    ));
+    format!(
+        "What if {id} fails: {}. The run ends at {} (usually {}).",
+        parts.join(", "),
+        short(run.schedule.makespan),
+        short(usual.schedule.makespan)
+    )
+}
+
 /// An explanation as a sentence of its own: capitalised, with a full stop.
 fn sentence(clause: impl std::fmt::Display) -> String {
     let clause = clause.to_string();
@@ -110,6 +168,7 @@ pub struct TableRow {
     pub waited: String,
     pub cause: String,
     pub critical: bool,
+    pub outcome: &'static str,
 }
 
 /// The schedule as table rows, in document order.
@@ -144,6 +203,7 @@ pub fn table_row(analysis: &Analysis, critical: &[bool], idx: TaskIdx) -> TableR
         waited: if waited == Millis::ZERO { "—".into() } else { waited.to_string() },
         cause: cause_short(p, s, idx),
         critical: critical.get(idx.index()).copied().unwrap_or(false),
+        outcome: outcome_name(timing.outcome),
     }
 }
 
@@ -469,5 +529,39 @@ mod tests {
         );
         assert_eq!(rows[4].depth, 1);
         assert_eq!(rows[0].cause, "—");
+        assert!(rows.iter().all(|r| r.outcome == "succeeded"));
+        assert!(!has_outcomes(&a.schedule));
+    }
+
+    #[test]
+    fn a_what_if_failure_is_counted_and_explained() {
+        let text = include_str!("../../examples/flaky-tests.yaml");
+        let usual = analyze(text, &AnalyzeOptions::default());
+        let options = AnalyzeOptions { failing: vec!["build".into()], ..Default::default() };
+        let run = analyze(text, &options);
+        assert_eq!(
+            failure_text(&usual, &run, "build"),
+            "What if build fails: 1 failed, 7 skipped, 2 still run. The run ends at 4m 20s \
+             (usually 17m 40s)."
+        );
+        assert!(has_outcomes(&run.schedule));
+        let rows = table_rows(&run);
+        let row = |id: &str| rows.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(row("build").outcome, "failed");
+        assert_eq!(row("deploy/smoke").outcome, "skipped");
+        assert_eq!(row("deploy/smoke").cause, "skipped: deploy, which it is part of, was skipped");
+        assert_eq!(row("notify").outcome, "succeeded");
+        let (p, s) = (&run.pipeline, &run.schedule);
+        let build = p.find_task("build").unwrap();
+        assert_eq!(outcome_text(p, s, build).as_deref(), Some("Failed."));
+        assert_eq!(outcome_text(p, s, p.find_task("notify").unwrap()), None);
+        assert_eq!(outcome_text(p, s, p.find_task("e2e").unwrap()), None, "said by the cause");
+        assert_eq!(
+            cause_text(p, s, p.find_task("e2e").unwrap()),
+            "Skipped: build, which it waits for, failed."
+        );
+        let labels: Vec<String> = p.task_indices().map(|t| task_label(p, s, t, false)).collect();
+        assert_eq!(labels[0], "build, 0:00 to 4:00, failed");
+        assert_eq!(labels[2], "e2e, skipped: build, which it waits for, failed");
     }
 }

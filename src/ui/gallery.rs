@@ -86,6 +86,15 @@ pub static EXAMPLES: &[Example] = &[
         source: Source::Text(include_str!("../../examples/diamond.yaml")),
     },
     Example {
+        key: "flaky-tests",
+        title: "Flaky tests and retries",
+        file: "flaky-tests.yaml",
+        notice: "Durations are ranges and tests fail now and then: the Forecast panel gives P50, \
+                 P90 and P99 and the chance of success. In build's details, try “What if this \
+                 fails?”.",
+        source: Source::Text(include_str!("../../examples/flaky-tests.yaml")),
+    },
+    Example {
         key: "harness-dag-pipeline",
         title: "Real Harness: a DAG pipeline with dependsOn",
         file: "harness-dag-pipeline.yaml",

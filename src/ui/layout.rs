@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use crate::duration::Millis;
 use crate::model::{Pipeline, TaskIdx};
-use crate::sim::{ResourceUsage, Schedule, WaitReason};
+use crate::sim::{Outcome, ResourceUsage, Schedule, WaitReason};
 
 /// A linear map from a window of time (milliseconds) to a horizontal range of pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -179,8 +180,14 @@ pub struct Bar {
     /// Running time; `None` for a task that never started or is outside the window.
     pub run: Option<Segment>,
     pub waits: Vec<WaitSegment>,
-    /// A task that never started: from when it was ready (or time zero) to the right edge.
+    /// A task that never started although it should have: from when it was ready (or time
+    /// zero) to the right edge.
     pub blocked: Option<Segment>,
+    /// A task that did not run (skipped, or cancelled before it started): a marker where it
+    /// was due (when it was ready, or its stage was), `MARKER_PX` wide.
+    pub marker: Option<f64>,
+    /// How it ended; anything but success is drawn and named on the bar, not by colour alone.
+    pub outcome: Outcome,
     /// The task that never started was ready and queued for a resource (rather than waiting
     /// for something that never ends).
     pub queued: bool,
@@ -191,6 +198,8 @@ pub struct Bar {
 
 /// Bars narrower than this are widened so that a zero-length task is still visible.
 pub const MIN_BAR_PX: f64 = 3.0;
+/// The width of the marker of a task that did not run.
+pub const MARKER_PX: f64 = 12.0;
 
 fn segment(scale: &Scale, from: f64, to: f64, min: f64) -> Option<Segment> {
     // A segment that only touches the window's edge is outside it (unless it has no length).
@@ -229,14 +238,74 @@ pub fn bar(
             Some(WaitSegment { x: s.x, width: s.width, kind })
         })
         .collect();
-    let blocked = if timing.start.is_none() {
+    let did_not_run =
+        timing.start.is_none() && matches!(timing.outcome, Outcome::Skipped | Outcome::Cancelled);
+    let blocked = if timing.start.is_none() && !did_not_run {
         let from = timing.ready.map_or(0.0, |r| r.0 as f64);
         segment(scale, from, scale.end, MIN_BAR_PX)
     } else {
         None
     };
+    let marker = did_not_run
+        .then(|| due(pipeline, schedule, task).0 as f64)
+        .filter(|&t| t >= scale.start && t <= scale.end)
+        .map(|t| scale.x(t));
     let queued = timing.start.is_none() && timing.ready.is_some();
-    Bar { run, waits, blocked, queued, critical, group: pipeline.task(task).is_group() }
+    Bar {
+        run,
+        waits,
+        blocked,
+        marker,
+        outcome: timing.outcome,
+        queued,
+        critical,
+        group: pipeline.task(task).is_group(),
+    }
+}
+
+/// When a task that did not run was due: when it was ready, else when the nearest enclosing
+/// stage was (the steps of a skipped stage never become ready), else when it was cancelled.
+fn due(pipeline: &Pipeline, schedule: &Schedule, task: TaskIdx) -> Millis {
+    let mut at = Some(task);
+    let mut depth = 0;
+    while let Some(t) = at {
+        if let Some(ready) = schedule.timing(t).ready {
+            return ready;
+        }
+        depth += 1;
+        at = pipeline.task(t).parent.filter(|_| depth < 64);
+    }
+    schedule.timing(task).end.unwrap_or(Millis::ZERO)
+}
+
+/// The word drawn beside a bar whose task did not succeed: "failed", "skipped", "cancelled";
+/// `None` for a success, and for a task that never started (its marker says so itself).
+pub fn outcome_word(outcome: Outcome) -> Option<&'static str> {
+    match outcome {
+        Outcome::Failed => Some("failed"),
+        Outcome::Skipped => Some("skipped"),
+        Outcome::Cancelled => Some("cancelled"),
+        Outcome::Succeeded | Outcome::NeverStarted => None,
+    }
+}
+
+/// Where the outcome word of a bar goes: after its run or marker, or before it when the
+/// plot's right edge is too close. `(x, anchored at the end)`.
+pub fn outcome_label(bar: &Bar, scale: &Scale) -> Option<(f64, bool)> {
+    outcome_word(bar.outcome)?;
+    let (from, to) = match (bar.run, bar.marker) {
+        (Some(r), _) => (r.x, r.x + r.width),
+        (None, Some(x)) => (x, x + MARKER_PX),
+        (None, None) => return None,
+    };
+    if to + 80.0 <= scale.x1 + 4.0 { Some((to + 6.0, false)) } else { Some((from - 6.0, true)) }
+}
+
+/// The whisker of a forecast end: from its P50 to its P90, on the scale (`None` when out of
+/// the window).
+pub fn whisker(ends: (u64, u64), scale: &Scale) -> Option<Segment> {
+    let (p50, p90) = (ends.0 as f64, ends.1.max(ends.0) as f64);
+    segment(scale, p50, p90, 0.0)
 }
 
 /// Membership of the critical path, by task index.
@@ -491,6 +560,78 @@ mod tests {
         assert_eq!(b.run, None);
         assert_eq!(b.blocked, Some(Segment { x: 0.0, width: 600.0 }));
         assert!(b.queued, "ready, and queued for the lock");
+    }
+
+    #[test]
+    fn tasks_that_did_not_run_get_a_marker_and_a_word() {
+        let text = include_str!("../../examples/flaky-tests.yaml");
+        let options = AnalyzeOptions { failing: vec!["build".into()], ..Default::default() };
+        let a = analyze(text, &options);
+        let (p, s) = (&a.pipeline, &a.schedule);
+        // build fails at 4:00; on 10 minutes over 600 px, its dependents are due at x = 240.
+        let scale = Scale { start: 0.0, end: 600_000.0, x0: 0.0, x1: 600.0 };
+        let task = |id| p.find_task(id).unwrap();
+        let build = bar(p, s, task("build"), &scale, true);
+        assert_eq!(build.outcome, Outcome::Failed);
+        assert_eq!(build.run, Some(Segment { x: 0.0, width: 240.0 }));
+        assert_eq!(outcome_label(&build, &scale), Some((246.0, false)));
+        let e2e = bar(p, s, task("e2e"), &scale, false);
+        assert_eq!((e2e.run, e2e.blocked, e2e.marker), (None, None, Some(240.0)));
+        assert_eq!(outcome_word(e2e.outcome), Some("skipped"));
+        // The steps of a skipped stage were never ready: they are marked where it was due.
+        let staging = bar(p, s, task("deploy/staging"), &scale, false);
+        assert_eq!(staging.marker, Some(240.0));
+        // Near the right edge the word goes before the marker.
+        let narrow = Scale { start: 0.0, end: 260_000.0, x0: 0.0, x1: 260.0 };
+        let e2e = bar(p, s, task("e2e"), &narrow, false);
+        assert_eq!(outcome_label(&e2e, &narrow), Some((234.0, true)));
+        // A success has no word; the usual run's on_failure task is skipped, not blocked.
+        assert_eq!(outcome_word(bar(p, s, task("notify"), &scale, false).outcome), None);
+        let usual = analyze(text, &AnalyzeOptions::default());
+        let all = Scale { start: 0.0, end: 1_200_000.0, x0: 0.0, x1: 600.0 };
+        let oncall = bar(&usual.pipeline, &usual.schedule, task("page-oncall"), &all, false);
+        assert_eq!(oncall.blocked, None);
+        assert!(oncall.marker.is_some());
+    }
+
+    #[test]
+    fn cancelled_matrix_siblings_are_marked() {
+        let text = "on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      max-parallel: 1
+      matrix:
+        os: [a, b, c]
+    steps:
+      - run: make test
+";
+        let a = analyze(text, &AnalyzeOptions::default());
+        let first = a.pipeline.tasks[0].id.clone();
+        let options = AnalyzeOptions { failing: vec![first.clone()], ..Default::default() };
+        let a = analyze(text, &options);
+        let (p, s) = (&a.pipeline, &a.schedule);
+        let scale = Scale { start: 0.0, end: 600_000.0, x0: 0.0, x1: 600.0 };
+        let outcomes: Vec<Outcome> =
+            p.task_indices().map(|t| bar(p, s, t, &scale, false).outcome).collect();
+        assert!(outcomes.contains(&Outcome::Failed), "{outcomes:?}");
+        assert!(outcomes.contains(&Outcome::Cancelled), "fail-fast cancels siblings: {outcomes:?}");
+        for t in p.task_indices() {
+            let b = bar(p, s, t, &scale, false);
+            if b.outcome == Outcome::Cancelled {
+                assert!(b.run.is_some() || b.marker.is_some(), "{} is drawn", p.task(t).id);
+                assert!(outcome_label(&b, &scale).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn whiskers_span_p50_to_p90() {
+        let scale = Scale { start: 0.0, end: 600_000.0, x0: 100.0, x1: 700.0 };
+        assert_eq!(whisker((60_000, 120_000), &scale), Some(Segment { x: 160.0, width: 60.0 }));
+        assert_eq!(whisker((60_000, 60_000), &scale), Some(Segment { x: 160.0, width: 0.0 }));
+        assert_eq!(whisker((700_000, 800_000), &scale), None, "out of the window");
     }
 
     #[test]

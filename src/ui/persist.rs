@@ -1,18 +1,23 @@
-//! What the app keeps in the browser's storage between visits: the text and the inputs that
-//! change its timeline. Plain JSON, read leniently: a field that is missing or unreadable takes
+//! What the app keeps in the browser's storage between visits: the text, the inputs that
+//! change its timeline, and how its forecast is drawn (runs and seed). Plain JSON, read leniently: a field that is missing or unreadable takes
 //! its default rather than losing the rest (above all, the text).
 
 use std::collections::BTreeMap;
 
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
+use crate::forecast::{DEFAULT_RUNS, DEFAULT_SEED};
 use crate::model::Inputs;
 use crate::sim::Policy;
 
 /// The storage key; bump the suffix if the shape ever changes incompatibly.
 pub const KEY: &str = "pipescope.app.v1";
 
-#[derive(Debug, Clone, PartialEq, Default)]
+/// The forecast runs a person may ask for: enough to have a histogram, few enough that a
+/// large pipeline still answers in seconds.
+pub const RUNS_RANGE: std::ops::RangeInclusive<u32> = 100..=1_000_000;
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Saved {
     pub text: String,
     pub file_name: Option<String>,
@@ -24,6 +29,25 @@ pub struct Saved {
     pub runners: BTreeMap<String, u32>,
     /// Deployment target role → how many targets have it.
     pub targets: BTreeMap<String, u32>,
+    /// How many runs the forecast draws, and from which seed.
+    pub runs: u32,
+    pub seed: u64,
+}
+
+impl Default for Saved {
+    fn default() -> Saved {
+        Saved {
+            text: String::new(),
+            file_name: None,
+            dialect: None,
+            policy: Policy::default(),
+            durations: BTreeMap::new(),
+            runners: BTreeMap::new(),
+            targets: BTreeMap::new(),
+            runs: DEFAULT_RUNS,
+            seed: DEFAULT_SEED,
+        }
+    }
 }
 
 impl Saved {
@@ -71,6 +95,8 @@ pub fn to_json(saved: &Saved) -> String {
         "durations": durations,
         "runners": counts_to_json(&saved.runners),
         "targets": counts_to_json(&saved.targets),
+        "runs": saved.runs,
+        "seed": saved.seed,
     })
     .to_string()
 }
@@ -92,6 +118,14 @@ pub fn from_json(text: &str) -> Option<Saved> {
             .unwrap_or_default(),
         runners: counts_from_json(json.get("runners")),
         targets: counts_from_json(json.get("targets")),
+        // Saves from before forecasts have neither: the defaults, as on a first visit.
+        runs: json
+            .get("runs")
+            .and_then(|v| v.as_u64())
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| RUNS_RANGE.contains(n))
+            .unwrap_or(DEFAULT_RUNS),
+        seed: json.get("seed").and_then(|v| v.as_u64()).unwrap_or(DEFAULT_SEED),
     })
 }
 
@@ -109,6 +143,8 @@ mod tests {
             durations: BTreeMap::from([("build".to_string(), Millis(90_000))]),
             runners: BTreeMap::from([("linux+self-hosted".to_string(), 4)]),
             targets: BTreeMap::from([("web".to_string(), 3)]),
+            runs: 2_500,
+            seed: u64::MAX,
         };
         assert_eq!(from_json(&to_json(&saved)), Some(saved));
     }
@@ -123,10 +159,13 @@ mod tests {
         assert_eq!(s.policy, Policy::Fifo);
         assert_eq!(s.durations, BTreeMap::from([("b".to_string(), Millis(5))]));
         assert!(s.runners.is_empty() && s.targets.is_empty(), "older saves have no counts");
+        assert_eq!((s.runs, s.seed), (DEFAULT_RUNS, DEFAULT_SEED), "nor forecast settings");
         let s = from_json(r#"{"text":"x","runners":{"a":0,"b":"3","c":2},"targets":[1]}"#);
         let s = s.unwrap();
         assert_eq!(s.runners, BTreeMap::from([("c".to_string(), 2)]));
         assert!(s.targets.is_empty());
+        let s = from_json(r#"{"text":"x","runs":5,"seed":-3}"#).unwrap();
+        assert_eq!((s.runs, s.seed), (DEFAULT_RUNS, DEFAULT_SEED), "out of range: the defaults");
         assert_eq!(from_json("not json"), None);
         assert_eq!(from_json("{}"), None);
     }

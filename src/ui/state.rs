@@ -17,8 +17,10 @@ use crate::model::Inputs;
 use crate::model::SizeKind;
 use crate::sim::{Policy, SimOptions};
 
+use super::forecast::{ForecastKey, ForecastState, ForecastSummary};
 use super::layout::{self, Row, Scale};
-use super::persist::Saved;
+use super::persist::{RUNS_RANGE, Saved};
+use super::worker::{ForecastRequest, Message, Reply};
 
 /// Chart metrics shared by the reducer (scrolling to a row) and the drawing.
 pub const ROW_HEIGHT: f64 = 34.0;
@@ -151,6 +153,24 @@ pub enum Action {
     ShowGallery(bool),
     /// Show a lint rule's documentation (by rule name), or close it.
     ShowRule(Option<String>),
+    /// Show the run in which every attempt of this task (by full id) fails, or with `None`
+    /// the usual run again.
+    FailTask(Option<String>),
+    /// How many runs the forecast draws (clamped to `RUNS_RANGE`), and its seed.
+    SetRuns(u32),
+    SetSeed(u64),
+    /// A forecast request of these inputs went out to the worker as `id`.
+    ForecastSent {
+        id: u64,
+        key: ForecastKey,
+    },
+    /// A message from the worker.
+    Worker(Message),
+    CancelForecast,
+    /// Run the forecast again for the same inputs (after a cancel or a failure).
+    RetryForecast,
+    /// The worker crashed and was restarted.
+    WorkerCrashed,
 }
 
 #[derive(Debug, Clone)]
@@ -172,9 +192,21 @@ pub struct AppState {
     pub targets: BTreeMap<String, u32>,
     /// The analysis of the current text.
     pub current: Rc<Analysis>,
-    /// The analysis the timeline shows: the current one, or while the YAML is broken, the
-    /// last one that was not.
+    /// The usual run of the last text that could be read: the current analysis, or while the
+    /// YAML is broken, the last one that was not. Forecasts and what-if failures are of it,
+    /// so it keeps the text and options it was made from, and a version number.
+    pub usual: Rc<Analysis>,
+    pub usual_text: Rc<String>,
+    pub usual_options: AnalyzeOptions,
+    pub usual_rev: u64,
+    /// The task made to fail ("What if this fails?"), if any.
+    pub failing: Option<String>,
+    /// What the timeline shows: the usual run, or the run in which `failing` fails.
     pub shown: Rc<Analysis>,
+    /// How many runs the forecast draws, and from which seed.
+    pub runs: u32,
+    pub seed: u64,
+    pub forecast: ForecastState,
     pub view: View,
     /// `None`: fit the whole run.
     pub window: Option<Window>,
@@ -205,8 +237,9 @@ impl AppState {
     pub fn new(saved: Saved) -> AppState {
         let options = options(saved.dialect, saved.policy.clone(), &saved.inputs());
         let analysis = Rc::new(analyze(&saved.text, &options));
+        let text = Rc::new(saved.text);
         AppState {
-            text: Rc::new(saved.text),
+            text: text.clone(),
             text_rev: 1,
             saved_rev: 0,
             file_name: saved.file_name,
@@ -216,7 +249,15 @@ impl AppState {
             runners: saved.runners,
             targets: saved.targets,
             current: analysis.clone(),
+            usual: analysis.clone(),
+            usual_text: text,
+            usual_options: options,
+            usual_rev: 1,
+            failing: None,
             shown: analysis,
+            runs: saved.runs.clamp(*RUNS_RANGE.start(), *RUNS_RANGE.end()),
+            seed: saved.seed,
+            forecast: ForecastState::default(),
             view: View::Chart,
             window: None,
             viewport: Viewport::default(),
@@ -242,7 +283,37 @@ impl AppState {
             durations: self.durations.clone(),
             runners: self.runners.clone(),
             targets: self.targets.clone(),
+            runs: self.runs,
+            seed: self.seed,
         }
+    }
+
+    /// What a forecast of the usual run now would be of.
+    pub fn forecast_key(&self) -> ForecastKey {
+        ForecastKey { rev: self.usual_rev, runs: self.runs, seed: self.seed }
+    }
+
+    /// Whether a forecast should be asked for: the inputs changed since the last request.
+    pub fn forecast_due(&self) -> bool {
+        self.forecast.is_due(self.forecast_key())
+    }
+
+    /// The request for a forecast of the usual run.
+    pub fn forecast_request(&self) -> ForecastRequest {
+        ForecastRequest::new(&self.usual_text, &self.usual_options, self.runs, self.seed)
+    }
+
+    /// The forecast the timeline draws (whiskers, shades, words): the last result, when it is
+    /// of the usual run on screen (not of an older text, nor while a task is made to fail).
+    pub fn timeline_forecast(&self) -> Option<&ForecastSummary> {
+        if self.failing.is_some() {
+            return None;
+        }
+        let summary = &self.forecast.result_for(self.usual_rev)?.summary;
+        let tasks = &self.shown.pipeline.tasks;
+        let same = summary.tasks.len() == tasks.len()
+            && summary.tasks.iter().zip(tasks).all(|(f, t)| f.id == t.id);
+        same.then_some(&**summary)
     }
 
     /// The count the user set for a runner pool or target role, if any.
@@ -255,12 +326,24 @@ impl AppState {
 
     /// The timeline shows an older analysis than the text's, because the text is broken.
     pub fn is_stale(&self) -> bool {
-        !Rc::ptr_eq(&self.current, &self.shown) || is_broken(&self.shown)
+        !Rc::ptr_eq(&self.current, &self.usual) || is_broken(&self.usual)
+    }
+
+    /// The window that shows the whole run and, with a forecast, its P90: whiskers past the
+    /// usual end stay in view. The last forecast counts even while a newer one is computed,
+    /// so that the scale does not jump back and forth as one types.
+    pub fn fit(&self) -> Window {
+        let mut all = fit(&self.shown);
+        let p90 = self.forecast.result.as_ref().map(|r| r.summary.p90_ms as f64);
+        if let Some(p90) = p90.filter(|_| self.failing.is_none()) {
+            all.end = all.end.max(p90);
+        }
+        all
     }
 
     /// The time window drawn: the zoom window, or the whole run.
     pub fn window(&self) -> Window {
-        self.window.unwrap_or_else(|| fit(&self.shown))
+        self.window.unwrap_or_else(|| self.fit())
     }
 
     /// The chart's time scale for the current width and window.
@@ -321,9 +404,12 @@ impl AppState {
                 self.collapsed.clear();
                 self.viewport.scroll_top = 0.0;
                 self.gallery = false;
-                // A new text starts with a clean slate: its last good timeline is its own.
-                self.reanalyze();
-                self.shown = self.current.clone();
+                self.failing = None;
+                // A new text starts with a clean slate: its last good timeline is its own, and
+                // no forecast of another text sets its scale (nor arrives later to do so).
+                self.forecast.result = None;
+                self.forecast.running = None;
+                self.reanalyze_with(true);
             }
             Action::UndoLoad => {
                 if let Some(undo) = self.undo.take() {
@@ -333,8 +419,10 @@ impl AppState {
                     self.saved_rev += 1;
                     self.window = None;
                     self.notice = None;
-                    self.reanalyze();
-                    self.shown = self.current.clone();
+                    self.failing = None;
+                    self.forecast.result = None;
+                    self.forecast.running = None;
+                    self.reanalyze_with(true);
                 }
             }
             Action::DismissNotice => {
@@ -393,7 +481,7 @@ impl AppState {
             Action::Zoom { factor, anchor } => self.zoom(factor, anchor),
             Action::Pan(ms) => {
                 if let Some(w) = self.window {
-                    self.window = Some(clamp_window(w.start + ms, w.span(), fit(&self.shown)));
+                    self.window = Some(clamp_window(w.start + ms, w.span(), self.fit()));
                 }
             }
             Action::Fit => self.window = None,
@@ -449,6 +537,46 @@ impl AppState {
             }
             Action::ShowGallery(open) => self.gallery = open,
             Action::ShowRule(rule) => self.rule = rule,
+            Action::FailTask(id) => {
+                if id != self.failing {
+                    self.failing = id;
+                    self.show();
+                }
+            }
+            Action::SetRuns(runs) => {
+                let runs = runs.clamp(*RUNS_RANGE.start(), *RUNS_RANGE.end());
+                if runs != self.runs {
+                    self.runs = runs;
+                    self.saved_rev += 1;
+                }
+            }
+            Action::SetSeed(seed) => {
+                if seed != self.seed {
+                    self.seed = seed;
+                    self.saved_rev += 1;
+                }
+            }
+            Action::ForecastSent { id, key } => self.forecast.sent(id, key),
+            Action::Worker(Message { id, reply }) => match reply {
+                // The shell keeps progress (`forecast::Progress`): it must not re-render all.
+                Reply::Ready | Reply::Progress { .. } => {}
+                Reply::Forecast { forecast, elapsed_ms } => {
+                    self.forecast.finished(id, forecast, elapsed_ms);
+                    self.keep_window_inside();
+                }
+                Reply::Stopped => self.forecast.stopped(id),
+                Reply::Failed { message } => self.forecast.failed((id != 0).then_some(id), message),
+            },
+            Action::CancelForecast => {
+                let key = self.forecast_key();
+                self.forecast.cancel(key);
+            }
+            Action::RetryForecast => self.forecast.retry(),
+            Action::WorkerCrashed => {
+                self.forecast.crashed();
+                self.notice = Some("The forecast worker crashed and was restarted.".into());
+                self.undo = None;
+            }
         }
         if rows_may_change {
             // A shorter timeline cannot stay scrolled past its end.
@@ -459,6 +587,12 @@ impl AppState {
     }
 
     fn reanalyze(&mut self) {
+        self.reanalyze_with(false);
+    }
+
+    /// Analyses the text again. The result becomes the usual run unless the text is broken
+    /// and the usual run is not (or when `fresh`: a new text keeps nothing of the old one).
+    fn reanalyze_with(&mut self, fresh: bool) {
         let inputs = Inputs {
             durations: self
                 .durations
@@ -471,12 +605,39 @@ impl AppState {
         let options = options(self.dialect, self.policy.clone(), &inputs);
         let analysis = Rc::new(analyze(&self.text, &options));
         self.current = analysis.clone();
-        if !is_broken(&analysis) || is_broken(&self.shown) {
-            self.shown = analysis;
+        if fresh || !is_broken(&analysis) || is_broken(&self.usual) {
+            self.usual = analysis;
+            self.usual_text = self.text.clone();
+            self.usual_options = options;
+            self.usual_rev += 1;
         }
-        // Keep a zoom window inside the new run.
+        self.show();
+    }
+
+    /// Sets what the timeline shows: the usual run, or the run in which the failing task
+    /// fails. A failing task the text no longer has ends the what-if, and a notice says so.
+    fn show(&mut self) {
+        self.shown = self.usual.clone();
+        if let Some(id) = self.failing.clone() {
+            let options =
+                AnalyzeOptions { failing: vec![id.clone()], ..self.usual_options.clone() };
+            let run = analyze(&self.usual_text, &options);
+            if run.unmatched_failing.is_empty() {
+                self.shown = Rc::new(run);
+            } else {
+                self.failing = None;
+                self.notice =
+                    Some(format!("{id} is no longer in the pipeline: back to the usual run."));
+                self.undo = None;
+            }
+        }
+        self.keep_window_inside();
+    }
+
+    /// Keeps a zoom window inside the whole run (after it changed).
+    fn keep_window_inside(&mut self) {
         if let Some(w) = self.window {
-            let all = fit(&self.shown);
+            let all = self.fit();
             self.window = if w.span() >= all.span() {
                 None
             } else {
@@ -489,7 +650,7 @@ impl AppState {
         if !(factor.is_finite() && factor > 0.0) {
             return;
         }
-        let all = fit(&self.shown);
+        let all = self.fit();
         let w = self.window();
         let min_span = (all.span() / 2000.0).max(50.0).min(all.span());
         let span = (w.span() / factor).clamp(min_span, all.span());
@@ -567,13 +728,14 @@ impl AppState {
                 let (s, e) = (s.0 as f64, e.0 as f64);
                 if e < w.start || s > w.end {
                     let start = (s + e) / 2.0 - w.span() / 2.0;
-                    self.window = Some(clamp_window(start, w.span(), fit(&self.shown)));
+                    self.window = Some(clamp_window(start, w.span(), self.fit()));
                 }
             }
         }
     }
 }
 
+/// The options of the usual run (the what-if failure adds its task to them).
 fn options(dialect: Option<Dialect>, policy: Policy, inputs: &Inputs) -> AnalyzeOptions {
     AnalyzeOptions {
         dialect,
@@ -859,6 +1021,117 @@ mod tests {
         let s = state(include_str!("../../examples/mistakes.yaml"));
         // mistakes.yaml runs for 8m; three of its stages never start.
         assert_eq!(s.window(), Window { start: 0.0, end: 8.0 * 60_000.0 * 1.15 });
+    }
+
+    const FLAKY: &str = include_str!("../../examples/flaky-tests.yaml");
+
+    fn outcome(s: &AppState, id: &str) -> crate::sim::Outcome {
+        s.shown.schedule.timing(s.shown.pipeline.find_task(id).unwrap()).outcome
+    }
+
+    #[test]
+    fn what_if_a_task_fails_shows_that_run_until_back_to_the_usual_one() {
+        use crate::sim::Outcome;
+        let s = state(FLAKY);
+        assert_eq!(outcome(&s, "page-oncall"), Outcome::Skipped, "nothing fails in the usual run");
+        let s = s.apply(Action::FailTask(Some("build".into())));
+        assert_eq!(s.failing.as_deref(), Some("build"));
+        assert_eq!(outcome(&s, "build"), Outcome::Failed);
+        assert_eq!(outcome(&s, "deploy/staging"), Outcome::Skipped);
+        assert_eq!(outcome(&s, "notify"), Outcome::Succeeded);
+        assert_eq!(outcome(&s, "page-oncall"), Outcome::Succeeded);
+        assert!(Rc::ptr_eq(&s.current, &s.usual), "the usual run is still the text's");
+        assert!(!s.is_stale());
+        // Edits keep the what-if, on the new text.
+        let s = s.apply(Action::Edit(
+            FLAKY.replace("id: notify, duration: 10s", "id: notify, duration: 20s"),
+        ));
+        assert_eq!(outcome(&s, "build"), Outcome::Failed);
+        assert_eq!(s.shown.schedule.makespan, Millis(240_000 + 20_000 + 10_000));
+        let s = s.apply(Action::FailTask(None));
+        assert!(Rc::ptr_eq(&s.shown, &s.usual));
+        assert_eq!(outcome(&s, "build"), Outcome::Succeeded);
+        // A failing task that disappears from the text ends the what-if, and says so.
+        let s = s.apply(Action::FailTask(Some("lint".into())));
+        assert_eq!(outcome(&s, "lint"), Outcome::Failed);
+        let s = s.apply(Action::Edit(FLAKY.replace("id: lint", "id: style")));
+        assert_eq!(s.failing, None);
+        assert!(s.notice.as_deref().is_some_and(|n| n.starts_with("lint is no longer")));
+        // Loading another text ends it too.
+        let s = s.apply(Action::FailTask(Some("build".into())));
+        let s = s.apply(Action::Load { text: RELEASE.into(), file_name: None, notice: "x".into() });
+        assert_eq!(s.failing, None);
+        assert!(Rc::ptr_eq(&s.shown, &s.usual));
+    }
+
+    #[test]
+    fn forecasts_are_of_the_usual_run_and_the_latest_inputs() {
+        use crate::forecast::{DEFAULT_RUNS, DEFAULT_SEED, forecast};
+        let s = state(FLAKY);
+        assert!(s.forecast_due());
+        let req = s.forecast_request();
+        assert_eq!((req.runs, req.seed, req.text.as_str()), (DEFAULT_RUNS, DEFAULT_SEED, FLAKY));
+        let key = s.forecast_key();
+        let s = s.apply(Action::ForecastSent { id: 1, key });
+        assert!(!s.forecast_due());
+        assert!(s.timeline_forecast().is_none(), "nothing to draw yet");
+        let summary =
+            ForecastSummary::from(&forecast(&s.usual.pipeline, Policy::Fifo, 500, 1).unwrap());
+        let done = |id, summary: &ForecastSummary| {
+            Action::Worker(Message {
+                id,
+                reply: Reply::Forecast { forecast: summary.clone(), elapsed_ms: 5.0 },
+            })
+        };
+        let s = s.apply(done(1, &summary));
+        assert_eq!(s.timeline_forecast(), Some(&summary));
+        // The whole window now reaches the P90 of the makespan, past the usual end.
+        assert!(summary.p90_ms > s.shown.schedule.makespan.0);
+        assert_eq!(s.window().end, summary.p90_ms as f64);
+        // A broken edit keeps the forecast of the last good text and asks for nothing new.
+        let s = s.apply(Action::Edit(format!("{FLAKY}    - stage: {{id: x\n")));
+        assert!(s.is_stale());
+        assert!(!s.forecast_due());
+        assert!(s.timeline_forecast().is_some());
+        // While a task is made to fail, the timeline draws no forecast (it is of the usual run).
+        let s = s.apply(Action::FailTask(Some("build".into())));
+        assert!(s.timeline_forecast().is_none());
+        let s = s.apply(Action::FailTask(None));
+        // A real edit asks again, and the old result is not drawn on the new timeline.
+        let edited = FLAKY.replace("3m..5m", "3m..6m");
+        let s = s.apply(Action::Edit(edited.clone()));
+        assert!(s.forecast_due());
+        assert_eq!(s.forecast_request().text, edited);
+        assert!(s.timeline_forecast().is_none());
+        assert!(s.forecast.result.is_some(), "the panel may still show it, as outdated");
+        // Runs and seed: clamped, saved, and another forecast.
+        let rev = s.saved_rev;
+        let s = s.apply(Action::SetRuns(50));
+        assert_eq!((s.runs, s.saved().runs), (100, 100));
+        let s = s.apply(Action::SetSeed(7));
+        assert_eq!(s.saved().seed, 7);
+        assert_eq!(s.saved_rev, rev + 2);
+        assert_eq!(AppState::new(s.saved()).forecast_key().seed, 7);
+        // Cancel holds until a retry; a crash says so.
+        let key = s.forecast_key();
+        let s = s.apply(Action::ForecastSent { id: 2, key });
+        let s = s.apply(Action::CancelForecast);
+        assert!(!s.forecast_due());
+        let s = s.apply(Action::RetryForecast);
+        assert!(s.forecast_due());
+        let key = s.forecast_key();
+        let s = s.apply(Action::ForecastSent { id: 3, key });
+        let s = s.apply(Action::WorkerCrashed);
+        assert!(s.notice.as_deref().is_some_and(|n| n.contains("restarted")));
+        assert!(matches!(s.forecast.halted, Some(super::super::forecast::Halt::Failed(_))));
+        assert!(!s.forecast_due(), "no automatic retry: the same input might crash it again");
+        // Loading another text forgets the forecast of this one, even one still running.
+        let key = s.forecast_key();
+        let s = s.apply(Action::ForecastSent { id: 4, key });
+        let s = s.apply(Action::Load { text: RELEASE.into(), file_name: None, notice: "x".into() });
+        let s = s.apply(done(4, &summary));
+        assert!(s.forecast.result.is_none() && s.forecast.running.is_none());
+        assert!(s.forecast_due());
     }
 
     #[test]

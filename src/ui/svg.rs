@@ -59,6 +59,11 @@ rect.critical { stroke: #111; stroke-width: 2.5; }
 .wait-res { fill: url(#hatch-res); stroke: #a03f83; stroke-width: 1; }
 .blocked { fill: url(#hatch-res); stroke: #a03f83; stroke-dasharray: 4 3; }
 .blocked.never-ready { fill: none; stroke: #566170; }
+.run.failed { fill: #b3261e; }
+.run.cancelled { fill: url(#hatch-res); stroke: #566170; stroke-dasharray: 4 3; }
+.strike { stroke: #fff; stroke-width: 2; }
+.marker { fill: none; stroke: #566170; stroke-width: 1.5; stroke-dasharray: 3 2; }
+.outcome { font-size: 12px; font-weight: 700; fill: #4a5360; }
 .use { fill: #2f6fb0; opacity: 0.85; }
 .queue { fill: url(#hatch-res); stroke: #a03f83; stroke-width: 1; }
 .cap { stroke: #111; stroke-width: 1.5; stroke-dasharray: 5 4; }
@@ -149,15 +154,43 @@ pub fn render(analysis: &Analysis, collapsed: &BTreeSet<String>, title: &str) ->
                 ROW - 14.0
             );
         }
+        let word = layout::outcome_word(bar.outcome);
         if let Some(r) = bar.run {
             let (top, h) = if bar.group { (y + 10.0, ROW - 20.0) } else { (y + 5.0, ROW - 10.0) };
             let _ = write!(
                 o,
-                "<rect class=\"run{}{}\" x=\"{:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{h:.1}\" rx=\"3\"/>",
+                "<rect class=\"run{}{}{}\" x=\"{:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{h:.1}\" rx=\"3\"/>",
                 if bar.group { " group" } else { "" },
                 if crit { " critical" } else { "" },
+                word.filter(|w| *w != "skipped").map(|w| format!(" {w}")).unwrap_or_default(),
                 r.x,
                 r.width
+            );
+            if word == Some("failed") {
+                let _ = write!(
+                    o,
+                    "<line class=\"strike\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{my:.1}\" y2=\"{my:.1}\"/>",
+                    r.x + 2.0,
+                    r.x + (r.width - 2.0).max(2.0),
+                    my = y + ROW / 2.0
+                );
+            }
+        }
+        if let Some(x) = bar.marker {
+            let _ = write!(
+                o,
+                "<rect class=\"marker\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{}\" height=\"{:.1}\" rx=\"2\"/>",
+                y + 8.0,
+                layout::MARKER_PX,
+                ROW - 16.0
+            );
+        }
+        if let (Some(word), Some((x, end))) = (word, layout::outcome_label(&bar, &scale)) {
+            let _ = write!(
+                o,
+                "<text class=\"outcome\" x=\"{x:.1}\" y=\"{:.1}\"{}>{word}</text>",
+                y + ROW / 2.0 + 4.0,
+                if end { " text-anchor=\"end\"" } else { "" }
             );
         }
         o.push_str("</g>");
@@ -245,6 +278,18 @@ mod tests {
         assert!(STYLE.contains("rect.critical {") && !STYLE.contains("\n.critical {"));
         // Balanced tags, roughly: every <g> closes.
         assert_eq!(svg.matches("<g>").count(), svg.matches("</g>").count());
+    }
+
+    #[test]
+    fn outcomes_are_drawn_and_named() {
+        let text = include_str!("../../examples/flaky-tests.yaml");
+        let options = AnalyzeOptions { failing: vec!["build".into()], ..Default::default() };
+        let svg = render(&analyze(text, &options), &BTreeSet::new(), "flaky");
+        assert_eq!(svg.matches(">failed</text>").count(), 1);
+        assert_eq!(svg.matches(">skipped</text>").count(), 7);
+        assert_eq!(svg.matches("class=\"marker\"").count(), 7);
+        assert!(svg.contains("class=\"run critical failed\""));
+        assert!(svg.contains("class=\"strike\""));
     }
 
     #[test]

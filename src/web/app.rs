@@ -1,5 +1,6 @@
 //! The page: a header with the file actions, the editor and its problems on the left, the
-//! summary and the execution timeline on the right.
+//! summary, the execution timeline and the forecast on the right. The workspace owns the
+//! client of the worker that runs forecasts, and asks for one when the inputs change.
 
 use std::rc::Rc;
 
@@ -8,23 +9,37 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::dialect::Dialect;
+use crate::ui::forecast::Progress;
 use crate::ui::gallery;
 use crate::ui::persist::Saved;
 use crate::ui::state::{Action, AppState};
 use crate::ui::svg;
+use crate::ui::worker::{Message, Reply, RequestBody};
 
 use super::capacities::Capacities;
 use super::dom;
 use super::editor::{self, Editor};
+use super::forecast::{Forecast, ProgressSink};
 use super::gallery::{Gallery, load_example};
 use super::problems::{self, Problems};
 use super::rule_doc::RuleDoc;
 use super::store::{self, Shared, Store};
 use super::summary::Summary;
 use super::timeline::Timeline;
+use super::worker::{WorkerClient, WorkerEvent};
 
 /// How long after a change the work is saved; a page that closes sooner saves at once.
 const SAVE_DELAY_MS: u32 = 300;
+/// How long the inputs must stay unchanged before a forecast is asked for: typing does not
+/// start one per key (the worker would drop all but the last anyway).
+const FORECAST_DELAY_MS: u32 = 250;
+/// Where the page's worker script is, relative to the page.
+pub const WORKER_SCRIPT: &str = "static/worker.js";
+
+/// The worker script a workspace runs its forecasts in. Without it (component tests mount a
+/// workspace alone) the jobs run on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerUrl(pub AttrValue);
 
 /// The app as the page mounts it: the work saved by the last visit, or on a first visit an
 /// example; `#example=<key>` in the address opens that example.
@@ -38,7 +53,11 @@ pub fn App() -> Html {
             None => (Saved::default(), asked.or(Some(gallery::FIRST.key))),
         }
     });
-    html! { <Workspace initial={start.0.clone()} example={start.1} persist=true /> }
+    html! {
+        <ContextProvider<WorkerUrl> context={WorkerUrl(AttrValue::Static(WORKER_SCRIPT))}>
+            <Workspace initial={start.0.clone()} example={start.1} persist=true />
+        </ContextProvider<WorkerUrl>>
+    }
 }
 
 /// Removes the `#...` part of the address without adding a history entry.
@@ -90,6 +109,50 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
     };
     let on_action: Callback<Action> = store.dispatcher().to_callback();
     let s: Shared<AppState> = store.shared();
+
+    // The worker, started once; its replies become actions, except progress, which goes to
+    // the Forecast panel alone (ten times a second, it must not re-render the timeline).
+    let worker_url = use_context::<WorkerUrl>();
+    let progress_sink = ProgressSink::default();
+    let progress_sink = use_memo((), move |_| progress_sink);
+    let client = {
+        let on_action = on_action.clone();
+        let sink = (*progress_sink).clone();
+        use_memo((), move |_| {
+            let on_event = Callback::from(move |event| match event {
+                WorkerEvent::Message(Message { id, reply: Reply::Progress { done, total } }) => {
+                    sink.emit(Progress { id, done, total })
+                }
+                WorkerEvent::Message(message) => on_action.emit(Action::Worker(message)),
+                WorkerEvent::Crashed => on_action.emit(Action::WorkerCrashed),
+            });
+            WorkerClient::new(worker_url.as_ref().map(|u| u.0.as_str()), on_event)
+        })
+    };
+    // Ask for a forecast once the inputs rest; a newer request supersedes the running one.
+    {
+        let client = client.clone();
+        let on_action = on_action.clone();
+        let s = s.clone();
+        let key = s.forecast_key();
+        use_effect_with((key, s.forecast.asked), move |_| {
+            let timer = s.forecast_due().then(|| {
+                Timeout::new(FORECAST_DELAY_MS, move || {
+                    let id = client.send(RequestBody::Forecast(s.forecast_request()));
+                    on_action.emit(Action::ForecastSent { id, key });
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    let on_cancel_forecast = {
+        let client = client.clone();
+        let on_action = on_action.clone();
+        Callback::from(move |()| {
+            client.send(RequestBody::Cancel);
+            on_action.emit(Action::CancelForecast);
+        })
+    };
 
     // Save the work whenever it changes: shortly after, off the path from a keystroke to the
     // screen, and at once when the page goes away.
@@ -347,6 +410,9 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     <Capacities analysis={Shared(s.shown.clone())} runners={s.runners.clone()} targets={s.targets.clone()}
                                 on_action={on_action.clone()} />
                     <Timeline state={s.clone()} on_action={on_action.clone()} />
+                    <Forecast forecast={s.forecast.clone()} rev={s.usual_rev} runs={s.runs} seed={s.seed}
+                              due={s.forecast_due()} stale={s.is_stale()} on_action={on_action.clone()}
+                              on_cancel={on_cancel_forecast} progress={(*progress_sink).clone()} />
                 </section>
             </main>
             <div class="slot">

@@ -1,5 +1,6 @@
 //! The details of the focused task (Enter on a bar, or a click): when it was ready, started and
-//! ended, every wait and why, what let it start, what it holds, and a what-if duration.
+//! ended, every wait and why, what let it start, what it holds, how it ended when not in
+//! success, a what-if duration, and "What if this fails?".
 
 use yew::prelude::*;
 
@@ -19,6 +20,9 @@ pub struct DetailsProps {
     pub task: TaskIdx,
     /// The what-if duration set for this task, if any.
     pub duration: Option<Millis>,
+    /// The timeline shows the run in which this task fails.
+    #[prop_or(false)]
+    pub failing: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -116,6 +120,16 @@ pub fn Details(props: &DetailsProps) -> Html {
         })
     };
 
+    let on_fail = {
+        let on_action = props.on_action.clone();
+        let id = id.clone();
+        let failing = props.failing;
+        Callback::from(move |_: MouseEvent| {
+            on_action.emit(Action::FailTask((!failing).then(|| id.clone())))
+        })
+    };
+    let outcome = describe::outcome_text(p, s, props.task);
+
     let source = match task.duration_source {
         DurationSource::Explicit => "from the file",
         DurationSource::Default => "the default",
@@ -159,6 +173,11 @@ pub fn Details(props: &DetailsProps) -> Html {
             </dl>
             <p class="cause">{ describe::cause_text(p, s, props.task) }</p>
             <div class="slot">
+                if let Some(outcome) = outcome {
+                    <p class="cause outcome-text">{ outcome }</p>
+                }
+            </div>
+            <div class="slot">
                 if !explained_waits.is_empty() {
                     <ul class="waits">{ for waits }</ul>
                 }
@@ -177,6 +196,18 @@ pub fn Details(props: &DetailsProps) -> Html {
                 }
             </div>
             <div class="slot">{ for whatif }</div>
+            <div class="whatif-fail">
+                <button type="button" class="button" aria-pressed={props.failing.to_string()} onclick={on_fail}>
+                    {"What if this fails?"}
+                </button>
+                <p class="hint">
+                    { if props.failing {
+                        "The timeline shows the run in which every attempt of this task fails. Press again, or “Back to the usual run”, to return."
+                    } else {
+                        "Shows the run in which every attempt of this task fails: what is skipped, cancelled or still runs, and why."
+                    } }
+                </p>
+            </div>
         </section>
     }
 }

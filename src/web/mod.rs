@@ -2,7 +2,8 @@
 //! the core never does: the editor, local storage, files, downloads, focus and scrolling.
 //!
 //! `start` mounts the app into `#app` when the page has one, so that the same bundle can be
-//! loaded by tests (which mount components themselves) and by Node (the dist smoke check).
+//! loaded by tests (which mount components themselves), by Node (the dist smoke check) and by
+//! the app's Web Worker (`in_worker`, where there is no window at all).
 
 mod app;
 mod capacities;
@@ -10,7 +11,10 @@ mod coord;
 mod details;
 mod dom;
 mod editor;
+mod event_loop;
+mod forecast;
 mod gallery;
+mod in_worker;
 mod lanes;
 mod modal;
 mod problems;
@@ -19,13 +23,16 @@ mod store;
 mod summary;
 mod table;
 mod timeline;
+mod worker;
 
 use wasm_bindgen::prelude::*;
 
-pub use app::{App, Workspace, WorkspaceProps};
+pub use app::{App, WORKER_SCRIPT, WorkerUrl, Workspace, WorkspaceProps};
+pub use in_worker::{worker_ready, worker_receive};
 pub use store::{Shared, Store};
 
-/// Mounts the app into the page's `#app` element, if there is one.
+/// Mounts the app into the page's `#app` element, if there is one (none in the worker, which
+/// has no window).
 #[wasm_bindgen(start)]
 pub fn start() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };

@@ -1,4 +1,5 @@
-//! The same schedule as a table: task, ready, start, end, waited, cause.
+//! The same schedule as a table: task, ready, start, end, waited, cause, and when anything did
+//! not succeed (a what-if failure, a task that runs only on failure), its outcome.
 //!
 //! Like the chart, it puts only the rows in view in the page (with `aria-rowcount` and
 //! `aria-rowindex` so assistive technology knows the whole size), so a thousand tasks cost what
@@ -67,6 +68,8 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
     let analysis = &props.analysis;
     let n = analysis.pipeline.tasks.len();
     let critical = layout::critical_set(&analysis.schedule, n);
+    let outcomes = describe::has_outcomes(&analysis.schedule);
+    let columns = if outcomes { 7 } else { 6 };
     let row = *row_height;
     let range = layout::visible_range(n, row, view.0, view.1, OVERSCAN);
     let (before, after) = (range.start as f64 * row, (n - range.end) as f64 * row);
@@ -99,6 +102,9 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
                 <td>{ r.end }</td>
                 <td>{ r.waited }</td>
                 <td class="cause" title={r.cause.clone()}>{ r.cause }</td>
+                if outcomes {
+                    <td class={classes!("outcome", r.outcome.replace(' ', "-"))}>{ r.outcome }</td>
+                }
             </tr>
         }
     });
@@ -106,7 +112,7 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
     // them are matched in place); `height` is an attribute, which the CSP allows.
     let spacer = |px: f64| {
         html! {
-            <tr class="spacer" aria-hidden="true"><td colspan="6" height={format!("{px:.2}")}></td></tr>
+            <tr class="spacer" aria-hidden="true"><td colspan={columns.to_string()} height={format!("{px:.2}")}></td></tr>
         }
     };
     html! {
@@ -121,6 +127,9 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
                         <th scope="col">{"End"}</th>
                         <th scope="col">{"Waited"}</th>
                         <th scope="col">{"Cause"}</th>
+                        if outcomes {
+                            <th scope="col">{"Outcome"}</th>
+                        }
                     </tr>
                 </thead>
                 <tbody>

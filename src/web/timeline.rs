@@ -13,8 +13,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
-use crate::sim::Policy;
+use crate::sim::{Outcome, Policy};
 use crate::ui::describe;
+use crate::ui::forecast::{self, TaskSummary};
 use crate::ui::layout::{self, Row};
 use crate::ui::state::{Action, AppState, Move, ROW_HEIGHT, View};
 use crate::ui::svg::fit_label;
@@ -138,6 +139,20 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         }
     });
 
+    // "What if this fails?": what the failure did, and the way back.
+    let failure = s.failing.as_ref().map(|id| {
+        let text = describe::failure_text(&s.usual, &s.shown, id);
+        let on_action = on_action.clone();
+        html! {
+            <div class="scenario-banner" role="status">
+                <span>{ text }</span>
+                <button type="button" class="button" onclick={Callback::from(move |_| on_action.emit(Action::FailTask(None)))}>
+                    {"Back to the usual run"}
+                </button>
+            </div>
+        }
+    });
+
     let content = match s.view {
         View::Chart => {
             html! { <Chart state={props.state.clone()} on_action={props.on_action.clone()} /> }
@@ -183,7 +198,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             </div>
             <div class="legend-row">
                 if s.view == View::Chart {
-                    <Legend />
+                    <Legend forecast={s.timeline_forecast().is_some()} outcomes={Outcomes::of(&s.shown.schedule)} />
                 } else {
                     <p class="legend">{"◆ on the critical path · times from the start of the run"}</p>
                 }
@@ -197,19 +212,66 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 </label>
             </div>
             <div class="slot">{ for banner }</div>
+            <div class="slot">{ for failure }</div>
             { content }
         </section>
     }
 }
 
+/// Which outcomes other than success the chart shows, for the legend.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Outcomes {
+    failed: bool,
+    /// Cancelled while running: a hatched bar.
+    stopped: bool,
+    /// Skipped, or cancelled before it started: a marker.
+    not_run: bool,
+}
+
+impl Outcomes {
+    fn of(schedule: &crate::sim::Schedule) -> Outcomes {
+        let mut o = Outcomes::default();
+        for t in &schedule.tasks {
+            match (t.outcome, t.start) {
+                (Outcome::Failed, _) => o.failed = true,
+                (Outcome::Cancelled, Some(_)) => o.stopped = true,
+                (Outcome::Skipped | Outcome::Cancelled, None) => o.not_run = true,
+                _ => {}
+            }
+        }
+        o
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LegendProps {
+    /// The bars show a forecast (whiskers and shades); until then its item is dimmed.
+    forecast: bool,
+    outcomes: Outcomes,
+}
+
 #[component]
-fn Legend() -> Html {
+fn Legend(props: &LegendProps) -> Html {
     html! {
         <ul class="legend" aria-label="Legend">
             <li><svg width="28" height="14" aria-hidden="true"><rect class="bar" x="1" y="1" width="26" height="12" rx="2" /></svg>{"running"}</li>
             <li><svg width="28" height="14" aria-hidden="true"><rect class="wait-dep" x="1" y="1" width="26" height="12" /></svg>{"waiting for a dependency"}</li>
             <li><svg width="28" height="14" aria-hidden="true"><rect class="wait-res" x="1" y="1" width="26" height="12" /></svg>{"waiting for a resource"}</li>
             <li><svg width="28" height="14" aria-hidden="true"><rect class="bar critical" x="2" y="2" width="24" height="10" rx="2" /></svg>{"critical path (outlined)"}</li>
+            // Always listed, so that the chart does not move when a forecast arrives.
+            <li class={classes!((!props.forecast).then_some("pending"))}>
+                <svg width="28" height="14" aria-hidden="true"><g class="whisker"><line x1="3" x2="25" y1="7" y2="7" /><line x1="3" x2="3" y1="3" y2="11" /><line x1="25" x2="25" y1="3" y2="11" /></g></svg>
+                {"forecast: ends P50 to P90; paler bars are less often critical"}
+            </li>
+            if props.outcomes.failed {
+                <li><svg width="28" height="14" aria-hidden="true"><rect class="bar failed" x="1" y="1" width="26" height="12" rx="2" /><line class="strike" x1="3" x2="25" y1="7" y2="7" /></svg>{"failed"}</li>
+            }
+            if props.outcomes.stopped {
+                <li><svg width="28" height="14" aria-hidden="true"><rect class="bar cancelled" x="1" y="1" width="26" height="12" rx="2" /></svg>{"cancelled while running"}</li>
+            }
+            if props.outcomes.not_run {
+                <li><svg width="28" height="14" aria-hidden="true"><rect class="outcome-marker" x="8" y="1" width="12" height="12" rx="2" /></svg>{"did not run (labelled skipped or cancelled)"}</li>
+            }
         </ul>
     }
 }
@@ -307,6 +369,7 @@ fn chart(
     let rows = s.rows();
     let row_of = layout::row_of_task(p, &rows);
     let critical = layout::critical_set(sched, p.tasks.len());
+    let forecast = s.timeline_forecast();
     let focused = s.focused_task();
     let focused_row = focused.and_then(|t| row_of[t.index()]);
     // The row that takes the chart's one tab stop.
@@ -355,6 +418,7 @@ fn chart(
             Some(idx) == focused,
             Some(idx) == hovered,
             critical[idx.index()],
+            forecast.and_then(|f| f.tasks.get(idx.index())),
             &scale,
             width,
         )
@@ -536,9 +600,11 @@ fn chart(
         }
     };
     let details = focused.filter(|_| s.details).map(|t| {
+        let id = &p.task(t).id;
         html! {
-            <Details key={p.task(t).id.clone()} analysis={Shared(analysis.clone())} task={t}
-                     duration={s.durations.get(&p.task(t).id).copied()}
+            <Details key={id.clone()} analysis={Shared(analysis.clone())} task={t}
+                     duration={s.durations.get(id).copied()}
+                     failing={s.failing.as_ref() == Some(id)}
                      on_action={on_action.clone()} />
         }
     });
@@ -588,13 +654,19 @@ fn row_view(
     focused: bool,
     hovered: bool,
     critical: bool,
+    forecast: Option<&TaskSummary>,
     scale: &layout::Scale,
     width: f64,
 ) -> Html {
     let (p, sched) = (&s.shown.pipeline, &s.shown.schedule);
     let task = p.task(row.task);
     let bar = layout::bar(p, sched, row.task, scale, critical);
-    let label = describe::task_label(p, sched, row.task, critical);
+    let mut label = describe::task_label(p, sched, row.task, critical);
+    if let Some(f) = forecast {
+        label.push_str(", ");
+        label.push_str(&forecast::task_words(f));
+    }
+    let word = layout::outcome_word(bar.outcome);
     let y = index as f64 * ROW_HEIGHT;
     let indent = 10.0 + 16.0 * f64::from(row.depth.min(8));
     let text_x = indent + 18.0;
@@ -608,6 +680,7 @@ fn row_view(
         focused.then_some("focused"),
         hovered.then_some("hovered"),
         bar.run.is_none().then_some("not-started"),
+        word,
         s.durations.contains_key(&task.id).then_some("what-if"),
     );
     let chevron = row.group.then(|| {
@@ -643,16 +716,43 @@ fn row_view(
             _ => String::new(),
         };
         let text_fits = !bar.group && r.width >= ran.chars().count() as f64 * 8.0 + 14.0;
+        let failed = bar.outcome == Outcome::Failed;
+        // How often it is critical, as the strength of its fill (the outline keeps saying
+        // whether it is on this run's critical path).
+        let shade = forecast.map(|f| forecast::shade(f.criticality).to_string());
         html! {
             <>
-                <rect class={classes!("bar", bar.group.then_some("group"), critical.then_some("critical"))}
-                      x={fmt(r.x)} y={fmt(top)} width={fmt(r.width)} height={fmt(h)} rx="3" />
-                if text_fits {
+                <rect class={classes!("bar", bar.group.then_some("group"), critical.then_some("critical"), word.filter(|w| *w != "skipped"))}
+                      x={fmt(r.x)} y={fmt(top)} width={fmt(r.width)} height={fmt(h)} rx="3" fill-opacity={shade} />
+                if failed {
+                    <line class="strike" x1={fmt(r.x + 2.0)} x2={fmt(r.x + (r.width - 2.0).max(2.0))} y1={fmt(mid)} y2={fmt(mid)} />
+                }
+                if text_fits && !failed {
                     <text class="bar-text" x={fmt(r.x + 7.0)} y={fmt(mid + 4.5)}>{ ran }</text>
                 }
             </>
         }
     });
+    let marker = bar.marker.map(|x| {
+        html! { <rect class="outcome-marker" x={fmt(x)} y={fmt(mid - 7.0)} width={fmt(layout::MARKER_PX)} height="14" rx="2" /> }
+    });
+    let outcome = word.zip(layout::outcome_label(&bar, scale)).map(|(word, (x, end))| {
+        html! {
+            <text class="outcome-label" x={fmt(x)} y={fmt(mid + 4.5)} text-anchor={if end { "end" } else { "start" }}>{ word }</text>
+        }
+    });
+    // The forecast's P50 to P90 end: a thin line with a cap at each end.
+    let whisker =
+        forecast.and_then(|f| f.end_ms).and_then(|ends| layout::whisker(ends, scale)).map(|w| {
+            let (a, b) = (w.x, w.x + w.width);
+            html! {
+                <g class="whisker">
+                    <line x1={fmt(a)} x2={fmt(b)} y1={fmt(mid)} y2={fmt(mid)} />
+                    <line x1={fmt(a)} x2={fmt(a)} y1={fmt(mid - 5.0)} y2={fmt(mid + 5.0)} />
+                    <line x1={fmt(b)} x2={fmt(b)} y1={fmt(mid - 5.0)} y2={fmt(mid + 5.0)} />
+                </g>
+            }
+        });
     html! {
         <g key={row.task.0} {class} role="treeitem" data-id={task.id.clone()}
            tabindex={if tab_stop { "0" } else { "-1" }}
@@ -668,6 +768,9 @@ fn row_view(
                 { for waits }
                 { for blocked }
                 { for run }
+                { for marker }
+                { for whisker }
+                { for outcome }
             </g>
         </g>
     }

@@ -1,6 +1,7 @@
 // End-to-end tests of the built bundle (dist/) in headless Chromium, through the roles and
 // names a person with a screen reader meets: the "Pipeline YAML" text box, the "Execution
-// timeline" region and its bars, the element labelled "Makespan", the "Problems" region.
+// timeline" region and its bars, the element labelled "Makespan", the "Problems" region, the
+// "Forecast" region (P50, P90, P99, its progress bar and Cancel), "What if this fails?".
 // Run: `make test-e2e` (or `node --test tests/browser/`) after `make dist`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -293,12 +294,13 @@ test("a long pipeline scrolls: the chart and the table draw the rows in view", a
   assert.ok((await bars().count()) < 80);
 
   await page.getByRole("tab", { name: "Table" }).click();
-  const rows = page.locator("table tbody tr:not(.spacer)");
+  // The schedule's table (the Forecast panel has a table of its own, the histogram's).
+  const rows = timeline().locator("table tbody tr:not(.spacer)");
   await rows.first().waitFor();
   assert.ok((await rows.count()) < 80, "the table draws the rows in view too");
-  assert.equal(await page.locator("table").getAttribute("aria-rowcount"), "1001");
+  assert.equal(await timeline().locator("table").getAttribute("aria-rowcount"), "1001");
   await page.locator(".table-scroll").evaluate((el) => { el.scrollTop = el.scrollHeight; });
-  await page.waitForFunction(() => document.querySelector("table tbody tr:not(.spacer):last-of-type, table tbody tr:nth-last-child(2)")?.getAttribute("aria-rowindex") === "1001");
+  await page.waitForFunction(() => document.querySelector("table.schedule tbody tr:not(.spacer):last-of-type, table.schedule tbody tr:nth-last-child(2)")?.getAttribute("aria-rowindex") === "1001");
   await page.getByRole("tab", { name: "Chart" }).click();
 
   // A click outside a dialog (on its backdrop) closes it.
@@ -334,6 +336,116 @@ test("odd texts never break the page", async () => {
     await page.getByRole("tab", { name: "Chart" }).click();
   }
   assert.equal(await bars().count(), 0, "the last text has no tasks");
+});
+
+/** A duration as the app shows it ("1h 2m", "19m 11s", "45.5s") in seconds. */
+function seconds(text) {
+  let total = 0;
+  for (const [, n, unit] of text.matchAll(/([\d.]+)(h|ms|m|s)/g)) total += Number(n) * { h: 3600, m: 60, s: 1, ms: 0.001 }[unit];
+  return total;
+}
+
+const forecast = () => page.getByRole("region", { name: "Forecast" });
+const bar = (id) => timeline().getByRole("treeitem", { name: new RegExp(`^${id},`) });
+
+test("the Forecast panel forecasts an example with ranges in a Web Worker", async () => {
+  await page.goto(`${server.url}#example=flaky-tests`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("name: flaky tests"));
+  await forecast().getByRole("heading", { name: /^Forecast/ }).waitFor();
+  // The forecast of this text (a result of an older one would be dimmed, and has no whiskers).
+  await page.waitForFunction(() => document.querySelectorAll("[role=treeitem] .whisker").length === 10, null, { timeout: 30_000 });
+  await forecast().getByLabel("P50", { exact: true }).waitFor();
+  const [p50, p90, p99] = await Promise.all(["P50", "P90", "P99"].map(async (name) => (await forecast().getByLabel(name, { exact: true }).textContent()).trim()));
+  assert.ok(seconds(p50) > 0 && seconds(p50) <= seconds(p90) && seconds(p90) <= seconds(p99), `${p50} ≤ ${p90} ≤ ${p99}`);
+  assert.ok(seconds(p99) > seconds(p50), "the ranges and failures spread the makespan");
+  assert.match((await forecast().getByLabel("Success", { exact: true }).textContent()).trim(), /^\d+(\.\d)?%$/);
+  assert.match(await forecast().locator(".forecast-meta").textContent(), /^10,000 runs, seed 1/);
+  assert.ok(page.workers().some((w) => w.url().endsWith("/static/worker.js")), "it ran in the worker");
+
+  // The histogram as SVG, and as a table with one row per bin that adds up to the runs.
+  assert.ok((await forecast().locator("svg.histogram rect.hist-bar").count()) > 1);
+  const table = forecast().getByRole("table");
+  assert.deepEqual(await table.getByRole("columnheader").allTextContents(), ["From", "To", "Runs"]);
+  const counts = await table.locator("tbody tr td:nth-child(3)").allTextContents();
+  assert.equal(counts.length, 50);
+  assert.equal(counts.reduce((sum, c) => sum + Number(c.replace(/,/g, "")), 0), 10_000);
+
+  // The bars gain their forecast: whiskers, and words after the id and times.
+  assert.match(await bar("e2e").getAttribute("aria-label"), /^e2e, 4:00 to 11:00, .*ends P50 \d+:\d\d, P90 \d+:\d\d; critical in \d+(\.\d)?% of runs/);
+  await forecast().screenshot({ path: join(OUT, "app-forecast.png") });
+});
+
+test("What if this fails? marks what is skipped, cancelled or still runs, and why", async () => {
+  await bar("build").click();
+  const details = page.getByRole("region", { name: "Details of build" });
+  await details.waitFor();
+  await details.getByRole("button", { name: "What if this fails?" }).click();
+  const banner = timeline().getByRole("status").filter({ hasText: "What if build fails" });
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /1 failed, 7 skipped, 2 still run/);
+  assert.match(await bar("build").getAttribute("aria-label"), /^build, 0:00 to 4:00, failed/);
+  for (const id of ["unit", "e2e", "lint"]) {
+    assert.match(await bar(id).getAttribute("aria-label"), new RegExp(`^${id}, skipped: build, which it waits for, failed`));
+  }
+  assert.match(await bar("deploy").getAttribute("aria-label"), /^deploy, skipped: \S+, which it waits for, was skipped after a failure/);
+  assert.match(await bar("notify").getAttribute("aria-label"), /^notify, 4:00 to 4:10/);
+  assert.match(await bar("page-oncall").getAttribute("aria-label"), /^page-oncall, 4:10 to 4:20/);
+  // In words on the chart, not by colour alone.
+  assert.equal(await page.locator("[role=treeitem] text.outcome-label", { hasText: "skipped" }).count(), 7);
+  assert.equal(await page.locator("[role=treeitem] text.outcome-label", { hasText: "failed" }).count(), 1);
+  assert.match(await details.textContent(), /Failed\./);
+  await timeline().screenshot({ path: join(OUT, "app-what-if-fails.png") });
+  // The table has an Outcome column.
+  await page.getByRole("tab", { name: "Table" }).click();
+  const schedule = timeline().getByRole("table");
+  assert.equal((await schedule.getByRole("columnheader").allTextContents()).at(-1), "Outcome");
+  assert.match(await schedule.getByRole("row", { name: /^deploy\/smoke/ }).textContent(), /skipped$/);
+  await page.getByRole("tab", { name: "Chart" }).click();
+  await page.getByRole("button", { name: "Back to the usual run" }).click();
+  await banner.waitFor({ state: "detached" });
+  assert.match(await bar("build").getAttribute("aria-label"), /^build, 0:00 to 4:00, on the critical path/);
+});
+
+test("typing while a forecast runs is not blocked, and Cancel stops it", async () => {
+  const runs = forecast().getByLabel("Runs", { exact: true });
+  await runs.fill("1000000");
+  await runs.press("Tab");
+  const progress = forecast().getByRole("progressbar", { name: "Forecast progress" });
+  await progress.waitFor();
+  // Type into the editor while a million runs go on in the worker.
+  const text = await editor().inputValue();
+  const at = text.indexOf("id: notify, duration: 10") + "id: notify, duration: 10".length;
+  await editor().evaluate((t, at) => { t.focus(); t.setSelectionRange(at, at); }, at);
+  const t0 = Date.now();
+  await page.keyboard.type("0");
+  await makespan().filter({ hasText: "19m 10s" }).waitFor();
+  const took = Date.now() - t0;
+  assert.ok(await progress.isVisible(), "the forecast still runs");
+  assert.equal(await forecast().getAttribute("aria-busy"), "true");
+  console.log(`typing during a forecast: key → new makespan on screen in ${took} ms`);
+  await forecast().getByRole("button", { name: "Cancel forecast" }).click();
+  await progress.waitFor({ state: "detached" });
+  assert.match(await forecast().textContent(), /Forecast cancelled\./);
+  await runs.fill("10000");
+  await runs.press("Tab");
+  // The new text's forecast: its words on the bar that changed.
+  await timeline().getByRole("treeitem", { name: /^notify, 17:30 to 19:10, .*ends P50/ }).waitFor({ timeout: 30_000 });
+});
+
+test("a worker that crashes is restarted, and the app says so", async () => {
+  const [worker] = page.workers();
+  const next = page.waitForEvent("worker");
+  await worker.evaluate(() => setTimeout(() => { throw new Error("boom (a crash on purpose)"); }));
+  await page.getByRole("status").filter({ hasText: "The forecast worker crashed and was restarted." }).waitFor();
+  assert.match((await next).url(), /\/static\/worker\.js$/);
+  // The new worker answers.
+  const seed = forecast().getByLabel("Seed", { exact: true });
+  await seed.fill("2");
+  await seed.press("Tab");
+  await forecast().locator(".forecast-meta", { hasText: /seed 2/ }).waitFor({ timeout: 30_000 });
+  // The crash was on purpose: it is not one of the errors the last test looks for.
+  for (let i = errors.length - 1; i >= 0; i--) if (errors[i].includes("boom (a crash on purpose)")) errors.splice(i, 1);
 });
 
 test("no page errors or console errors", () => {

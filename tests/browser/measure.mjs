@@ -6,6 +6,9 @@
 //   analysis alone: the core's analyze() of the same text, inside the page (wasm);
 //   first paint: first contentful paint (the static loading screen) and the first frame with
 //     the app mounted and its timeline drawn, on a fresh load;
+//   forecast: 10,000 runs of a 100-task pipeline (the pipeline of benches/forecast.rs: a pool
+//     of 4 runners, every duration a range) in the app's Web Worker, from posting the request
+//     to receiving the result on the page, and the part of it inside the worker;
 //   bundle: the wasm and JS sizes, raw and gzipped (level 9).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +23,20 @@ function stats(xs) {
   return { n: s.length, median: q(0.5), p90: q(0.9), max: s.at(-1), min: s[0] };
 }
 const round = (x) => Math.round(x * 10) / 10;
+const FORECAST_RUNS = 10_000;
+const FORECAST_REPEATS = Number(process.env.FORECAST_REPEATS ?? 9);
+
+/** The pipeline of benches/forecast.rs: `jobs` jobs in stages of five, each after the last, on
+ * a pool of 4 runners, every duration uniform within ±50% of 1 to 5 minutes. */
+function forecastPipeline(jobs) {
+  let text = "pipeline:\n  resources: {runners: 4}\n  stages:\n";
+  for (let j = 0; j < jobs; j++) {
+    const after = j >= 5 ? `, depends_on: [j${j - 5}, j${j - (j % 5) - 1}]` : "";
+    const minutes = 1 + (j % 5);
+    text += `    - parallel:\n      - stage: {id: j${j}, duration: ${minutes * 30}s..${minutes * 90}s, uses: [runners]${after}}\n`;
+  }
+  return text;
+}
 
 mkdirSync(OUT, { recursive: true });
 const server = await serve();
@@ -42,6 +59,54 @@ try {
       const nav = performance.getEntriesByType("navigation")[0];
       return { firstContentfulPaint: fcp, appMounted: mounted, appPainted: painted, domContentLoaded: nav?.domContentLoadedEventEnd };
     });
+    if (errors.length) throw new Error(errors.join("\n"));
+    await context.close();
+  }
+
+  // A forecast in the Web Worker, as the app asks for one (JSON in, JSON out; src/ui/worker.rs).
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    await ready(page);
+    const text = forecastPipeline(100);
+    results.forecast100 = await page.evaluate(async ({ text, runs, repeats }) => {
+      const worker = new Worker("static/worker.js", { type: "module" });
+      const replies = [];
+      let waiting = null;
+      worker.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        replies.push(message);
+        if (waiting && waiting.test(message)) { const w = waiting; waiting = null; w.resolve(message); }
+      };
+      const next = (test) => new Promise((resolve) => {
+        const found = replies.find(test);
+        if (found) resolve(found); else waiting = { test, resolve };
+      });
+      await next((m) => m.reply.kind === "ready");
+      const roundTrip = [], inWorker = [];
+      let last;
+      for (let id = 1; id <= repeats; id++) {
+        const request = { id, body: { kind: "forecast", text, dialect: null, policy: "fifo", durations: {}, runners: {}, targets: {}, runs, seed: 1 } };
+        const t0 = performance.now();
+        worker.postMessage(JSON.stringify(request));
+        last = await next((m) => m.id === id && (m.reply.kind === "forecast" || m.reply.kind === "failed"));
+        roundTrip.push(performance.now() - t0);
+        if (last.reply.kind !== "forecast") throw new Error(last.reply.message);
+        inWorker.push(last.reply.elapsed_ms);
+      }
+      worker.terminate();
+      const f = last.reply.forecast;
+      return { tasks: f.tasks.length, runs: f.runs, p50s: f.p50_ms / 1000, p90s: f.p90_ms / 1000, roundTrip, inWorker };
+    }, { text, runs: FORECAST_RUNS, repeats: FORECAST_REPEATS });
+    const f = results.forecast100;
+    // The first request also compiles the worker's code paths: the figures leave it out.
+    for (const key of ["roundTrip", "inWorker"]) {
+      f[`${key}Ms`] = Object.fromEntries(Object.entries(stats(f[key].slice(1))).map(([k, v]) => [k, round(v)]));
+      f[`${key}FirstMs`] = round(f[key][0]);
+      delete f[key];
+    }
     if (errors.length) throw new Error(errors.join("\n"));
     await context.close();
   }
@@ -117,5 +182,7 @@ const r = results.release.keystrokeToPaintMs;
 console.log(`measure: keystroke → paint, 1,000 tasks: median ${k.median} ms, p90 ${k.p90} ms, max ${k.max} ms (${k.n} keys; analysis alone ${results.tasks1000.analyzeMs} ms; ${results.tasks1000.barsInPage} bars in the page)`);
 console.log(`measure: keystroke → paint, 7-task example: median ${r.median} ms, p90 ${r.p90} ms`);
 console.log(`measure: first contentful paint ${round(results.load.firstContentfulPaint)} ms, app painted ${round(results.load.appPainted)} ms`);
+const fc = results.forecast100;
+console.log(`measure: ${fc.runs.toLocaleString("en")} runs of a ${fc.tasks}-task pipeline in the worker: request → result median ${fc.roundTripMs.median} ms (p90 ${fc.roundTripMs.p90} ms; first ${fc.roundTripFirstMs} ms), of which in the worker ${fc.inWorkerMs.median} ms`);
 console.log(`measure: wasm ${results.bundle.wasm.raw} bytes raw, ${results.bundle.wasm.gzip} gzipped; js ${results.bundle.js.gzip} gzipped; css ${results.bundle.css.gzip} gzipped`);
 console.log(`measure: written to ${join(OUT, "measurements.json")}`);

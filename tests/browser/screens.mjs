@@ -37,6 +37,24 @@ try {
       act: async (page) => { await dismiss(page); await page.getByRole("region", { name: "Execution timeline" }).scrollIntoViewIfNeeded(); },
     });
   }
+  for (const scheme of ["light", "dark"]) {
+    await shot(`forecast-${scheme}`, {
+      scheme, height: 1300, hash: "#example=flaky-tests",
+      act: async (page) => {
+        await dismiss(page);
+        await page.waitForFunction(() => document.querySelectorAll("[role=treeitem] .whisker").length > 0, null, { timeout: 30_000 });
+      },
+    });
+    await shot(`what-if-fails-${scheme}`, {
+      scheme, hash: "#example=flaky-tests",
+      act: async (page) => {
+        await dismiss(page);
+        await page.getByRole("treeitem", { name: /^build,/ }).click();
+        await page.getByRole("button", { name: "What if this fails?" }).click();
+        await page.getByRole("region", { name: "Execution timeline" }).scrollIntoViewIfNeeded();
+      },
+    });
+  }
   await shot("runner-pool-details", {
     hash: "#example=runner-pool",
     act: async (page) => {

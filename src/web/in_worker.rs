@@ -1,0 +1,45 @@
+//! The worker's side: `static/worker.js` loads this same bundle in a module worker and hands
+//! every message to [`worker_receive`]. Jobs run as tasks of the worker's event loop (see
+//! `ui::worker`): a request supersedes the one running, which stops at its next chunk.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::ui::worker::{Jobs, Message, Reply, Request};
+
+use super::event_loop::WebEnv;
+
+thread_local! {
+    static JOBS: Rc<Jobs> = Rc::default();
+}
+
+/// Says the worker has loaded (`static/worker.js` calls it after `init`).
+#[wasm_bindgen]
+pub fn worker_ready() {
+    post(&Message { id: 0, reply: Reply::Ready });
+}
+
+/// Takes one request (JSON text, `ui::worker::Request`) and starts its job.
+#[wasm_bindgen]
+pub fn worker_receive(data: &str) {
+    let request = match Request::from_json(data) {
+        Ok(request) => request,
+        Err(err) => {
+            let message = format!("The worker could not read a request: {err}");
+            post(&Message { id: 0, reply: Reply::Failed { message } });
+            return;
+        }
+    };
+    let jobs = JOBS.with(Rc::clone);
+    if jobs.receive(&request) {
+        let mut env = WebEnv::new(|message| post(&message));
+        wasm_bindgen_futures::spawn_local(async move { jobs.run(request, &mut env).await });
+    }
+}
+
+fn post(message: &Message) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.post_message(&JsValue::from_str(&message.to_json()));
+}
