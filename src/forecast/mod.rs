@@ -15,7 +15,7 @@ pub use draw::Draws;
 pub use sketch::Sketch;
 
 use crate::duration::Millis;
-use crate::model::{Pipeline, TaskIdx};
+use crate::model::Pipeline;
 use crate::sim::{Detail, Outcome, Plan, Policy, RunInput, SimError, Simulator};
 
 /// Runs and seed when none are given.
@@ -97,7 +97,6 @@ pub struct Forecaster<'a, 'p> {
     seed: u64,
     durations: Vec<Millis>,
     failures: Vec<u32>,
-    critical: Vec<bool>,
     makespan: Sketch,
     succeeded: u64,
     tasks: Vec<TaskTally>,
@@ -113,7 +112,6 @@ impl<'a, 'p> Forecaster<'a, 'p> {
             seed,
             durations: plan.nominal_durations().to_vec(),
             failures: vec![0; n],
-            critical: Vec::with_capacity(n),
             makespan: Sketch::default(),
             succeeded: 0,
             tasks: vec![TaskTally::default(); n],
@@ -135,13 +133,14 @@ impl<'a, 'p> Forecaster<'a, 'p> {
             let Ok(summary) = self.sim.run_summary(&input, Detail::Timings) else { return };
             self.makespan.record(summary.makespan);
             self.succeeded += u64::from(!summary.failed);
-            self.sim.critical_tasks(&mut self.critical);
-            for (i, tally) in self.tasks.iter_mut().enumerate() {
-                let (end, outcome, attempts) = self.sim.task_end(TaskIdx(i as u32));
+            for &t in self.sim.critical_list() {
+                self.tasks[t.index()].critical += 1;
+            }
+            for (tally, (end, outcome, attempts)) in self.tasks.iter_mut().zip(self.sim.task_ends())
+            {
                 if let Some(end) = end {
                     tally.end.record(end);
                 }
-                tally.critical += u64::from(self.critical[i]);
                 tally.failed += u64::from(outcome == Outcome::Failed);
                 tally.cancelled += u64::from(outcome == Outcome::Cancelled);
                 if attempts > 0 {

@@ -50,6 +50,20 @@ impl Sketch {
     pub fn record(&mut self, value: Millis) {
         let v = value.0;
         let b = bucket(v);
+        // The common case: a bucket already in the span (never when empty: no span yet).
+        match self.counts.get_mut(b.wrapping_sub(self.first)) {
+            Some(count) => *count += 1,
+            None => self.widen(b, v),
+        }
+        self.total += 1;
+        self.sum += u128::from(v);
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
+    }
+
+    /// Counts a value in bucket `b`, outside the span so far: grows the span to take it.
+    #[cold]
+    fn widen(&mut self, b: usize, v: u64) {
         if self.total == 0 {
             self.counts.clear();
             self.counts.push(0);
@@ -60,14 +74,10 @@ impl Sketch {
             let grow = self.first - b;
             self.counts.splice(0..0, std::iter::repeat_n(0, grow));
             self.first = b;
-        } else if b >= self.first + self.counts.len() {
+        } else {
             self.counts.resize(b - self.first + 1, 0);
         }
         self.counts[b - self.first] += 1;
-        self.total += 1;
-        self.sum += u128::from(v);
-        self.min = self.min.min(v);
-        self.max = self.max.max(v);
     }
 
     pub fn count(&self) -> u64 {

@@ -17,44 +17,56 @@ pub(super) const NO_MATRIX: u32 = u32::MAX;
 pub struct Plan<'p> {
     pub(super) pipeline: &'p Pipeline,
     pub(super) policy: Policy,
-    /// Dependents of each task in compressed rows: those of task i are
-    /// `dependents[dependents_start[i]..dependents_start[i + 1]]`. Distinct and resolved; a
-    /// self-dependency (which could never be met) is left out, as lint reports it.
-    pub(super) dependents_start: Vec<u32>,
+    /// What the engine reads about each task on every start and end, in one record per task
+    /// (indexed like `Pipeline::tasks`): a model `Task` is far too large to visit that often,
+    /// and one record is one bounds check where a vector per field would be several.
+    pub(super) nodes: Vec<Node>,
+    /// The edges and demands the nodes' ranges point into. Dependents and dependencies are
+    /// distinct and resolved; a self-dependency (which could never be met) is left out, as
+    /// lint reports it. Demands give one entry per resource (several on one resource add up).
     pub(super) dependents: Vec<TaskIdx>,
-    /// The same edges the other way: what each task waits for, in compressed rows.
-    pub(super) dependencies_start: Vec<u32>,
     pub(super) dependencies: Vec<TaskIdx>,
+    pub(super) children: Vec<TaskIdx>,
+    pub(super) demands: Vec<(ResourceIdx, u32)>,
     /// How many dependencies (plus one for the enclosing stage's start) each task waits for.
     pub(super) pending: Vec<u32>,
-    /// Each task's stage, and each stage's steps in compressed rows: the engine reads these on
-    /// every start and end, and a model `Task` is far too large to visit that often.
-    pub(super) parent: Vec<Option<TaskIdx>>,
-    pub(super) children_start: Vec<u32>,
-    pub(super) children: Vec<TaskIdx>,
-    /// The resources and units each task holds while it runs, in compressed rows, one entry
-    /// per resource (several demands on one resource add up).
-    pub(super) demands_start: Vec<u32>,
-    pub(super) demands: Vec<(ResourceIdx, u32)>,
     pub(super) capacity: Vec<u32>,
     pub(super) nominal: Vec<Millis>,
-    pub(super) when: Vec<RunWhen>,
-    /// Its failure counts as success for what follows.
-    pub(super) allowed: Vec<bool>,
-    /// A skip of what it needs skips it too (GitHub jobs: "a job whose `needs` was skipped is
-    /// skipped"); elsewhere a skipped task counts as done for what follows.
-    pub(super) skip_carries: Vec<bool>,
-    /// Attempts before a failure is final: one plus the retries.
-    pub(super) max_attempts: Vec<u32>,
-    pub(super) retry_interval: Vec<Millis>,
-    /// A final failure stops everything (Harness `Abort`).
-    pub(super) aborts: Vec<bool>,
-    /// The matrix a task is an instance of, or [`NO_MATRIX`].
-    pub(super) matrix: Vec<u32>,
     /// Members of each matrix in compressed rows, and whether a failure cancels the others.
     pub(super) matrix_start: Vec<u32>,
     pub(super) matrix_members: Vec<TaskIdx>,
     pub(super) fail_fast: Vec<bool>,
+}
+
+/// One task as the engine sees it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Node {
+    /// Ranges (start, end) into [`Plan::dependents`], [`Plan::dependencies`],
+    /// [`Plan::children`] and [`Plan::demands`].
+    pub(super) dependents: (u32, u32),
+    pub(super) dependencies: (u32, u32),
+    pub(super) children: (u32, u32),
+    pub(super) demands: (u32, u32),
+    pub(super) parent: Option<TaskIdx>,
+    pub(super) when: RunWhen,
+    /// Its failure counts as success for what follows.
+    pub(super) allowed: bool,
+    /// A skip of what it needs skips it too (GitHub jobs: "a job whose `needs` was skipped is
+    /// skipped"); elsewhere a skipped task counts as done for what follows.
+    pub(super) skip_carries: bool,
+    /// A final failure stops everything (Harness `Abort`).
+    pub(super) aborts: bool,
+    /// Attempts before a failure is final: one plus the retries.
+    pub(super) max_attempts: u32,
+    pub(super) retry_interval: Millis,
+    /// The matrix a task is an instance of, or [`NO_MATRIX`].
+    pub(super) matrix: u32,
+}
+
+impl Node {
+    pub(super) fn has_children(&self) -> bool {
+        self.children.0 != self.children.1
+    }
 }
 
 impl<'p> Plan<'p> {
@@ -139,40 +151,39 @@ impl<'p> Plan<'p> {
         }
         let (matrix_start, matrix_members) = rows(pipeline.matrices.len(), members, TaskIdx);
 
-        let tasks = &pipeline.tasks;
+        let range = |start: &[u32], i: usize| (start[i], start[i + 1]);
+        let nodes = pipeline
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Node {
+                dependents: range(&dependents_start, i),
+                dependencies: range(&dependencies_start, i),
+                children: range(&children_start, i),
+                demands: range(&demands_start, i),
+                parent: parent[i],
+                when: t.when,
+                // Exit codes and expressions are only known while the job runs: a failure the
+                // simulation injects is not one of them.
+                allowed: t.failure.allow == AllowFailure::Yes,
+                skip_carries: pipeline.format == Format::GithubActions && t.kind == TaskKind::Job,
+                aborts: t.failure.action == FailureAction::Abort,
+                max_attempts: t.failure.retry.as_ref().map_or(1, |r| r.max.saturating_add(1)),
+                retry_interval: t.failure.retry.as_ref().map_or(Millis::ZERO, |r| r.interval),
+                matrix: matrix[i],
+            })
+            .collect();
         Plan {
             pipeline,
             policy,
-            dependents_start,
+            nodes,
             dependents,
-            dependencies_start,
             dependencies,
-            pending,
-            parent,
-            children_start,
             children,
-            demands_start,
             demands,
+            pending,
             capacity: pipeline.resources.iter().map(|r| r.capacity).collect(),
-            nominal: tasks.iter().map(|t| t.duration.nominal()).collect(),
-            when: tasks.iter().map(|t| t.when).collect(),
-            skip_carries: tasks
-                .iter()
-                .map(|t| pipeline.format == Format::GithubActions && t.kind == TaskKind::Job)
-                .collect(),
-            // Exit codes and expressions are only known while the job runs: a failure the
-            // simulation injects is not one of them.
-            allowed: tasks.iter().map(|t| t.failure.allow == AllowFailure::Yes).collect(),
-            max_attempts: tasks
-                .iter()
-                .map(|t| t.failure.retry.as_ref().map_or(1, |r| r.max.saturating_add(1)))
-                .collect(),
-            retry_interval: tasks
-                .iter()
-                .map(|t| t.failure.retry.as_ref().map_or(Millis::ZERO, |r| r.interval))
-                .collect(),
-            aborts: tasks.iter().map(|t| t.failure.action == FailureAction::Abort).collect(),
-            matrix,
+            nominal: pipeline.tasks.iter().map(|t| t.duration.nominal()).collect(),
             matrix_start,
             matrix_members,
             fail_fast: pipeline.matrices.iter().map(|m| m.fail_fast).collect(),
@@ -195,7 +206,7 @@ impl<'p> Plan<'p> {
 
     /// How many attempts a task gets before its failure is final: one plus its retries.
     pub fn max_attempts(&self, task: usize) -> u32 {
-        self.max_attempts[task]
+        self.nodes[task].max_attempts
     }
 
     /// The durations the model gives, indexed like `Pipeline::tasks`.
@@ -204,21 +215,42 @@ impl<'p> Plan<'p> {
     }
 
     pub(super) fn dependents(&self, task: usize) -> &[TaskIdx] {
-        &self.dependents
-            [self.dependents_start[task] as usize..self.dependents_start[task + 1] as usize]
+        self.dependents_of(&self.nodes[task])
     }
 
     pub(super) fn dependencies(&self, task: usize) -> &[TaskIdx] {
-        &self.dependencies
-            [self.dependencies_start[task] as usize..self.dependencies_start[task + 1] as usize]
+        let (from, to) = self.nodes[task].dependencies;
+        &self.dependencies[from as usize..to as usize]
     }
 
     pub(super) fn children(&self, task: usize) -> &[TaskIdx] {
-        &self.children[self.children_start[task] as usize..self.children_start[task + 1] as usize]
+        self.children_of(&self.nodes[task])
+    }
+
+    /// Whether the task is a stage with steps (cheaper than asking for its children).
+    pub(super) fn has_children(&self, task: usize) -> bool {
+        self.nodes[task].has_children()
     }
 
     pub(super) fn demands(&self, task: usize) -> &[(ResourceIdx, u32)] {
-        &self.demands[self.demands_start[task] as usize..self.demands_start[task + 1] as usize]
+        self.demands_of(&self.nodes[task])
+    }
+
+    /// The same for a node already at hand (one lookup where a step needs several things).
+    pub(super) fn dependents_of(&self, node: &Node) -> &[TaskIdx] {
+        &self.dependents[node.dependents.0 as usize..node.dependents.1 as usize]
+    }
+
+    pub(super) fn children_of(&self, node: &Node) -> &[TaskIdx] {
+        &self.children[node.children.0 as usize..node.children.1 as usize]
+    }
+
+    pub(super) fn demands_of(&self, node: &Node) -> &[(ResourceIdx, u32)] {
+        &self.demands[node.demands.0 as usize..node.demands.1 as usize]
+    }
+
+    pub(super) fn parent(&self, task: usize) -> Option<TaskIdx> {
+        self.nodes[task].parent
     }
 
     pub(super) fn matrix_members(&self, matrix: u32) -> &[TaskIdx] {

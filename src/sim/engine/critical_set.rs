@@ -23,19 +23,31 @@ pub(super) struct Walk {
     through: Vec<TaskIdx>,
     through_seen: Vec<u32>,
     visit: u32,
+    /// The critical tasks the last walk found, each once.
+    found: Vec<TaskIdx>,
 }
 
 impl Simulator<'_, '_> {
     /// Marks in `critical` (one entry per task, cleared first) the tasks of the last run that
     /// have zero slack. The run must have recorded at least [`Detail::Timings`].
     pub fn critical_tasks(&mut self, critical: &mut Vec<bool>) {
+        refill(critical, self.plan.len(), false);
+        for &t in self.critical_list() {
+            critical[t.index()] = true;
+        }
+    }
+
+    /// The tasks of the last run that have zero slack, each once, in no particular order:
+    /// what [`Simulator::critical_tasks`] marks, without a pass over every task.
+    pub(crate) fn critical_list(&mut self) -> &[TaskIdx] {
         let n = self.plan.len();
-        refill(critical, n, false);
+        let mut walk = std::mem::take(&mut self.critical);
+        walk.found.clear();
         if self.detail < Detail::Timings {
-            return;
+            self.critical = walk;
+            return &self.critical.found;
         }
         let makespan = self.summary().makespan;
-        let mut walk = std::mem::take(&mut self.critical);
         if walk.seen.len() != 2 * n {
             walk.seen = vec![0; 2 * n];
             walk.through_seen = vec![0; n];
@@ -48,8 +60,8 @@ impl Simulator<'_, '_> {
             walk.walk = 1;
         }
         walk.stack.clear();
-        for i in 0..n {
-            if self.ran(i) && self.tasks[i].end == Some(makespan) {
+        for (i, t) in self.tasks.iter().enumerate() {
+            if t.ran() && t.end_at == makespan {
                 walk.stack.push(2 * i as u32 + 1);
             }
         }
@@ -58,14 +70,14 @@ impl Simulator<'_, '_> {
                 continue;
             }
             let i = (node / 2) as usize;
-            let (start, end) = (self.tasks[i].start, self.tasks[i].end);
+            let (start, end) = (self.tasks[i].start(), self.tasks[i].end());
             if node % 2 == 1 {
-                critical[i] = true;
+                walk.found.push(TaskIdx(i as u32));
                 let mut steps_ran = false;
                 for &c in self.plan.children(i) {
                     if self.ran(c.index()) {
                         steps_ran = true;
-                        if self.tasks[c.index()].end == end {
+                        if self.tasks[c.index()].end() == end {
                             walk.stack.push(2 * c.0 + 1);
                         }
                     }
@@ -76,19 +88,20 @@ impl Simulator<'_, '_> {
                 }
                 continue;
             }
-            if let Some(p) = self.plan.parent[i] {
-                if self.ran(p.index()) && self.tasks[p.index()].start == start {
+            if let Some(p) = self.plan.parent(i) {
+                if self.ran(p.index()) && self.tasks[p.index()].start() == start {
                     walk.stack.push(2 * p.0);
                 }
             }
-            if let Some(r) = self.started_by[i] {
-                if self.ran(r.index()) && self.tasks[r.index()].end == start {
+            if let Some(r) = self.tasks[i].started_by {
+                if self.ran(r.index()) && self.tasks[r.index()].end() == start {
                     walk.stack.push(2 * r.0 + 1);
                 }
             }
             self.tight_dependencies(i, start, &mut walk);
         }
         self.critical = walk;
+        &self.critical.found
     }
 
     /// Pushes the dependencies of task `i` that ended at its start, looking through skipped
@@ -100,28 +113,34 @@ impl Simulator<'_, '_> {
             walk.visit = 1;
         }
         walk.through.clear();
-        walk.through.extend_from_slice(self.plan.dependencies(i));
-        while let Some(d) = walk.through.pop() {
-            let di = d.index();
-            if std::mem::replace(&mut walk.through_seen[di], walk.visit) == walk.visit {
-                continue;
-            }
-            if self.ran(di) {
-                if self.tasks[di].end == start {
-                    walk.stack.push(2 * d.0 + 1);
+        let mut dependencies = self.plan.dependencies(i);
+        loop {
+            for &d in dependencies {
+                let di = d.index();
+                if std::mem::replace(&mut walk.through_seen[di], walk.visit) == walk.visit {
+                    continue;
                 }
-            } else if self.tasks[di].outcome == Outcome::Skipped {
-                walk.through.extend_from_slice(self.plan.dependencies(di));
-                if let Some(p) = self.plan.parent[di] {
-                    if self.ran(p.index()) && self.tasks[p.index()].start == start {
-                        walk.stack.push(2 * p.0);
+                let t = &self.tasks[di];
+                if t.ran() {
+                    if t.end() == start {
+                        walk.stack.push(2 * d.0 + 1);
                     }
+                } else if t.outcome == Outcome::Skipped {
+                    walk.through.push(d);
                 }
             }
+            let Some(skipped) = walk.through.pop() else { break };
+            let si = skipped.index();
+            if let Some(p) = self.plan.parent(si) {
+                if self.ran(p.index()) && self.tasks[p.index()].start() == start {
+                    walk.stack.push(2 * p.0);
+                }
+            }
+            dependencies = self.plan.dependencies(si);
         }
     }
 
     fn ran(&self, i: usize) -> bool {
-        self.tasks[i].start.is_some() && self.tasks[i].end.is_some()
+        self.tasks[i].ran()
     }
 }

@@ -8,24 +8,25 @@ use crate::model::FailureAction;
 
 impl Simulator<'_, '_> {
     /// An attempt ended well, or a stage's last step ended.
-    pub(super) fn finish(&mut self, task: TaskIdx) {
+    pub(super) fn finish<const D: u8>(&mut self, task: TaskIdx) {
         let i = task.index();
-        if self.tasks[i].resolved {
+        let t = &mut self.tasks[i];
+        if t.resolved {
             return; // cancelled meanwhile
         }
-        let outcome = if self.plan.children(i).is_empty() {
+        let outcome = if !self.plan.has_children(i) {
             Outcome::Succeeded
-        } else if self.tasks[i].child_flags & FAILED != 0 {
+        } else if t.child_flags & FAILED != 0 {
             Outcome::Failed
-        } else if self.tasks[i].child_flags & CANCELLED != 0 {
+        } else if t.child_flags & CANCELLED != 0 {
             Outcome::Cancelled
         } else {
             Outcome::Succeeded
         };
-        self.tasks[i].end = Some(self.now);
-        self.tasks[i].running = false;
-        self.release(task);
-        self.trace(
+        t.running = false;
+        self.set_end(i);
+        self.release::<D>(task);
+        self.trace::<D>(
             task,
             match outcome {
                 Outcome::Succeeded => TraceKind::Finish,
@@ -33,39 +34,39 @@ impl Simulator<'_, '_> {
                 _ => TraceKind::Cancel,
             },
         );
-        self.resolve(task, outcome);
+        self.resolve::<D>(task, outcome);
     }
 
-    pub(super) fn fail(&mut self, task: TaskIdx) {
+    pub(super) fn fail<const D: u8>(&mut self, task: TaskIdx) {
         let i = task.index();
         if self.tasks[i].resolved {
             return;
         }
-        self.tasks[i].end = Some(self.now);
+        self.set_end(i);
         self.tasks[i].running = false;
-        self.release(task);
-        self.trace(task, TraceKind::Fail);
-        if self.tasks[i].attempts < self.plan.max_attempts[i] {
-            self.schedule_event(self.now + self.plan.retry_interval[i], Event::Retry(task));
+        self.release::<D>(task);
+        self.trace::<D>(task, TraceKind::Fail);
+        if self.tasks[i].attempts < self.plan.nodes[i].max_attempts {
+            self.schedule_event(self.now + self.plan.nodes[i].retry_interval, Event::Retry(task));
         } else {
-            self.resolve(task, Outcome::Failed);
+            self.resolve::<D>(task, Outcome::Failed);
         }
     }
 
-    pub(super) fn retry(&mut self, task: TaskIdx) {
+    pub(super) fn retry<const D: u8>(&mut self, task: TaskIdx) {
         if self.tasks[task.index()].resolved {
             return;
         }
-        self.trace(task, TraceKind::Retry);
+        self.trace::<D>(task, TraceKind::Retry);
         self.newly_ready.push(task);
     }
 
-    pub(super) fn cancel(&mut self, task: TaskIdx) {
+    pub(super) fn cancel<const D: u8>(&mut self, task: TaskIdx) {
         let i = task.index();
         if self.tasks[i].resolved {
             return;
         }
-        let running = self.tasks[i].start.is_some();
+        let running = self.tasks[i].start().is_some();
         let plan = self.plan;
         let children = plan.children(i);
         if running && !children.is_empty() {
@@ -78,32 +79,38 @@ impl Simulator<'_, '_> {
             return;
         }
         if let Some(res) = self.tasks[i].queued_on.take() {
-            self.queued_count[res.index()] -= 1;
-            self.touch(res);
+            self.resources[res.index()].queued -= 1;
+            self.touch::<D>(res);
             self.close_wait(i, None);
         }
         if running {
             // Running now, or between attempts; only a running attempt holds units.
             if std::mem::replace(&mut self.tasks[i].running, false) {
-                self.release(task);
+                self.release::<D>(task);
             }
-            self.tasks[i].end = Some(self.now);
-        } else if self.tasks[i].ready.is_none() {
+            self.set_end(i);
+        } else if self.tasks[i].ready().is_none() {
             // Judged when it becomes ready.
             self.tasks[i].flags |= CANCEL_REQUESTED;
             return;
         }
-        self.trace(task, TraceKind::Cancel);
-        self.resolve(task, Outcome::Cancelled);
+        self.trace::<D>(task, TraceKind::Cancel);
+        self.resolve::<D>(task, Outcome::Cancelled);
     }
 
     /// The task is over, one way or another: tell its dependents, its stage and its matrix.
-    pub(super) fn resolve(&mut self, task: TaskIdx, outcome: Outcome) {
+    #[inline(always)]
+    pub(super) fn resolve<const D: u8>(&mut self, task: TaskIdx, outcome: Outcome) {
         let i = task.index();
-        self.tasks[i].resolved = true;
-        self.tasks[i].outcome = outcome;
-        let mut passed = self.tasks[i].flags & (FAILED | CANCELLED);
-        let failed = outcome == Outcome::Failed && !self.plan.allowed[i];
+        let t = &mut self.tasks[i];
+        t.resolved = true;
+        t.outcome = outcome;
+        let mut passed = t.flags & (FAILED | CANCELLED);
+        let started = t.start().is_some();
+        let ended = t.end().is_some();
+        let plan = self.plan;
+        let node = &plan.nodes[i];
+        let failed = outcome == Outcome::Failed && !node.allowed;
         if failed {
             // Harness: a stage that rolls back "is not considered a failure" by what follows:
             // what runs on failure does not run, what runs always does, the rest is skipped.
@@ -117,37 +124,40 @@ impl Simulator<'_, '_> {
         }
         let to_dependents = if outcome == Outcome::Skipped { passed | SKIPPED } else { passed };
 
-        let plan = self.plan;
-        for &dependent in plan.dependents(i) {
+        for &dependent in plan.dependents_of(node) {
             let d = dependent.index();
-            self.tasks[d].flags |= to_dependents;
-            if self.full() {
+            let t = &mut self.tasks[d];
+            t.flags |= to_dependents;
+            t.pending -= 1;
+            let ready = t.pending == 0;
+            if D == FULL {
                 self.rec.first_dep_done[d].get_or_insert(self.now);
             }
-            self.tasks[d].pending -= 1;
-            if self.tasks[d].pending == 0 {
-                self.become_ready(dependent, StartCause::Dependency(task));
+            if ready {
+                self.become_ready::<D>(dependent, StartCause::Dependency(task));
             }
         }
-        if let Some(parent) = plan.parent[i] {
+        if let Some(parent) = node.parent {
             let p = parent.index();
-            if !self.tasks[p].resolved {
-                self.tasks[p].child_flags |= if failed { passed | FAILED } else { passed };
-                if self.full() && self.tasks[i].end.is_some() {
+            let t = &mut self.tasks[p];
+            if !t.resolved {
+                t.child_flags |= if failed { passed | FAILED } else { passed };
+                t.children_left -= 1;
+                let over = t.children_left == 0;
+                if D == FULL && ended {
                     self.rec.last_child[p] = Some(task);
                 }
-                self.tasks[p].children_left -= 1;
-                if self.tasks[p].children_left == 0 {
+                if over {
                     self.schedule_event(self.now, Event::Finish(parent));
                 }
             }
         }
         // A stage that never starts takes its steps with it.
-        if self.tasks[i].start.is_none() && !plan.children(i).is_empty() {
-            self.resolve_descendants(task, outcome);
+        if !started && node.has_children() {
+            self.resolve_descendants::<D>(task, outcome);
         }
         if failed {
-            let m = plan.matrix[i];
+            let m = node.matrix;
             if m != NO_MATRIX && plan.fail_fast[m as usize] {
                 for &other in plan.matrix_members(m) {
                     if other != task && !self.tasks[other.index()].resolved {
@@ -155,9 +165,9 @@ impl Simulator<'_, '_> {
                     }
                 }
             }
-            if plan.aborts[i] {
+            if node.aborts {
                 for t in 0..plan.len() {
-                    if !self.tasks[t].resolved && plan.parent[t].is_none() {
+                    if !self.tasks[t].resolved && plan.parent(t).is_none() {
                         self.schedule_event(self.now, Event::Cancel(TaskIdx(t as u32)));
                     }
                 }
@@ -166,7 +176,7 @@ impl Simulator<'_, '_> {
     }
 
     /// Resolves every step under a stage that never started, as the stage was.
-    pub(super) fn resolve_descendants(&mut self, stage: TaskIdx, outcome: Outcome) {
+    pub(super) fn resolve_descendants<const D: u8>(&mut self, stage: TaskIdx, outcome: Outcome) {
         let plan = self.plan;
         let mut stack = std::mem::take(&mut self.descendants);
         stack.clear();
@@ -178,7 +188,7 @@ impl Simulator<'_, '_> {
             }
             self.tasks[i].resolved = true;
             self.tasks[i].outcome = outcome;
-            self.trace(
+            self.trace::<D>(
                 t,
                 if outcome == Outcome::Skipped { TraceKind::Skip } else { TraceKind::Cancel },
             );
@@ -189,7 +199,7 @@ impl Simulator<'_, '_> {
                 self.tasks[d].flags |= passed;
                 self.tasks[d].pending -= 1;
                 if self.tasks[d].pending == 0 {
-                    self.become_ready(dependent, StartCause::Dependency(t));
+                    self.become_ready::<D>(dependent, StartCause::Dependency(t));
                 }
             }
             stack.extend(plan.children(i).iter().copied());

@@ -50,7 +50,7 @@ impl Simulator<'_, '_> {
             return;
         };
         let parent_start =
-            self.plan.parent[i].and_then(|p| self.tasks[p.index()].start).unwrap_or(Millis::ZERO);
+            self.plan.parent(i).and_then(|p| self.tasks[p.index()].start()).unwrap_or(Millis::ZERO);
         let from = first.max(parent_start);
         if self.now > from {
             self.rec.waits[i].push(Wait {
@@ -67,8 +67,8 @@ impl Simulator<'_, '_> {
         for k in 0..self.rec.touched.len() {
             let r = self.rec.touched[k].index();
             self.rec.touched_flag[r] = false;
-            let in_use = plan.capacity[r].saturating_sub(self.free[r]);
-            let queued = self.queued_count[r];
+            let in_use = plan.capacity[r].saturating_sub(self.resources[r].free);
+            let queued = self.resources[r].queued;
             let usage = &mut self.rec.usage[r];
             let sample = UsageSample { at: self.now, in_use, queued };
             match usage.samples.last_mut() {
@@ -121,9 +121,9 @@ impl Simulator<'_, '_> {
         let mut waits = std::mem::take(&mut self.rec.waits);
         let tasks: Vec<TaskTiming> = (0..n)
             .map(|i| TaskTiming {
-                ready: self.tasks[i].ready,
-                start: self.tasks[i].start,
-                end: self.tasks[i].end,
+                ready: self.tasks[i].ready(),
+                start: self.tasks[i].start(),
+                end: self.tasks[i].end(),
                 outcome: self.tasks[i].outcome,
                 attempts: self.tasks[i].attempts,
                 slack: None,
@@ -131,7 +131,7 @@ impl Simulator<'_, '_> {
                 cause: if full { self.rec.cause[i] } else { None },
                 blocked: (full
                     && self.tasks[i].outcome == Outcome::NeverStarted
-                    && self.tasks[i].start.is_none())
+                    && self.tasks[i].start().is_none())
                 .then(|| self.blocked(i)),
             })
             .collect();
