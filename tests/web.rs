@@ -461,3 +461,40 @@ async fn what_if_this_fails_shows_outcomes_and_the_way_back() {
     );
     root.remove();
 }
+
+#[derive(yew::Properties, PartialEq)]
+struct WithWorkerProps {
+    initial: Saved,
+}
+
+/// A workspace given a worker script that does not exist, as a page whose worker cannot start.
+#[yew::function_component]
+fn WithMissingWorker(props: &WithWorkerProps) -> yew::Html {
+    use pipescope::web::WorkerUrl;
+    yew::html! {
+        <yew::ContextProvider<WorkerUrl> context={WorkerUrl("no-such-worker.js".into())}>
+            <Workspace initial={props.initial.clone()} persist=false />
+        </yew::ContextProvider<WorkerUrl>>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn when_no_worker_can_start_the_forecast_runs_on_the_page() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let initial = Saved { text: FLAKY.into(), runs: 200, seed: 9, ..Saved::default() };
+    let app = yew::Renderer::<WithMissingWorker>::with_root_and_props(
+        root.clone(),
+        WithWorkerProps { initial },
+    )
+    .render();
+    let meta = wait_for(&root, ".forecast-meta", 60).await;
+    assert!(meta.text_content().unwrap().starts_with("200 runs, seed 9"));
+    assert!(
+        root.query_selector(".notice").unwrap().is_none(),
+        "a worker that never started is no crash"
+    );
+    app.destroy();
+    root.remove();
+}

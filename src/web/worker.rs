@@ -34,7 +34,8 @@ struct Inner {
     url: Option<String>,
     on_event: Callback<WorkerEvent>,
     next_id: u64,
-    /// The last request, to run it on the page if the worker turns out unable to start.
+    /// The last request (a cancel too), to run it on the page if the worker turns out unable
+    /// to start.
     last: Option<Request>,
     backend: Backend,
 }
@@ -91,9 +92,7 @@ impl WorkerClient {
             let mut inner = self.inner.borrow_mut();
             inner.next_id += 1;
             let request = Request { id: inner.next_id, body };
-            if matches!(request.body, RequestBody::Forecast(_)) {
-                inner.last = Some(request.clone());
-            }
+            inner.last = Some(request.clone());
             let posted = match &inner.backend {
                 Backend::Worker(remote) => {
                     remote.worker.post_message(&JsValue::from_str(&request.to_json())).is_ok()
