@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use pipescope::Analysis;
+use pipescope::duration::Millis;
 use pipescope::forecast::{Forecast, TaskForecast};
 use pipescope::model::DurationSource;
 use pipescope::span::LineIndex;
@@ -41,12 +42,12 @@ pub fn render(
     let _ = writeln!(
         out,
         "makespan  P50 {} · P90 {} · P99 {} · mean {} · min {} · max {}",
-        style.bold(&m.p50.to_string()),
-        style.bold(&m.p90.to_string()),
-        m.p99,
-        m.mean,
-        m.min,
-        m.max
+        style.bold(&shown(m.p50)),
+        style.bold(&shown(m.p90)),
+        shown(m.p99),
+        shown(m.mean),
+        shown(m.min),
+        shown(m.max)
     );
     let success = forecast.success_probability * 100.0;
     let _ = writeln!(
@@ -76,7 +77,7 @@ pub fn render(
             out,
             "          {}  {}",
             style.cyan(&bars),
-            style.dim(&format!("{} … {}", m.min, m.max))
+            style.dim(&format!("{} … {}", shown(m.min), shown(m.max)))
         );
     }
 
@@ -140,22 +141,22 @@ pub fn render(
 /// The tasks, in file order when they are few; else the most often critical (then the most
 /// often failing) first.
 fn render_tasks(out: &mut String, forecast: &Forecast, style: Style) {
-    let mut shown: Vec<&TaskForecast> = forecast.tasks.iter().collect();
-    let hidden = shown.len().saturating_sub(MAX_TASKS);
+    let mut listed: Vec<&TaskForecast> = forecast.tasks.iter().collect();
+    let hidden = listed.len().saturating_sub(MAX_TASKS);
     if hidden > 0 {
-        shown.sort_by(|a, b| {
+        listed.sort_by(|a, b| {
             b.criticality
                 .total_cmp(&a.criticality)
                 .then(b.failure_probability.total_cmp(&a.failure_probability))
         });
-        shown.truncate(MAX_TASKS);
+        listed.truncate(MAX_TASKS);
     }
     let header = ["task", "ends P50", "ends P90", "critical", "fails", "attempts", "runs"];
-    let rows: Vec<[String; 7]> = shown
+    let rows: Vec<[String; 7]> = listed
         .iter()
         .map(|t| {
             let (p50, p90) = match t.end {
-                Some(e) => (e.p50.to_string(), e.p90.to_string()),
+                Some(e) => (shown(e.p50), shown(e.p90)),
                 None => ("—".to_string(), "—".to_string()),
             };
             [
@@ -207,6 +208,12 @@ fn percent(p: f64) -> String {
         "100" if p < 100.0 => ">99.9".to_string(),
         _ => shown,
     }
+}
+
+/// A time as a person reads a forecast: to the second from ten seconds up (percentiles are
+/// within 0.4% anyway; `--format json` keeps the milliseconds).
+fn shown(t: Millis) -> String {
+    if t.0 >= 10_000 { Millis((t.0 + 500) / 1000 * 1000).to_string() } else { t.to_string() }
 }
 
 /// `10,000`.
