@@ -2,6 +2,9 @@
 //! `{samples}`) read into `DurationSpec`s, the diagnostics a bad one gets at its position, and
 //! the same forms given from outside the file (`Inputs::durations`).
 
+mod common;
+
+use common::read_at;
 use pipescope::dialect::native;
 use pipescope::duration::{DurationSpec, Millis};
 use pipescope::model::{DurationSource, Pipeline};
@@ -12,27 +15,13 @@ fn m(minutes: u64) -> Millis {
     Millis(minutes * 60_000)
 }
 
-/// The pipeline, and its diagnostics as `line:col CODE message`.
-fn read(text: &str) -> (Pipeline, Vec<String>) {
-    let (pipeline, diagnostics) = native::read(text);
-    let index = LineIndex::new(text);
-    let rendered = diagnostics
-        .iter()
-        .map(|d| {
-            let at = index.line_col(text, d.span.start);
-            format!("{}:{} {} {}", at.line, at.column, d.code(), d.message)
-        })
-        .collect();
-    (pipeline, rendered)
-}
-
 fn spec(p: &Pipeline, id: &str) -> DurationSpec {
     p.task(p.find_task(id).unwrap_or_else(|| panic!("no task {id}"))).duration.clone()
 }
 
 #[test]
 fn the_documented_forms_read_as_their_distributions() {
-    let (p, diagnostics) = read(
+    let (p, diagnostics) = read_at(
         "pipeline:
   stages:
     - stage: {id: build, duration: 3m..5m}
@@ -74,7 +63,7 @@ fn the_timeline_uses_the_median() {
 
 #[test]
 fn defaults_take_a_distribution_too() {
-    let (p, diagnostics) = read(
+    let (p, diagnostics) = read_at(
         "pipeline:
   defaults:
     duration: {samples: [1m, 3m]}
@@ -92,7 +81,7 @@ fn defaults_take_a_distribution_too() {
 
 #[test]
 fn a_bad_duration_is_reported_where_it_is_written_and_the_default_is_used() {
-    let (p, diagnostics) = read(
+    let (p, diagnostics) = read_at(
         "pipeline:
   stages:
     - stage: {id: backwards, duration: 5m..3m}
@@ -163,7 +152,7 @@ fn an_unknown_key_in_a_duration_suggests_the_closest() {
 
 #[test]
 fn a_stage_with_steps_ignores_its_distribution_as_it_does_its_duration() {
-    let (p, diagnostics) = read(
+    let (p, diagnostics) = read_at(
         "pipeline:
   stages:
     - stage:

@@ -9,6 +9,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::read_at;
 use common::timeline::options;
 use expect_test::{Expect, expect};
 use pipescope::AnalyzeOptions;
@@ -17,7 +18,6 @@ use pipescope::dialect::native;
 use pipescope::duration::clock;
 use pipescope::model::{AllowFailure, Pipeline, RunWhen, TaskIdx};
 use pipescope::sim::{Detail, Plan, RunInput, Simulator};
-use pipescope::span::LineIndex;
 
 fn read(text: &str) -> (Pipeline, Vec<String>) {
     let (pipeline, diagnostics) = native::read(text);
@@ -114,20 +114,6 @@ fn wrong_values_are_reported_and_the_default_is_used() {
     assert!(a.failure.is_default());
     assert_eq!(a.when, RunWhen::OnSuccess);
     assert!(p.task(idx(&p, "b")).failure.retry.is_none());
-}
-
-/// The diagnostics as `line:col CODE message`, to check where each is reported.
-fn read_at(text: &str) -> (Pipeline, Vec<String>) {
-    let (pipeline, diagnostics) = native::read(text);
-    let index = LineIndex::new(text);
-    let rendered = diagnostics
-        .iter()
-        .map(|d| {
-            let at = index.line_col(text, d.span.start);
-            format!("{}:{} {} {}", at.line, at.column, d.code(), d.message)
-        })
-        .collect();
-    (pipeline, rendered)
 }
 
 #[test]
