@@ -53,18 +53,8 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct SimulateArgs {
-    /// The pipeline file; `-` reads stdin.
-    #[arg(value_name = "FILE")]
-    file: PathBuf,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Which ready task gets a resource first: the one ready longest (fifo), or the first in
-    /// the file (order).
-    #[arg(long, default_value = "fifo", value_parser = policy_parser())]
-    policy: Policy,
-    /// The file's format; `auto` guesses it from the text.
-    #[arg(long, default_value = "auto", value_parser = dialect_parser())]
-    dialect: DialectArg,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
     /// Show one sampled run: durations and failures drawn from this seed (the first run of
     /// `forecast --seed S`), instead of the median run in which nothing fails.
     #[arg(long, value_name = "S")]
@@ -73,22 +63,14 @@ struct SimulateArgs {
     /// rules say what is skipped, cancelled or still runs.
     #[arg(long = "fail", value_name = "ID")]
     fail: Vec<String>,
-    #[command(flatten)]
-    inputs: inputs::InputArgs,
 }
 
+/// What `simulate` and `forecast` both take: one pipeline and how to read and run it.
 #[derive(Debug, Args)]
-struct ForecastArgs {
+struct PipelineArgs {
     /// The pipeline file; `-` reads stdin.
     #[arg(value_name = "FILE")]
     file: PathBuf,
-    /// How many runs to simulate.
-    #[arg(long, default_value_t = pipescope::forecast::DEFAULT_RUNS,
-          value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
-    runs: u32,
-    /// The seed of the random draws: the same seed gives the same forecast.
-    #[arg(long, default_value_t = pipescope::forecast::DEFAULT_SEED)]
-    seed: u64,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Which ready task gets a resource first: the one ready longest (fifo), or the first in
@@ -100,6 +82,39 @@ struct ForecastArgs {
     dialect: DialectArg,
     #[command(flatten)]
     inputs: inputs::InputArgs,
+}
+
+impl PipelineArgs {
+    /// The file's text and the options to analyse it with, or the exit for an input that
+    /// cannot be read (said on stderr).
+    fn load(&self) -> Result<(input::Input, AnalyzeOptions), Outcome> {
+        let unreadable = |e: &dyn std::fmt::Display| {
+            eprintln!("pipescope: {e}");
+            Outcome::Unreadable
+        };
+        let input = input::read(&self.file).map_err(|e| unreadable(&e))?;
+        let inputs = self.inputs.load().map_err(|e| unreadable(&e))?;
+        let options = AnalyzeOptions {
+            dialect: self.dialect.0,
+            inputs,
+            sim: SimOptions { policy: self.policy.clone() },
+            ..Default::default()
+        };
+        Ok((input, options))
+    }
+}
+
+#[derive(Debug, Args)]
+struct ForecastArgs {
+    #[command(flatten)]
+    pipeline: PipelineArgs,
+    /// How many runs to simulate.
+    #[arg(long, default_value_t = pipescope::forecast::DEFAULT_RUNS,
+          value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    runs: u32,
+    /// The seed of the random draws: the same seed gives the same forecast.
+    #[arg(long, default_value_t = pipescope::forecast::DEFAULT_SEED)]
+    seed: u64,
 }
 
 #[derive(Debug, Args)]
@@ -179,28 +194,13 @@ pub fn main() -> ExitCode {
 }
 
 fn simulate(args: &SimulateArgs) -> (String, Outcome) {
-    let input = match input::read(&args.file) {
-        Ok(input) => input,
-        Err(e) => {
-            eprintln!("pipescope: {e}");
-            return (String::new(), Outcome::Unreadable);
-        }
+    let (input, mut options) = match args.pipeline.load() {
+        Ok(loaded) => loaded,
+        Err(outcome) => return (String::new(), outcome),
     };
-    let policy = args.policy.clone();
-    let inputs = match args.inputs.load() {
-        Ok(inputs) => inputs,
-        Err(e) => {
-            eprintln!("pipescope: {e}");
-            return (String::new(), Outcome::Unreadable);
-        }
-    };
-    let options = AnalyzeOptions {
-        dialect: args.dialect.0,
-        inputs,
-        sim: SimOptions { policy: policy.clone() },
-        failing: args.fail.clone(),
-        seed: args.seed,
-    };
+    options.failing = args.fail.clone();
+    options.seed = args.seed;
+    let policy = &options.sim.policy;
     let analysis = analyze(&input.text, &options);
     warn_unmatched(&analysis);
     if let Some(id) = analysis.unmatched_failing.first() {
@@ -208,9 +208,9 @@ fn simulate(args: &SimulateArgs) -> (String, Outcome) {
         return (String::new(), Outcome::Unreadable);
     }
     let outcome = if analysis.has_errors() { Outcome::Errors } else { Outcome::Clean };
-    let output = match args.format {
+    let output = match args.pipeline.format {
         Format::Json => {
-            let report = report::analysis_report(&analysis, &input.text, &input.name, &policy);
+            let report = report::analysis_report(&analysis, &input.text, &input.name, policy);
             to_json(&report)
         }
         Format::Text => {
@@ -223,27 +223,11 @@ fn simulate(args: &SimulateArgs) -> (String, Outcome) {
 /// `forecast`: the analysis as `simulate` makes it (its diagnostics decide the exit code),
 /// then the runs.
 fn forecast(args: &ForecastArgs) -> (String, Outcome) {
-    let input = match input::read(&args.file) {
-        Ok(input) => input,
-        Err(e) => {
-            eprintln!("pipescope: {e}");
-            return (String::new(), Outcome::Unreadable);
-        }
+    let (input, options) = match args.pipeline.load() {
+        Ok(loaded) => loaded,
+        Err(outcome) => return (String::new(), outcome),
     };
-    let inputs = match args.inputs.load() {
-        Ok(inputs) => inputs,
-        Err(e) => {
-            eprintln!("pipescope: {e}");
-            return (String::new(), Outcome::Unreadable);
-        }
-    };
-    let policy = args.policy.clone();
-    let options = AnalyzeOptions {
-        dialect: args.dialect.0,
-        inputs,
-        sim: SimOptions { policy: policy.clone() },
-        ..Default::default()
-    };
+    let policy = options.sim.policy.clone();
     let analysis = analyze(&input.text, &options);
     warn_unmatched(&analysis);
     let outcome = if analysis.has_errors() { Outcome::Errors } else { Outcome::Clean };
@@ -266,7 +250,7 @@ fn forecast(args: &ForecastArgs) -> (String, Outcome) {
             return (String::new(), Outcome::Unreadable);
         }
     };
-    let output = match args.format {
+    let output = match args.pipeline.format {
         Format::Json => to_json(&forecast),
         Format::Text => {
             forecast::render(&analysis, &forecast, &input.text, &input.name, Style::for_stdout())
