@@ -9,29 +9,19 @@
 //! line ends with a digest of the report, so a change that speeds runs up but changes what they
 //! find shows (the same seed must give the same digest).
 
+mod common;
+
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+
+use common::median;
 
 use pipescope::duration::{DurationSpec, Millis};
 use pipescope::forecast::Forecaster;
 use pipescope::model::Pipeline;
 use pipescope::sim::{Plan, Policy, SimOptions, simulate};
 use pipescope::{AnalyzeOptions, analyze};
-
-/// The median of `runs` timings of `f`.
-fn median<F: FnMut()>(runs: usize, mut f: F) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
 
 /// `jobs` jobs in stages of five, each stage after the last, on a pool of 4 runners; every
 /// duration a range of ±50% around 1 to 5 minutes, and, with `failing`, a 5% failure rate

@@ -11,28 +11,19 @@
 //! 10,000 and 100,000 stages over 1,000 single-unit targets, where a dispatcher that scanned
 //! every resource at every instant would grow quadratically.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::median;
 
 use pipescope::dialect::Dialect;
 use pipescope::duration::Millis;
 use pipescope::model::Pipeline;
 use pipescope::sim::{Detail, Plan, Policy, RunInput, SimOptions, Simulator, simulate};
 use pipescope::{AnalyzeOptions, analyze, synthetic};
-
-/// The median of `runs` timings of `f`.
-fn median<F: FnMut()>(runs: usize, mut f: F) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
 
 /// Earliest finish of every task with unlimited resources (Kahn's algorithm).
 fn critical_path_method(p: &Pipeline) -> u64 {
