@@ -133,7 +133,7 @@ impl<'a, 'p> Forecaster<'a, 'p> {
             let Ok(summary) = self.sim.run_summary(&input, Detail::Timings) else { return };
             self.makespan.record(summary.makespan);
             self.succeeded += u64::from(!summary.failed);
-            for &t in self.sim.critical_list() {
+            for &t in self.sim.critical_tasks() {
                 self.tasks[t.index()].critical += 1;
             }
             for (tally, (end, outcome, attempts)) in self.tasks.iter_mut().zip(self.sim.task_ends())

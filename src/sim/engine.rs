@@ -299,13 +299,11 @@ impl<'a, 'p> Simulator<'a, 'p> {
 
     /// Runs the plan, recording only the makespan and whether it failed.
     pub fn makespan(&mut self, input: &RunInput) -> Result<RunSummary, SimError> {
-        self.check(input)?;
-        self.execute(input, Detail::Makespan);
-        Ok(self.summary())
+        self.run_summary(input, Detail::Makespan)
     }
 
     /// Runs the plan recording `detail` but builds no schedule: what the run left is read with
-    /// [`Simulator::task_end`] and [`Simulator::critical_tasks`], without allocating.
+    /// [`Simulator::task_ends`] and [`Simulator::critical_tasks`], without allocating.
     pub fn run_summary(
         &mut self,
         input: &RunInput,
@@ -330,18 +328,10 @@ impl<'a, 'p> Simulator<'a, 'p> {
         self.schedule()
     }
 
-    /// How the last run ended for one task (`Detail::Timings` or more): its end, if it ran or
-    /// was cancelled while running, its outcome and its attempts. Reading these needs no
-    /// schedule, so a forecast allocates nothing per run.
-    pub fn task_end(&self, task: TaskIdx) -> (Option<Millis>, Outcome, u32) {
-        let t = &self.tasks[task.index()];
-        (t.end(), t.outcome, t.attempts)
-    }
-
-    /// [`Simulator::task_end`] of every task, in order.
-    pub(crate) fn task_ends(
-        &self,
-    ) -> impl ExactSizeIterator<Item = (Option<Millis>, Outcome, u32)> + '_ {
+    /// How the last run ended for each task, in order (`Detail::Timings` or more): its end, if
+    /// it ran or was cancelled while running, its outcome and its attempts. Reading these needs
+    /// no schedule, so a forecast allocates nothing per run.
+    pub fn task_ends(&self) -> impl ExactSizeIterator<Item = (Option<Millis>, Outcome, u32)> + '_ {
         self.tasks.iter().map(|t| (t.end(), t.outcome, t.attempts))
     }
 

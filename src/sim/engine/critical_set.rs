@@ -28,18 +28,10 @@ pub(super) struct Walk {
 }
 
 impl Simulator<'_, '_> {
-    /// Marks in `critical` (one entry per task, cleared first) the tasks of the last run that
-    /// have zero slack. The run must have recorded at least [`Detail::Timings`].
-    pub fn critical_tasks(&mut self, critical: &mut Vec<bool>) {
-        refill(critical, self.plan.len(), false);
-        for &t in self.critical_list() {
-            critical[t.index()] = true;
-        }
-    }
-
-    /// The tasks of the last run that have zero slack, each once, in no particular order:
-    /// what [`Simulator::critical_tasks`] marks, without a pass over every task.
-    pub(crate) fn critical_list(&mut self) -> &[TaskIdx] {
+    /// The tasks of the last run that have zero slack, each once, in no particular order (no
+    /// pass over every task). The run must have recorded at least [`Detail::Timings`]; a run
+    /// with less has none.
+    pub fn critical_tasks(&mut self) -> &[TaskIdx] {
         let n = self.plan.len();
         let mut walk = std::mem::take(&mut self.critical);
         walk.found.clear();
