@@ -75,7 +75,7 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
     } else {
         let mut failures = vec![0; plan.len()];
         if let Some(seed) = options.seed {
-            Draws::new(&pipeline, &plan, seed).draw(&mut durations, &mut failures);
+            Draws::new(&plan, seed).draw(&mut durations, &mut failures);
         }
         let unmatched = make_fail(&pipeline, &options.failing, &mut failures);
         let input = RunInput { durations: Some(&durations), failures: Some(&failures) };

@@ -1,5 +1,6 @@
 //! Small text helpers shared by the readers and the rules: "did you mean" suggestions and
-//! delimited expressions (`${{ … }}`, `$[[ … ]]`).
+//! delimited expressions (`${{ … }}`, `$[[ … ]]`); and numbers as the shells print them
+//! (counts, shares).
 
 /// Names longer than this (in characters) get no suggestion and are never suggested: a typo is
 /// short, and the edit distance costs the product of the two lengths in time and memory.
@@ -56,6 +57,38 @@ pub fn substitute(
     }
     out.push_str(rest);
     (out, complete)
+}
+
+/// A count with thousands separators: "1,000".
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share as a person reads it: "62%", "0.3%", "under 0.1%", "98.9%", "100%"; one decimal
+/// near the ends, where whole percents would round a rare failure away.
+pub fn percent(p: f64) -> String {
+    let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
+    let pct = p * 100.0;
+    if p == 0.0 || p == 1.0 {
+        format!("{pct:.0}%")
+    } else if pct < 0.1 {
+        "under 0.1%".into()
+    } else if pct > 99.9 {
+        "over 99.9%".into()
+    } else if !(10.0..=90.0).contains(&pct) {
+        let text = format!("{pct:.1}");
+        format!("{}%", text.strip_suffix(".0").unwrap_or(&text))
+    } else {
+        format!("{pct:.0}%")
+    }
 }
 
 #[cfg(test)]

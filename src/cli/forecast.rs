@@ -8,6 +8,7 @@ use pipescope::duration::Millis;
 use pipescope::forecast::{Forecast, TaskForecast};
 use pipescope::model::DurationSource;
 use pipescope::span::LineIndex;
+use pipescope::text::{count, percent};
 
 use super::diagnostics::{self, Counts, plural};
 use super::style::{Style, fit, sanitize};
@@ -34,7 +35,7 @@ pub fn render(
         if forecast.runs == 1 {
             "1 run".to_string()
         } else {
-            format!("{} runs", thousands(forecast.runs))
+            format!("{} runs", count(forecast.runs as usize))
         },
         style.dim(&format!("(seed {}, {} dialect)", forecast.seed, analysis.dialect)),
     );
@@ -49,13 +50,13 @@ pub fn render(
         shown(m.min),
         shown(m.max)
     );
-    let success = forecast.success_probability * 100.0;
+    let success = forecast.success_probability;
     let _ = writeln!(
         out,
         "success   {} of runs{}",
-        style.bold(&format!("{}%", percent(success))),
-        if success < 100.0 {
-            format!(" ({}% end in a failure that counts)", percent(100.0 - success))
+        style.bold(&percent(success)),
+        if success < 1.0 {
+            format!(" ({} end in a failure that counts)", percent(1.0 - success))
         } else {
             String::new()
         }
@@ -163,10 +164,10 @@ fn render_tasks(out: &mut String, forecast: &Forecast, style: Style) {
                 sanitize(&t.id),
                 p50,
                 p90,
-                format!("{}%", percent(t.criticality * 100.0)),
-                format!("{}%", percent(t.failure_probability * 100.0)),
+                percent(t.criticality),
+                percent(t.failure_probability),
                 format!("{:.2}", t.mean_attempts),
-                format!("{}%", percent(t.run_probability * 100.0)),
+                percent(t.run_probability),
             ]
         })
         .collect();
@@ -199,32 +200,8 @@ fn render_tasks(out: &mut String, forecast: &Forecast, style: Style) {
     }
 }
 
-/// A share in percent with at most one decimal, never rounded to 0 or 100 when it is not.
-fn percent(p: f64) -> String {
-    let shown = format!("{p:.1}");
-    let shown = shown.strip_suffix(".0").unwrap_or(&shown).to_string();
-    match shown.as_str() {
-        "0" if p > 0.0 => "<0.1".to_string(),
-        "100" if p < 100.0 => ">99.9".to_string(),
-        _ => shown,
-    }
-}
-
 /// A time as a person reads a forecast: to the second from ten seconds up (percentiles are
 /// within 0.4% anyway; `--format json` keeps the milliseconds).
 fn shown(t: Millis) -> String {
     if t.0 >= 10_000 { Millis((t.0 + 500) / 1000 * 1000).to_string() } else { t.to_string() }
-}
-
-/// `10,000`.
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -7,7 +7,6 @@
 use std::sync::Arc;
 
 use crate::duration::{DurationSpec, Millis};
-use crate::model::Pipeline;
 use crate::sim::Plan;
 
 /// The 90th percentile of the standard normal distribution.
@@ -44,10 +43,10 @@ pub struct Draws {
 }
 
 impl Draws {
-    pub fn new(pipeline: &Pipeline, plan: &Plan, seed: u64) -> Draws {
+    pub fn new(plan: &Plan, seed: u64) -> Draws {
         let mut durations = Vec::new();
         let mut failures = Vec::new();
-        for (i, task) in pipeline.tasks.iter().enumerate() {
+        for (i, task) in plan.pipeline().tasks.iter().enumerate() {
             // A stage's time and failures come from its steps.
             if task.is_group() {
                 continue;

@@ -108,7 +108,7 @@ impl<'a, 'p> Forecaster<'a, 'p> {
         Forecaster {
             plan,
             sim: Simulator::new(plan),
-            draws: Draws::new(plan.pipeline(), plan, seed),
+            draws: Draws::new(plan, seed),
             seed,
             durations: plan.nominal_durations().to_vec(),
             failures: vec![0; n],

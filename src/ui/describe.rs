@@ -320,18 +320,7 @@ pub fn short(t: Millis) -> String {
     Millis((t.0 + grain / 2) / grain * grain).to_string()
 }
 
-/// A count with thousands separators: "1,000".
-pub fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::text::count;
 
 /// How long the run would take if no resource ever made a task wait: dependencies alone.
 /// The difference to the makespan is what the resources cost.

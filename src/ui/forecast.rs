@@ -294,24 +294,7 @@ impl ForecastState {
     }
 }
 
-/// A share as a person reads it: "62%", "0.3%", "under 0.1%", "98.9%", "100%"; one decimal
-/// near the ends, where whole percents would round a rare failure away.
-pub fn percent(p: f64) -> String {
-    let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
-    let pct = p * 100.0;
-    if p == 0.0 || p == 1.0 {
-        format!("{pct:.0}%")
-    } else if pct < 0.1 {
-        "under 0.1%".into()
-    } else if pct > 99.9 {
-        "over 99.9%".into()
-    } else if !(10.0..=90.0).contains(&pct) {
-        let text = format!("{pct:.1}");
-        format!("{}%", text.strip_suffix(".0").unwrap_or(&text))
-    } else {
-        format!("{pct:.0}%")
-    }
-}
+pub use crate::text::percent;
 
 /// A forecast time on the timeline's clock, to the second (the quantiles are estimates: their
 /// milliseconds mean nothing).
