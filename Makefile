@@ -27,10 +27,16 @@ WASM_PROFILE := wasm-release
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 WASM_IN := $(TARGET_DIR)/$(WASM_TARGET)/$(WASM_PROFILE)/pipescope.wasm
 WASM_OUT := $(DIST)/pipescope_bg.wasm
+# The worker's module: the core without the app (no `app` feature), optimised for speed; the
+# worker loads it after the page's first paint (static/worker.js).
+WORKER_PROFILE := wasm-worker
+WORKER_IN := $(TARGET_DIR)/$(WASM_TARGET)/$(WORKER_PROFILE)/pipescope.wasm
+WORKER_OUT := $(DIST)/pipescope_worker_bg.wasm
 WASM_OPT := node_modules/.bin/wasm-opt
 # wasm-opt takes the wasm features to allow from the module's target_features section (rustc's
 # defaults: bulk memory, reference types, multivalue, ...), so no --enable-* flags are needed.
 WASM_OPT_FLAGS := -Oz
+WORKER_OPT_FLAGS := -O3
 
 # The steps of `make test`, in order.
 TEST_STEPS := fmt-check clippy clippy-wasm test-native dist check-dist test-browser
@@ -70,6 +76,7 @@ clippy: tools
 
 clippy-wasm: tools
 	cargo clippy --lib --test web --target $(WASM_TARGET) -- -D warnings
+	cargo clippy --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
 
 test-native: tools
 	cargo test --no-fail-fast
@@ -80,13 +87,18 @@ dist: tools
 	wasm-bindgen --target web --no-typescript --out-dir $(DIST) $(WASM_IN)
 	@echo "dist: wasm-bindgen output $$(wc -c < $(WASM_OUT)) bytes"
 	$(WASM_OPT) $(WASM_OPT_FLAGS) -o $(WASM_OUT) $(WASM_OUT)
+	cargo build --lib --target $(WASM_TARGET) --profile $(WORKER_PROFILE) --no-default-features
+	wasm-bindgen --target web --no-typescript --out-name pipescope_worker --out-dir $(DIST) $(WORKER_IN)
+	$(WASM_OPT) $(WORKER_OPT_FLAGS) -o $(WORKER_OUT) $(WORKER_OUT)
 	cp index.html $(DIST)/
 	cp -R static $(DIST)/static
 	@test -f $(DIST)/static/worker.js || { echo "dist: static/worker.js (the Web Worker) is missing" >&2; exit 1; }
 	@raw=$$(wc -c < $(WASM_OUT)); gz=$$(gzip -9 -c $(WASM_OUT) | wc -c); \
 	 js=$$(wc -c < $(DIST)/pipescope.js); jsgz=$$(gzip -9 -c $(DIST)/pipescope.js | wc -c); \
+	 wraw=$$(wc -c < $(WORKER_OUT)); wgz=$$(gzip -9 -c $(WORKER_OUT) | wc -c); \
 	 echo "dist: pipescope_bg.wasm $$raw bytes raw, $$gz bytes gzipped;" \
-	      "pipescope.js $$js bytes raw, $$jsgz bytes gzipped"
+	      "pipescope.js $$js bytes raw, $$jsgz bytes gzipped;" \
+	      "pipescope_worker_bg.wasm (loaded by the worker) $$wraw bytes raw, $$wgz bytes gzipped"
 
 # Smoke check of the bundle: files present, page wired up, the example pipeline runs in the wasm.
 check-dist:

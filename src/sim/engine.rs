@@ -31,7 +31,7 @@ mod record;
 
 use super::SimError;
 use super::plan::{NO_MATRIX, Node, Plan};
-use super::policy::Key;
+use super::policy::{Key, key_task};
 use super::schedule::*;
 use crate::duration::Millis;
 use crate::model::{ResourceIdx, RunWhen, TaskIdx};
@@ -599,7 +599,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
                         self.cursors.push(Reverse((next, source)));
                     }
                     // A cancelled task leaves its entry behind.
-                    if self.tasks[key.2 as usize].queued_on != Some(ResourceIdx(source)) {
+                    if self.tasks[key_task(key) as usize].queued_on != Some(ResourceIdx(source)) {
                         continue;
                     }
                 }
@@ -618,7 +618,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
     /// Starts the candidate with this key if it fits, else queues it where it falls short.
     #[inline(always)]
     fn consider<const D: u8>(&mut self, key: Key) {
-        let task = TaskIdx(key.2);
+        let task = TaskIdx(key_task(key));
         match self.first_shortage(task) {
             None => self.start_task::<D>(task),
             Some(short) => self.wait_on::<D>(task, key, short),

@@ -4,7 +4,7 @@
 //! plan and runs it thousands of times with other durations and failures.
 
 use super::SimError;
-use super::policy::{Key, Policy};
+use super::policy::{Key, KeyMaker, Policy};
 use crate::duration::Millis;
 use crate::model::{
     AllowFailure, FailureAction, Format, Pipeline, ResourceIdx, RunWhen, TaskIdx, TaskKind,
@@ -16,7 +16,8 @@ pub(super) const NO_MATRIX: u32 = u32::MAX;
 #[derive(Debug)]
 pub struct Plan<'p> {
     pub(super) pipeline: &'p Pipeline,
-    pub(super) policy: Policy,
+    /// The dispatch order (the policy's keys).
+    keys: KeyMaker,
     /// What the engine reads about each task on every start and end, in one record per task
     /// (indexed like `Pipeline::tasks`): a model `Task` is far too large to visit that often,
     /// and one record is one bounds check where a vector per field would be several.
@@ -175,7 +176,7 @@ impl<'p> Plan<'p> {
             .collect();
         Plan {
             pipeline,
-            policy,
+            keys: KeyMaker::new(&policy, n),
             nodes,
             dependents,
             dependencies,
@@ -259,7 +260,7 @@ impl<'p> Plan<'p> {
     }
 
     pub(super) fn key(&self, task: TaskIdx, ready: Millis) -> Key {
-        self.policy.key(task.0, ready.0)
+        self.keys.key(task.0, ready.0)
     }
 }
 

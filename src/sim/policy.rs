@@ -20,9 +20,53 @@ pub enum Policy {
     Priority(Vec<i64>),
 }
 
-/// A key that orders candidates: smaller starts first. The task index comes last so that the
-/// order is total and follows the file.
-pub(crate) type Key = (u64, u64, u32);
+/// A key that orders candidates: smaller starts first. One integer, so that comparing two
+/// (which the dispatcher's queues do at every step) is one comparison: from the high bits, the
+/// task's rank under the policy, when it became ready (milliseconds) when the policy looks at
+/// that, and last the task's index, so that the order is total and follows the file.
+pub(crate) type Key = u128;
+
+/// Builds [`Key`]s for one pipeline under one policy.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyMaker {
+    /// Each task's rank: its priority's place among the distinct priorities (smallest 0);
+    /// empty when the policy has no priorities.
+    ranks: Vec<u32>,
+    by_ready: bool,
+}
+
+impl KeyMaker {
+    /// The keys of `n` tasks under `policy` (a priority policy gives one number per task).
+    pub(crate) fn new(policy: &Policy, n: usize) -> KeyMaker {
+        match policy {
+            Policy::Fifo => KeyMaker { ranks: Vec::new(), by_ready: true },
+            Policy::DocumentOrder => KeyMaker { ranks: Vec::new(), by_ready: false },
+            Policy::Priority(p) => {
+                // Missing numbers rank last.
+                let priority = |i: usize| p.get(i).copied().unwrap_or(i64::MAX);
+                let mut distinct: Vec<i64> = (0..n).map(priority).collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                let ranks = (0..n)
+                    .map(|i| distinct.binary_search(&priority(i)).unwrap_or(0) as u32)
+                    .collect();
+                KeyMaker { ranks, by_ready: true }
+            }
+        }
+    }
+
+    /// The dispatch key of a task that became ready at `ready` (milliseconds).
+    pub(crate) fn key(&self, task: u32, ready: u64) -> Key {
+        let rank = self.ranks.get(task as usize).copied().unwrap_or(0);
+        let ready = if self.by_ready { ready } else { 0 };
+        u128::from(rank) << 96 | u128::from(ready) << 32 | u128::from(task)
+    }
+}
+
+/// The task a key belongs to.
+pub(crate) fn key_task(key: Key) -> u32 {
+    key as u32
+}
 
 impl Policy {
     /// The policies a person can choose by name, in the order a picker lists them.
@@ -43,19 +87,6 @@ impl Policy {
             Policy::Fifo => "First ready first",
             Policy::DocumentOrder => "File order",
             Policy::Priority(_) => "By priority",
-        }
-    }
-
-    /// The dispatch key of a task that became ready at `ready` (milliseconds).
-    pub(crate) fn key(&self, task: u32, ready: u64) -> Key {
-        match self {
-            Policy::Fifo => (ready, 0, task),
-            Policy::DocumentOrder => (0, 0, task),
-            // Flipping the sign bit keeps the order of signed numbers as unsigned ones.
-            Policy::Priority(p) => {
-                let rank = p.get(task as usize).copied().unwrap_or(i64::MAX);
-                ((rank as u64) ^ (1 << 63), ready, task)
-            }
         }
     }
 }
@@ -105,9 +136,22 @@ mod tests {
 
     #[test]
     fn priority_orders_by_rank_then_ready_time_then_file() {
-        let p = Policy::Priority(vec![5, -3, 5]);
-        let mut keys = [p.key(0, 10), p.key(1, 50), p.key(2, 0)];
-        keys.sort();
-        assert_eq!(keys.map(|k| k.2), [1, 2, 0]);
+        let keys = KeyMaker::new(&Policy::Priority(vec![5, -3, 5, i64::MAX, i64::MIN]), 5);
+        let mut order =
+            [keys.key(0, 10), keys.key(1, 50), keys.key(2, 0), keys.key(3, 0), keys.key(4, 99)];
+        order.sort();
+        assert_eq!(order.map(key_task), [4, 1, 2, 0, 3]);
+    }
+
+    #[test]
+    fn fifo_orders_by_ready_time_then_file_and_document_order_by_file() {
+        let fifo = KeyMaker::new(&Policy::Fifo, 3);
+        let mut order = [fifo.key(0, u64::MAX), fifo.key(1, 7), fifo.key(2, 7)];
+        order.sort();
+        assert_eq!(order.map(key_task), [1, 2, 0]);
+        let file = KeyMaker::new(&Policy::DocumentOrder, 3);
+        let mut order = [file.key(2, 0), file.key(1, 50), file.key(0, 99)];
+        order.sort();
+        assert_eq!(order.map(key_task), [0, 1, 2]);
     }
 }

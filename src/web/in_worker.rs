@@ -1,5 +1,5 @@
-//! The worker's side: `static/worker.js` loads this same bundle in a module worker and hands
-//! every message to [`worker_receive`]. Jobs run as tasks of the worker's event loop (see
+//! The worker's side: `static/worker.js` loads the worker's module (built without the `app`
+//! feature) in a module worker and hands every message to [`worker_receive`]. Jobs run as tasks of the worker's event loop (see
 //! `ui::worker`): a request supersedes the one running, which stops at its next chunk.
 
 use std::rc::Rc;

@@ -1,38 +1,61 @@
 //! The browser shell (wasm32 only): Yew components that draw what `ui` computes, and the I/O
 //! the core never does: the editor, local storage, files, downloads, focus and scrolling.
 //!
-//! `start` mounts the app into `#app` when the page has one, so that the same bundle can be
-//! loaded by tests (which mount components themselves), by Node (the dist smoke check) and by
-//! the app's Web Worker (`in_worker`, where there is no window at all).
+//! Two modules are built from it. The page's (feature `app`, the default): `start` mounts the
+//! app into `#app` when the page has one, so that the same module can be loaded by tests (which
+//! mount components themselves) and by Node (the dist smoke check). The worker's (no `app`):
+//! the core and `in_worker`, without Yew, optimised for speed.
 
+#[cfg(feature = "app")]
 mod app;
+#[cfg(feature = "app")]
 mod capacities;
+#[cfg(feature = "app")]
 mod coord;
+#[cfg(feature = "app")]
 mod details;
+#[cfg(feature = "app")]
 mod dom;
+#[cfg(feature = "app")]
 mod editor;
 mod event_loop;
+#[cfg(feature = "app")]
 mod forecast;
+#[cfg(feature = "app")]
 mod gallery;
+#[cfg(not(feature = "app"))]
 mod in_worker;
+#[cfg(feature = "app")]
 mod lanes;
+#[cfg(feature = "app")]
 mod modal;
+#[cfg(feature = "app")]
 mod problems;
+#[cfg(feature = "app")]
 mod rule_doc;
+#[cfg(feature = "app")]
 mod store;
+#[cfg(feature = "app")]
 mod summary;
+#[cfg(feature = "app")]
 mod table;
+#[cfg(feature = "app")]
 mod timeline;
+#[cfg(feature = "app")]
 mod worker;
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "app")]
 pub use app::{App, WORKER_SCRIPT, WorkerUrl, Workspace, WorkspaceProps};
+#[cfg(not(feature = "app"))]
 pub use in_worker::{worker_ready, worker_receive};
+#[cfg(feature = "app")]
 pub use store::{Shared, Store};
 
 /// Mounts the app into the page's `#app` element, if there is one (none in the worker, which
 /// has no window).
+#[cfg(feature = "app")]
 #[wasm_bindgen(start)]
 pub fn start() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
@@ -63,6 +86,7 @@ pub fn analyze_summary(text: &str) -> String {
 
 /// How long one analysis of `text` takes in this browser, in milliseconds (the median of
 /// `runs`), for the speed figures in the README.
+#[cfg(feature = "app")]
 #[wasm_bindgen]
 pub fn time_analyze(text: &str, runs: u32) -> f64 {
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return -1.0 };
