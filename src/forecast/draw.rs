@@ -15,10 +15,11 @@ const Z90: f64 = 1.281_551_565_544_600_4;
 /// How one task's duration is drawn.
 #[derive(Debug, Clone)]
 enum Duration {
-    /// `low + k · step` for a whole `k` up to `span / step`.
+    /// `low + k · step` for a whole `k` up to `steps` (divided once here, not in every draw:
+    /// a division costs as much as the rest of a draw).
     Uniform {
         low: u64,
-        span: u64,
+        steps: u64,
         step: u64,
     },
     /// `exp(mu + sigma * z)` in milliseconds, rounded to a multiple of `step`.
@@ -72,8 +73,8 @@ impl Draws {
         for k in 0..self.durations.len() {
             let (i, ref how) = self.durations[k];
             durations[i] = match *how {
-                Duration::Uniform { low, span, step } => {
-                    Millis(low + step * self.rng.u64(0..=span / step))
+                Duration::Uniform { low, steps, step } => {
+                    Millis(low + step * self.rng.u64(0..=steps))
                 }
                 Duration::LogNormal { mu, sigma, step } => {
                     let z = self.normal();
@@ -118,12 +119,11 @@ impl Duration {
         let step =
             |values: &[Millis]| if values.iter().all(|v| v.0 % 1000 == 0) { 1000 } else { 1 };
         match spec {
-            DurationSpec::Fixed(ms) => Duration::Uniform { low: ms.0, span: 0, step: 1 },
-            DurationSpec::Uniform { low, high } => Duration::Uniform {
-                low: low.0,
-                span: high.0.saturating_sub(low.0),
-                step: step(&[*low, *high]),
-            },
+            DurationSpec::Fixed(ms) => Duration::Uniform { low: ms.0, steps: 0, step: 1 },
+            DurationSpec::Uniform { low, high } => {
+                let step = step(&[*low, *high]);
+                Duration::Uniform { low: low.0, steps: high.0.saturating_sub(low.0) / step, step }
+            }
             DurationSpec::LogNormal { p50, p90 } => {
                 let mu = (p50.0.max(1) as f64).ln();
                 let sigma = ((p90.0.max(1) as f64).ln() - mu).max(0.0) / Z90;
