@@ -6,6 +6,7 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
 use crate::forecast::Draws;
+use crate::history::{self, History};
 use crate::lint;
 use crate::lint::rules::ignored_setting::IGNORED_SETTING;
 use crate::lint::rules::invalid_value::INVALID_VALUE;
@@ -25,6 +26,9 @@ pub struct AnalyzeOptions {
     /// Show one sampled run (durations and failures drawn from this seed, the first run of
     /// `forecast --seed`) instead of the median run in which nothing fails.
     pub seed: Option<u64>,
+    /// Past runs (`--history`): their times replace the file's and the defaults'; durations
+    /// the user gives (`Inputs::durations`) still win over them.
+    pub history: History,
 }
 
 /// Everything known about one text: the model, every diagnostic, and the simulated schedule.
@@ -54,8 +58,19 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
     let dialect = options.dialect.unwrap_or_else(|| Dialect::detect(text));
     let (mut pipeline, mut diagnostics) = dialect.read(text, &options.inputs);
     let policy = &options.sim.policy;
-    let unmatched_durations =
-        apply_durations(&mut pipeline, &options.inputs.durations, policy, &mut diagnostics);
+    if !options.history.is_empty() {
+        let learned = history::learn(&pipeline, &options.history);
+        diagnostics.extend(learned.diagnostics);
+        let source = DurationSource::History;
+        apply_durations(&mut pipeline, &learned.durations, policy, source, &mut diagnostics);
+    }
+    let unmatched_durations = apply_durations(
+        &mut pipeline,
+        &options.inputs.durations,
+        policy,
+        DurationSource::Override,
+        &mut diagnostics,
+    );
     let plan = Plan::new(&pipeline, policy.clone()).unwrap_or_else(|_| {
         let given = if let Policy::Priority(p) = policy { p.len() } else { 0 };
         diagnostics.push(Diagnostic::new(
@@ -124,7 +139,8 @@ fn make_fail(pipeline: &Pipeline, ids: &[String], failures: &mut [u32]) -> Vec<S
     unmatched
 }
 
-/// Sets the durations the user gave by full id, and returns the ids that matched no task.
+/// Sets the durations given by full id (by the user, or learnt from past runs: `source`), and
+/// returns the ids that matched no task.
 ///
 /// A duration given for a stage or job with steps (people know how long a CI job takes, rarely
 /// each of its steps) scales the steps it contains that have no duration of their own from the
@@ -141,6 +157,7 @@ fn apply_durations(
     pipeline: &mut Pipeline,
     durations: &BTreeMap<String, DurationSpec>,
     policy: &Policy,
+    source: DurationSource,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let mut unmatched = Vec::new();
@@ -154,7 +171,8 @@ fn apply_durations(
         for t in matches {
             let task = &mut pipeline.tasks[t.index()];
             if task.is_group() {
-                if spec.varies() {
+                // Past runs without step times: `history::learn` says once what is done.
+                if spec.varies() && source != DurationSource::History {
                     diagnostics.push(Diagnostic::new(
                         &IGNORED_SETTING,
                         task.id_span,
@@ -170,7 +188,7 @@ fn apply_durations(
                 groups.push((t, spec.nominal()));
             } else {
                 task.duration = spec.clone();
-                task.duration_source = DurationSource::Override;
+                task.duration_source = source;
             }
         }
     }
@@ -192,7 +210,7 @@ fn apply_durations(
         for (group, target) in groups {
             let leaves: Vec<TaskIdx> = leaves_of(pipeline, group)
                 .into_iter()
-                .filter(|&l| pipeline.task(l).duration_source != DurationSource::Override)
+                .filter(|&l| pipeline.task(l).duration_source != source)
                 .collect();
             let Some(span) = span_of(&baseline, group) else { continue };
             let mut without = plan.nominal_durations().to_vec();
@@ -225,7 +243,7 @@ fn apply_durations(
     for (leaf, duration) in scaled {
         let task = &mut pipeline.tasks[leaf.index()];
         task.duration = duration;
-        task.duration_source = DurationSource::Override;
+        task.duration_source = source;
     }
     unmatched
 }

@@ -11,6 +11,7 @@ pub mod duration;
 pub mod explain;
 pub mod forecast;
 pub mod graph;
+pub mod history;
 pub mod lint;
 pub mod model;
 pub mod report;

@@ -8,6 +8,7 @@ use clap::Args;
 
 use pipescope::dialect::fields;
 use pipescope::duration::DurationSpec;
+use pipescope::history::History;
 use pipescope::model::Inputs;
 use pipescope::span::{LineIndex, Span};
 use pipescope::yaml;
@@ -21,6 +22,12 @@ pub struct InputArgs {
     /// none).
     #[arg(long, value_name = "FILE")]
     durations: Option<PathBuf>,
+    /// The job timings of past runs (repeatable): the JSON of GitHub's "list jobs for a
+    /// workflow run" or of `gh run view RUN --json jobs`, GitLab's "list pipeline jobs", or a
+    /// CSV `job,duration[,queued]`. Pages of one run are merged; several runs give each job
+    /// the spread of its times.
+    #[arg(long = "history", value_name = "FILE")]
+    history: Vec<PathBuf>,
     /// How many self-hosted runners carry a label or tag: `--runners gpu=2,linux=8`.
     #[arg(long, value_name = "LABEL=N", value_delimiter = ',', value_parser = count)]
     runners: Vec<(String, u32)>,
@@ -41,6 +48,21 @@ impl InputArgs {
             runners: self.runners.iter().cloned().collect(),
             targets: self.targets.iter().cloned().collect(),
         })
+    }
+}
+
+impl InputArgs {
+    /// The past runs of every `--history` file, or a message naming the file that cannot be
+    /// read and why.
+    pub fn load_history(&self) -> Result<History, String> {
+        let mut history = History::default();
+        for path in &self.history {
+            let input = input::read(path).map_err(|e| e.to_string())?;
+            let runs = pipescope::history::read(&input.text)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            history.add(runs);
+        }
+        Ok(history)
     }
 }
 

@@ -94,9 +94,11 @@ impl PipelineArgs {
         };
         let input = input::read(&self.file).map_err(|e| unreadable(&e))?;
         let inputs = self.inputs.load().map_err(|e| unreadable(&e))?;
+        let history = self.inputs.load_history().map_err(|e| unreadable(&e))?;
         let options = AnalyzeOptions {
             dialect: self.dialect.0,
             inputs,
+            history,
             sim: SimOptions { policy: self.policy.clone() },
             ..Default::default()
         };
@@ -284,14 +286,15 @@ fn warn_unmatched(analysis: &pipescope::Analysis) {
 }
 
 fn lint_files(args: &LintArgs) -> (String, Outcome) {
-    let inputs = match args.inputs.load() {
-        Ok(inputs) => inputs,
-        Err(e) => {
-            eprintln!("pipescope: {e}");
-            return (String::new(), Outcome::Unreadable);
-        }
-    };
-    let options = AnalyzeOptions { dialect: args.dialect.0, inputs, ..Default::default() };
+    let (inputs, history) =
+        match args.inputs.load().and_then(|i| Ok((i, args.inputs.load_history()?))) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                eprintln!("pipescope: {e}");
+                return (String::new(), Outcome::Unreadable);
+            }
+        };
+    let options = AnalyzeOptions { dialect: args.dialect.0, inputs, history, ..Default::default() };
     let mut outcome = Outcome::Clean;
     // Kept whole until the end so that the JSON reports can borrow from them.
     let mut linted = Vec::new();

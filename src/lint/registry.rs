@@ -47,6 +47,7 @@ pub static RULES: &[&Rule] = &[
     &not_simulated::NOT_SIMULATED,
     &unknown_reference::UNKNOWN_REFERENCE,
     &concurrency_deadlock::CONCURRENCY_DEADLOCK,
+    &history_mismatch::HISTORY_MISMATCH,
 ];
 
 /// The rule with this code or name.

@@ -181,6 +181,8 @@ pub enum DurationSource {
     Estimated,
     /// Set by the user outside the file (a durations file, the app's duration editor).
     Override,
+    /// Measured in imported past runs (`--history`): one run's time, or the samples of several.
+    History,
     /// Computed from the task's children; the task's own duration is not used.
     Children,
 }
@@ -193,6 +195,7 @@ impl DurationSource {
             DurationSource::Children => "children",
             DurationSource::Estimated => "estimated",
             DurationSource::Override => "override",
+            DurationSource::History => "history",
         }
     }
 }

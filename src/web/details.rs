@@ -135,6 +135,7 @@ pub fn Details(props: &DetailsProps) -> Html {
         DurationSource::Default => "the default",
         DurationSource::Estimated => "an estimate",
         DurationSource::Override => "what-if",
+        DurationSource::History => "from past runs",
         DurationSource::Children => "from its steps",
     };
     let whatif = (!task.is_group()).then(|| {

@@ -36,6 +36,7 @@ pub mod yaml_syntax;
 pub mod concurrency_deadlock;
 pub mod duplicate_needs;
 pub mod extends_cycle;
+pub mod history_mismatch;
 pub mod include_not_fetched;
 pub mod invalid_max_parallel;
 pub mod needs_later_stage;

@@ -1,0 +1,209 @@
+//! Durations from matched runs: per task the times it took in the runs where it ran (one run:
+//! that time; several: the samples a forecast resamples and whose median a simulation uses),
+//! and diagnostics for what matched nothing or got no time.
+//!
+//! A GitHub job with step times gives its steps their times; the runner's own steps around
+//! them ("Set up job" before, "Post …" and "Complete job" after) are not in the file, so their
+//! time joins the first and the last step, and the job lasts what it lasted. Without step times
+//! (`gh run view`) the job's time is given to the job, and `analysis` spreads it over its steps.
+//! Jobs that were skipped, cancelled or never started give no time (not zero).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::matching::{match_run, step_span};
+use super::{History, JobOutcome, Source};
+use crate::diagnostic::Diagnostic;
+use crate::duration::{DurationSpec, Millis};
+use crate::lint::rules::history_mismatch as rule;
+use crate::model::{Pipeline, TaskIdx};
+use crate::span::Span;
+
+/// What the runs say about a pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct Learned {
+    /// Task full id → its duration from the runs.
+    pub durations: BTreeMap<String, DurationSpec>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Jobs of the runs that matched a task, of all the jobs of the runs.
+    pub matched_jobs: usize,
+    pub run_jobs: usize,
+}
+
+pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
+    let n = pipeline.tasks.len();
+    let mut job_samples: Vec<Vec<Millis>> = vec![Vec::new(); n];
+    let mut step_samples: Vec<Vec<Millis>> = vec![Vec::new(); n];
+    // How the job ended in runs that gave it no time.
+    let mut without_time: Vec<Vec<JobOutcome>> = vec![Vec::new(); n];
+    let mut learned = Learned::default();
+    let mut spread_over_steps = false;
+    let mut reported_steps: Vec<(TaskIdx, String)> = Vec::new();
+    let span_of = |name: &str| {
+        pipeline
+            .tasks
+            .iter()
+            .find(|t| t.id == name || t.name.as_deref() == Some(name) || t.local_id == name)
+            .map_or(Span::default(), |t| t.id_span)
+    };
+
+    for (r, run) in history.runs.iter().enumerate() {
+        let label = run.label(r);
+        let m = match_run(pipeline, run);
+        learned.run_jobs += run.jobs.len();
+        learned.matched_jobs += m.jobs.len();
+        if m.jobs.is_empty() && !run.jobs.is_empty() {
+            let names: Vec<String> =
+                run.jobs.iter().take(3).map(|j| format!("`{}`", j.name)).collect();
+            let more = if run.jobs.len() > 3 { ", …" } else { "" };
+            learned.diagnostics.push(
+                Diagnostic::new(
+                    &rule::HISTORY_MISMATCH,
+                    Span::default(),
+                    format!(
+                        "{label}: none of its {} jobs ({}{more}) matches a job of this file; \
+                         its times are not used",
+                        run.jobs.len(),
+                        names.join(", ")
+                    ),
+                )
+                .with_help("is it a run of another workflow or pipeline?"),
+            );
+            continue;
+        }
+        for (j, near) in &m.unmatched_jobs {
+            let span = near.as_deref().map_or(Span::default(), span_of);
+            let name = &run.jobs[*j].name;
+            learned.diagnostics.push(rule::unmatched_job(
+                span,
+                &label,
+                "job",
+                name,
+                near.as_deref(),
+            ));
+        }
+        for &(j, s) in &m.unmatched_steps {
+            let Some(&(_, task)) = m.jobs.iter().find(|(jj, _)| *jj == j) else { continue };
+            let step = &run.jobs[j].steps[s].name;
+            // Once per step name of a job, however many runs have it.
+            if reported_steps.iter().any(|(t, name)| *t == task && name == step) {
+                continue;
+            }
+            reported_steps.push((task, step.clone()));
+            let job = &pipeline.task(task).id;
+            let what = format!("step of `{job}`");
+            let d = rule::unmatched_job(pipeline.task(task).id_span, &label, &what, step, None);
+            learned.diagnostics.push(d);
+        }
+
+        for &(j, task) in &m.jobs {
+            let job = &run.jobs[j];
+            let Some(duration) = job.duration.filter(|_| job.outcome.ran()) else {
+                without_time[task.index()].push(job.outcome);
+                continue;
+            };
+            if !pipeline.task(task).children.is_empty() {
+                let mut steps: Vec<(i64, i64, TaskIdx)> = m
+                    .steps
+                    .iter()
+                    .filter(|(jj, _, _)| *jj == j)
+                    .filter(|(_, s, _)| job.steps[*s].outcome.ran())
+                    .filter_map(|&(_, s, t)| step_span(&job.steps[s]).map(|(a, b)| (a, b, t)))
+                    .collect();
+                if !steps.is_empty() {
+                    steps.sort_by_key(|&(start, _, _)| start);
+                    let first = steps[0].0;
+                    let last = steps.iter().map(|s| s.1).max().unwrap_or(first);
+                    let setup = job.started.map_or(0, |s| (first - s).max(0));
+                    let teardown = job.finished.map_or(0, |f| (f - last).max(0));
+                    let k_last = steps.len() - 1;
+                    for (k, &(start, end, t)) in steps.iter().enumerate() {
+                        let mut ms = end - start;
+                        if k == 0 {
+                            ms += setup;
+                        }
+                        if k == k_last {
+                            ms += teardown;
+                        }
+                        step_samples[t.index()].push(Millis(ms as u64));
+                    }
+                    continue;
+                }
+                spread_over_steps |= run.source == Source::GhCli || job.steps.is_empty();
+            }
+            job_samples[task.index()].push(duration);
+        }
+    }
+
+    if spread_over_steps {
+        learned.diagnostics.push(rule::limited(
+            "some imported runs have no step times (`gh run view` gives none): those jobs' \
+             times (the median of them, over several runs) are spread over their steps in proportion \
+             to the steps' own durations",
+        ));
+    }
+    let runs = history.runs.len();
+    for (i, task) in pipeline.tasks.iter().enumerate() {
+        let steps_timed = task.children.iter().any(|c| !step_samples[c.index()].is_empty());
+        if steps_timed {
+            for &c in &task.children {
+                if let Some(spec) = spec(&mut step_samples[c.index()]) {
+                    learned.durations.insert(pipeline.task(c).id.clone(), spec);
+                }
+            }
+            let untimed: Vec<String> = task
+                .children
+                .iter()
+                .filter(|c| step_samples[c.index()].is_empty())
+                .map(|&c| format!("`{}`", pipeline.task(c).local_id))
+                .collect();
+            if !untimed.is_empty() {
+                let why = format!(
+                    "{} of its {} steps ({}) ran in none of the runs",
+                    untimed.len(),
+                    task.children.len(),
+                    untimed.join(", ")
+                );
+                learned.diagnostics.push(rule::no_duration(task.id_span, &task.id, &why));
+            }
+            continue;
+        }
+        if let Some(spec) = spec(&mut job_samples[i]) {
+            learned.durations.insert(task.id.clone(), spec);
+            continue;
+        }
+        // Only jobs are reported: a step without time is its job's report.
+        if task.parent.is_some() || runs == 0 || learned.matched_jobs == 0 {
+            continue;
+        }
+        let seen = &without_time[i];
+        let why = if seen.is_empty() {
+            format!("no job of the {runs} runs has its name")
+        } else {
+            let mut counts: Vec<(&str, usize)> = Vec::new();
+            for o in seen {
+                match counts.iter_mut().find(|(name, _)| *name == o.name()) {
+                    Some((_, c)) => *c += 1,
+                    None => counts.push((o.name(), 1)),
+                }
+            }
+            let parts: Vec<String> =
+                counts.iter().map(|(name, c)| format!("{name} in {c}")).collect();
+            format!("{} of the runs that have it", parts.join(", "))
+        };
+        learned.diagnostics.push(rule::no_duration(task.id_span, &task.id, &why));
+    }
+    learned
+}
+
+/// One sample: that time; several: the samples, sorted (the same runs in any order give the
+/// same distribution); all equal: that time.
+fn spec(samples: &mut [Millis]) -> Option<DurationSpec> {
+    samples.sort_unstable();
+    let (&first, &last) = (samples.first()?, samples.last()?);
+    Some(if first == last {
+        DurationSpec::Fixed(first)
+    } else {
+        DurationSpec::Samples(Arc::from(&*samples))
+    })
+}
