@@ -769,3 +769,152 @@ fn simulate_seed_shows_one_sampled_run_the_same_every_time() {
     assert!(seeds.iter().any(|r| task(r, "lint")["outcome"] == json!("failed")));
     assert!(seeds.iter().all(|r| task(r, "deploy")["outcome"] != json!("skipped") || r["failed"] == json!(true)));
 }
+
+const HISTORY: &str = "tests/data/history";
+
+#[test]
+fn simulate_takes_durations_from_past_runs() {
+    let out = run(&[
+        "simulate",
+        "--format",
+        "json",
+        "--history",
+        &format!("{HISTORY}/gitlab-page1.json"),
+        "--history",
+        &format!("{HISTORY}/gitlab-page2.json"),
+        &format!("{HISTORY}/gitlab-ci.yml"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json_of(&out);
+    assert_eq!(report["makespan"], json!(420.0));
+    let lint = task(&report, "lint");
+    assert_eq!((lint["start"].clone(), lint["end"].clone()), (json!(180.0), json!(210.75)));
+    assert_eq!(lint["duration_source"], json!("history"));
+    // The job that was cancelled in the run keeps its estimate, and the report says why.
+    assert_eq!(task(&report, "rspec 3 of 3")["duration_source"], json!("estimated"));
+    let said = report["diagnostics"].to_string();
+    assert!(said.contains("`rspec 3 of 3` got no duration") && said.contains("PS315"), "{said}");
+}
+
+#[test]
+fn forecast_resamples_the_times_of_several_runs() {
+    let args = |seed: &'static str| {
+        vec![
+            "forecast".to_string(),
+            "--format".into(),
+            "json".into(),
+            "--runs".into(),
+            "2000".into(),
+            "--seed".into(),
+            seed.into(),
+            "--history".into(),
+            format!("{HISTORY}/gitlab-page1.json"),
+            "--history".into(),
+            format!("{HISTORY}/gitlab-page2.json"),
+            "--history".into(),
+            format!("{HISTORY}/gitlab-run2.json"),
+            format!("{HISTORY}/gitlab-ci.yml"),
+        ]
+    };
+    let a: Vec<String> = args("7");
+    let out = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let forecast = json_of(&out);
+    let m = &forecast["makespan"];
+    // Build takes 180 or 300 s (gcp), then rspec 240/200, 180/210, 190 (one run only).
+    assert_eq!(m["min"], json!(380.0), "{m}");
+    assert_eq!(m["max"], json!(540.0), "{m}");
+    let lint = forecast["tasks"].as_array().expect("tasks").iter().find(|t| t["id"] == "lint");
+    assert!(lint.is_some());
+}
+
+#[test]
+fn lint_reports_jobs_of_a_run_that_match_nothing() {
+    let out = run(&[
+        "lint",
+        "--history",
+        &format!("{HISTORY}/github-rest.json"),
+        &format!("{HISTORY}/ci.yml"),
+    ]);
+    assert_eq!(code(&out), 0, "warnings only:\n{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("job `deploy docs` matches no job of this file"), "{text}");
+    assert!(text.contains("[PS315]"), "{text}");
+}
+
+#[test]
+fn a_history_file_that_cannot_be_read_stops_with_its_name() {
+    let out = run(&["simulate", "--history", "Cargo.toml", &format!("{HISTORY}/ci.yml")]);
+    assert_eq!(code(&out), 2);
+    let said = stderr(&out);
+    assert!(said.contains("Cargo.toml") && said.contains("expected the JSON of GitHub"), "{said}");
+}
+
+#[test]
+fn compare_puts_the_prediction_beside_the_run() {
+    let out = run(&[
+        "compare",
+        "--format",
+        "json",
+        "--run",
+        &format!("{HISTORY}/gitlab-page1.json"),
+        "--run",
+        &format!("{HISTORY}/gitlab-page2.json"),
+        &format!("{HISTORY}/gitlab-ci.yml"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let c = json_of(&out);
+    assert_eq!(c["makespan"]["predicted"], json!(420.0));
+    assert_eq!(c["makespan"]["actual"], json!(424.0));
+    let pct = c["makespan"]["error_pct"].as_f64().expect("error_pct");
+    assert!((pct - (420.0 - 424.0) / 424.0 * 100.0).abs() < 1e-9, "{pct}");
+    let jobs = c["jobs"].as_array().expect("jobs");
+    let lint = jobs.iter().find(|j| j["id"] == "lint").expect("lint");
+    assert_eq!(lint["run_name"], json!("lint"));
+    assert_eq!(
+        [
+            &lint["predicted_start"],
+            &lint["actual_start"],
+            &lint["predicted_end"],
+            &lint["actual_end"]
+        ],
+        [&json!(180.0), &json!(185.0), &json!(210.75), &json!(215.75)]
+    );
+    assert_eq!(lint["end_error"], json!(-5.0));
+    let rspec = jobs.iter().find(|j| j["run_name"] == "rspec 3/3").expect("rspec 3/3");
+    assert_eq!(rspec["actual_end"], Value::Null, "cancelled before it started");
+    assert_eq!(c["unmatched"], json!({"run": [], "file": []}));
+}
+
+#[test]
+fn compare_needs_one_run_with_times_and_no_history() {
+    let cases: [(&[&str], &str); 3] = [
+        (&["--run", "tests/data/history/timings.csv"], "no times of day"),
+        (
+            &[
+                "--run",
+                "tests/data/history/gitlab-page1.json",
+                "--run",
+                "tests/data/history/gitlab-run2.json",
+            ],
+            "2 runs",
+        ),
+        (
+            &[
+                "--run",
+                "tests/data/history/gitlab-page1.json",
+                "--history",
+                "tests/data/history/gitlab-run2.json",
+            ],
+            "leave out --history",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec!["compare"];
+        args.extend_from_slice(extra);
+        args.push("tests/data/history/gitlab-ci.yml");
+        let out = run(&args);
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
+    }
+}

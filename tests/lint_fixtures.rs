@@ -1,7 +1,7 @@
 //! Data-driven lint tests: every fixture in `tests/fixtures/lint/` (`.yaml`, `.yml`, `.ocl`,
 //! `.sm`; the dialect is detected from the text) is analysed and its diagnostics, one per line,
-//! must equal the sibling `.out` file. The `.out` files are the specification:
-//! review them by eye. `UPDATE_EXPECT=1 cargo test --test lint_fixtures` rewrites them.
+//! must equal the sibling `.out` file. A sibling `.history.json` is imported as past runs
+//! (`--history`). The `.out` files are the specification: review them by eye. `UPDATE_EXPECT=1 cargo test --test lint_fixtures` rewrites them.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -89,6 +89,18 @@ fn diff(expected: &str, actual: &str) -> String {
     out
 }
 
+/// The options a fixture is analysed with: its sibling `.history.json`, when it has one.
+fn options_for(fixture: &Path) -> pipescope::AnalyzeOptions {
+    let mut options = pipescope::AnalyzeOptions::default();
+    let history = fixture.with_extension("history.json");
+    if let Ok(text) = std::fs::read_to_string(&history) {
+        let runs = pipescope::history::read(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", history.display()));
+        options.history.add(runs);
+    }
+    options
+}
+
 #[test]
 fn every_fixture_gives_its_expected_diagnostics() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1");
@@ -97,7 +109,7 @@ fn every_fixture_gives_its_expected_diagnostics() {
     let mut failures = Vec::new();
     for fixture in &files {
         let text = std::fs::read_to_string(fixture).expect("readable fixture");
-        let analysis = pipescope::analyze(&text, &Default::default());
+        let analysis = pipescope::analyze(&text, &options_for(fixture));
         let actual = render(&text, &analysis.diagnostics);
         let out = fixture.with_extension("out");
         if update {

@@ -3,6 +3,7 @@
 //! Exit codes: 0 when no diagnostic is an error, 1 when some are, 2 when an input could not be
 //! read at all (or the output could not be written). Usage errors are clap's (also 2).
 
+mod compare;
 mod diagnostics;
 mod forecast;
 mod input;
@@ -47,6 +48,9 @@ enum Command {
     Forecast(ForecastArgs),
     /// Check pipeline files and report problems.
     Lint(LintArgs),
+    /// Simulate a pipeline with the durations of one past run and put the prediction beside
+    /// what that run did: per job the predicted and actual times, and the makespan's error.
+    Compare(compare::CompareArgs),
     /// List the lint rules.
     Rules(RulesArgs),
 }
@@ -182,6 +186,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate(&args),
         Command::Forecast(args) => forecast(&args),
         Command::Lint(args) => lint_files(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Rules(args) => (rules(&args), Outcome::Clean),
     };
     // A closed pipe (`pipescope simulate x | head`) is the reader's choice, not a failure.

@@ -2,9 +2,10 @@
 //! that time; several: the samples a forecast resamples and whose median a simulation uses),
 //! and diagnostics for what matched nothing or got no time.
 //!
-//! A GitHub job with step times gives its steps their times; the runner's own steps around
-//! them ("Set up job" before, "Post …" and "Complete job" after) are not in the file, so their
-//! time joins the first and the last step, and the job lasts what it lasted. Without step times
+//! A GitHub job with step times gives its steps their times, each until the next step of the
+//! file starts: the runner's own steps ("Set up job" before, "Post …" and "Complete job"
+//! after) and steps the file does not have are not in the file, so their time joins the step
+//! before them (the first step takes the setup), and the job lasts what it lasted. Without step times
 //! (`gh run view`) the job's time is given to the job, and `analysis` spreads it over its steps.
 //! Jobs that were skipped, cancelled or never started give no time (not zero).
 
@@ -90,10 +91,8 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
                 continue;
             }
             reported_steps.push((task, step.clone()));
-            let job = &pipeline.task(task).id;
-            let what = format!("step of `{job}`");
-            let d = rule::unmatched_job(pipeline.task(task).id_span, &label, &what, step, None);
-            learned.diagnostics.push(d);
+            let job = pipeline.task(task);
+            learned.diagnostics.push(rule::unmatched_step(job.id_span, &label, &job.id, step));
         }
 
         for &(j, task) in &m.jobs {
@@ -111,21 +110,17 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
                     .filter_map(|&(_, s, t)| step_span(&job.steps[s]).map(|(a, b)| (a, b, t)))
                     .collect();
                 if !steps.is_empty() {
+                    // Each step of the file runs until the next one starts, so that the
+                    // steps tile the job: what lies between (the runner's own steps, a step
+                    // the file does not have) counts in the step before it.
                     steps.sort_by_key(|&(start, _, _)| start);
-                    let first = steps[0].0;
-                    let last = steps.iter().map(|s| s.1).max().unwrap_or(first);
-                    let setup = job.started.map_or(0, |s| (first - s).max(0));
-                    let teardown = job.finished.map_or(0, |f| (f - last).max(0));
-                    let k_last = steps.len() - 1;
-                    for (k, &(start, end, t)) in steps.iter().enumerate() {
-                        let mut ms = end - start;
-                        if k == 0 {
-                            ms += setup;
-                        }
-                        if k == k_last {
-                            ms += teardown;
-                        }
-                        step_samples[t.index()].push(Millis(ms as u64));
+                    let job_start = job.started.map_or(steps[0].0, |s| s.min(steps[0].0));
+                    let last_end = steps.iter().map(|s| s.1).max().unwrap_or(job_start);
+                    let job_end = job.finished.map_or(last_end, |f| f.max(last_end));
+                    for k in 0..steps.len() {
+                        let from = if k == 0 { job_start } else { steps[k].0 };
+                        let to = steps.get(k + 1).map_or(job_end, |next| next.0);
+                        step_samples[steps[k].2.index()].push(Millis((to - from).max(0) as u64));
                     }
                     continue;
                 }
@@ -137,7 +132,7 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
 
     if spread_over_steps {
         learned.diagnostics.push(rule::limited(
-            "some imported runs have no step times (`gh run view` gives none): those jobs' \
+            "some imported jobs have no step times (`gh run view` gives none): their \
              times (the median of them, over several runs) are spread over their steps in proportion \
              to the steps' own durations",
         ));
@@ -178,7 +173,11 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
         }
         let seen = &without_time[i];
         let why = if seen.is_empty() {
-            format!("no job of the {runs} runs has its name")
+            if runs == 1 {
+                "no job of the run has its name".to_string()
+            } else {
+                format!("no job of the {runs} runs has its name")
+            }
         } else {
             let mut counts: Vec<(&str, usize)> = Vec::new();
             for o in seen {

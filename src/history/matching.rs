@@ -168,14 +168,22 @@ fn match_steps(
     }
 }
 
-/// The name most like `name`, when one is alike enough to be a likely intent.
+/// The name most like `name`, when one is alike enough to be a likely intent: spelt alike, or
+/// one holding the other (`unit-tests` and `test`).
 pub fn closest(name: &str, names: &[&str]) -> Option<String> {
     let target = loose(name);
+    let score = |n: &str| {
+        let other = loose(n);
+        let holds = other.len() >= 3
+            && target.len() >= 3
+            && (target.contains(&other) || other.contains(&target));
+        if holds { 1.0 } else { strsim::jaro_winkler(&target, &other) }
+    };
     names
         .iter()
-        .map(|n| (strsim::jaro_winkler(&target, &loose(n)), *n))
+        .map(|n| (score(n), *n))
         .filter(|(score, _)| *score > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.len().cmp(&a.1.len())).then(b.1.cmp(a.1)))
         .map(|(_, n)| n.to_string())
 }
 

@@ -5,13 +5,16 @@
 //! `read` turns a file into [`Run`]s; [`History`] merges the pages of one run and keeps the
 //! runs; `matching` pairs a run's jobs and steps with the pipeline's tasks; `learn` turns the
 //! matched runs into durations (one run: fixed; several: the samples a forecast resamples and
-//! whose median a simulation uses) and says what matched nothing.
+//! whose median a simulation uses) and says what matched nothing; `compare` puts a prediction
+//! beside the run it was made from.
 
+mod compare;
 mod learn;
 mod matching;
 mod read;
 pub mod time;
 
+pub use compare::{CompareError, Comparison, JobComparison, MakespanError, Unmatched, compare};
 pub use learn::{Learned, learn};
 pub use read::{ReadError, read};
 

@@ -41,10 +41,10 @@ fn json_error(what: &str, e: &serde_json::Error) -> ReadError {
     let place = format!("line {}, column {}", e.line(), e.column());
     ReadError(match e.classify() {
         serde_json::error::Category::Eof => {
-            format!("the {what} ends early ({place}): is the file truncated?")
+            format!("the {what} ends early ({place}): is it truncated?")
         }
         serde_json::error::Category::Syntax => {
-            format!("the {what} is not valid JSON ({place}): {e}")
+            format!("the {what} is not valid JSON ({place}): {e}; {EXPECTED}")
         }
         _ => format!("the {what} does not have the expected fields ({place}): {e}; {EXPECTED}"),
     })
@@ -117,7 +117,7 @@ fn run_of_url(url: &str) -> Option<u64> {
 }
 
 fn github(text: &str) -> Result<Vec<Run>, ReadError> {
-    let page: GithubPage = serde_json::from_str(text).map_err(|e| json_error("JSON", &e))?;
+    let page: GithubPage = serde_json::from_str(text).map_err(|e| json_error("file", &e))?;
     let Some(jobs) = page.jobs else {
         let keys = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
             .map(|m| m.keys().take(8).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
@@ -212,7 +212,7 @@ fn seconds(s: Option<f64>) -> Option<Millis> {
 }
 
 fn gitlab(text: &str) -> Result<Vec<Run>, ReadError> {
-    let jobs: Vec<GitlabJob> = serde_json::from_str(text).map_err(|e| json_error("JSON", &e))?;
+    let jobs: Vec<GitlabJob> = serde_json::from_str(text).map_err(|e| json_error("file", &e))?;
     let mut runs = Vec::new();
     for (k, job) in jobs.into_iter().enumerate() {
         let name = job.name.unwrap_or_default();

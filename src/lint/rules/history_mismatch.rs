@@ -33,8 +33,8 @@ declare_rule! {
     }
 }
 
-/// A job (or step) of a run that matches no task; `span` is the closest task's, when one is
-/// alike, else the file's start.
+/// A job of a run that matches no task; `span` is the closest task's, when one is alike,
+/// else the file's start.
 pub fn unmatched_job(
     span: Span,
     run: &str,
@@ -51,6 +51,18 @@ pub fn unmatched_job(
         Some(near) => d.with_help(format!("the closest name here is `{near}`: was it renamed?")),
         None => d,
     }
+}
+
+/// A step of a run's job that matches no step of that job in the file.
+pub fn unmatched_step(span: Span, run: &str, job: &str, step: &str) -> Diagnostic {
+    Diagnostic::new(
+        &HISTORY_MISMATCH,
+        span,
+        format!(
+            "{run}: step `{step}` of `{job}` matches no step of it in this file; its time counts \
+             in the step before it"
+        ),
+    )
 }
 
 /// A job of the file that got no duration from any imported run.

@@ -1,0 +1,235 @@
+//! Past runs (`--history`): each export format read by content, the CI systems' names matched
+//! to the pipeline's tasks, durations learnt from one run and from several, and bad files.
+//! The fixtures in `tests/data/history/` follow the API documentation's example responses.
+
+use std::path::Path;
+
+use pipescope::analysis::{Analysis, AnalyzeOptions, analyze};
+use pipescope::duration::{DurationSpec, Millis};
+use pipescope::history::{self, History, JobOutcome, Source};
+use pipescope::model::DurationSource;
+
+fn data(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/history").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn history_of(files: &[&str]) -> History {
+    let mut history = History::default();
+    for f in files {
+        history.add(history::read(&data(f)).unwrap_or_else(|e| panic!("{f}: {e}")));
+    }
+    history
+}
+
+fn analyze_with(pipeline: &str, files: &[&str]) -> Analysis {
+    let options = AnalyzeOptions { history: history_of(files), ..Default::default() };
+    analyze(&data(pipeline), &options)
+}
+
+/// (start, end) in whole seconds of the task with this id.
+fn times(a: &Analysis, id: &str) -> (f64, f64) {
+    let t =
+        a.pipeline.tasks.iter().position(|t| t.id == id).unwrap_or_else(|| panic!("no task {id}"));
+    let timing = a.schedule.timing(pipescope::model::TaskIdx(t as u32));
+    (timing.start.expect("started").as_secs_f64(), timing.end.expect("ended").as_secs_f64())
+}
+
+fn messages(a: &Analysis) -> Vec<String> {
+    a.diagnostics.iter().filter(|d| d.code() == "PS315").map(|d| d.message.clone()).collect()
+}
+
+#[test]
+fn github_rest_jobs_and_steps_are_read_with_their_times() {
+    let runs = history::read(&data("github-rest.json")).expect("read");
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!((run.source, run.key.as_deref()), (Source::GithubRest, Some("555 attempt 1")));
+    assert_eq!(run.jobs.len(), 7);
+    let build = &run.jobs[0];
+    assert_eq!(build.name, "Build ubuntu-latest");
+    assert_eq!(build.duration, Some(Millis(180_000)));
+    assert_eq!(build.started.zip(build.created).map(|(s, c)| s - c), Some(6_000));
+    assert_eq!(build.labels, ["ubuntu-latest"]);
+    assert_eq!(build.steps.len(), 6);
+    assert_eq!(build.steps[3].duration(), Some(Millis(106_000)));
+    assert_eq!(run.jobs[3].outcome, JobOutcome::Failed);
+    // A skipped job is recorded as skipped, not as a job of zero seconds that ran.
+    assert_eq!(run.jobs[5].outcome, JobOutcome::Skipped);
+}
+
+#[test]
+fn step_times_go_to_the_steps_and_the_runners_own_steps_to_the_first_and_last() {
+    let a = analyze_with("ci.yml", &["github-rest.json"]);
+    let job = "build (ubuntu-latest, 3.11)";
+    // Set up job (3s) joins checkout (5s); Post checkout (4s) and Complete job (2s) join pytest.
+    assert_eq!(times(&a, &format!("{job}/1")), (0.0, 8.0));
+    assert_eq!(times(&a, &format!("{job}/2")), (8.0, 68.0));
+    assert_eq!(times(&a, &format!("{job}/3")), (68.0, 180.0));
+    assert_eq!(times(&a, job), (0.0, 180.0), "the job lasts what it lasted");
+    let step = a.pipeline.tasks.iter().find(|t| t.id == format!("{job}/2")).expect("step");
+    assert_eq!(step.duration_source, DurationSource::History);
+}
+
+#[test]
+fn github_names_matrix_jobs_by_resolved_name_in_order_and_by_id_with_values() {
+    let a = analyze_with("ci.yml", &["github-rest.json"]);
+    // `name: Build ${{ matrix.os }}` gives two jobs one name: paired in file order.
+    assert_eq!(times(&a, "build (ubuntu-latest, 3.12)").1, 120.0);
+    assert_eq!(times(&a, "build (windows-latest, 3.11)").1, 300.0);
+    // A failed job's time is real time.
+    assert_eq!(times(&a, "build (windows-latest, 3.12)").1, 240.0);
+    // No `name:`: the job id and the matrix values.
+    let test18 = times(&a, "test (18)");
+    assert_eq!(test18.1 - test18.0, 60.0);
+    let found = messages(&a);
+    assert!(
+        found.iter().any(|m| m.contains("job `deploy docs` matches no job of this file")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("`test (20)` got no duration") && m.contains("skipped in 1")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_static_name_of_a_matrix_job_gets_the_values_as_a_suffix() {
+    let workflow = "on: push
+jobs:
+  unit:
+    name: Unit tests
+    runs-on: ubuntu-latest
+    strategy: {matrix: {py: ['3.11', '3.12']}}
+    steps: [{run: pytest}]
+";
+    let run = r#"{"jobs": [
+      {"name": "Unit tests (3.12)", "status": "completed", "conclusion": "success",
+       "started_at": "2026-11-30T10:00:00Z", "completed_at": "2026-11-30T10:07:00Z"},
+      {"name": "Unit tests (3.11)", "status": "completed", "conclusion": "success",
+       "started_at": "2026-11-30T10:00:00Z", "completed_at": "2026-11-30T10:05:00Z"}]}"#;
+    let mut history = History::default();
+    history.add(history::read(run).expect("read"));
+    let a = analyze(workflow, &AnalyzeOptions { history, ..Default::default() });
+    assert_eq!(times(&a, "unit (3.11)").1, 300.0);
+    assert_eq!(times(&a, "unit (3.12)").1, 420.0);
+    let warnings: Vec<&str> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "PS315" && d.severity == pipescope::diagnostic::Severity::Warning)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}
+
+#[test]
+fn gh_run_view_has_no_step_times_so_the_job_time_is_spread_and_said_once() {
+    let runs = history::read(&data("gh-run-view.json")).expect("read");
+    assert_eq!(runs.len(), 1);
+    assert_eq!((runs[0].source, runs[0].key.as_deref()), (Source::GhCli, Some("777")));
+    let a = analyze_with("ci.yml", &["gh-run-view.json"]);
+    assert_eq!(times(&a, "build (ubuntu-latest, 3.11)"), (0.0, 240.0));
+    assert_eq!(times(&a, "build (windows-latest, 3.12)"), (0.0, 360.0));
+    let found = messages(&a);
+    assert_eq!(found.iter().filter(|m| m.contains("no step times")).count(), 1, "{found:#?}");
+}
+
+#[test]
+fn gitlab_pages_of_one_pipeline_merge_and_keep_fractions() {
+    let history = history_of(&["gitlab-page1.json", "gitlab-page2.json", "gitlab-page2.json"]);
+    assert_eq!(history.runs.len(), 1, "one pipeline id: one run");
+    assert_eq!(history.job_count(), 7, "a page imported twice counts once");
+    let run = &history.runs[0];
+    assert_eq!(run.jobs[1].duration, Some(Millis(90_250)));
+    assert_eq!(run.jobs[0].queued, Some(Millis(2_500)));
+    assert_eq!(run.jobs[0].stage.as_deref(), Some("build"));
+    assert_eq!(run.jobs[5].outcome, JobOutcome::Cancelled);
+
+    let a = analyze_with("gitlab-ci.yml", &["gitlab-page1.json", "gitlab-page2.json"]);
+    assert_eq!(times(&a, "build: [aws, app2]"), (0.0, 90.25));
+    // `parallel: 3` instances as GitLab names them: "rspec 1/3".
+    assert_eq!(times(&a, "rspec 1 of 3"), (180.0, 420.0));
+    assert_eq!(times(&a, "lint"), (180.0, 210.75));
+    let found = messages(&a);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("`rspec 3 of 3` got no duration") && found[0].contains("cancelled in 1")
+    );
+}
+
+#[test]
+fn a_csv_gives_durations_by_name_in_seconds_or_duration_syntax() {
+    let runs = history::read(&data("timings.csv")).expect("read");
+    assert_eq!(runs[0].source, Source::Csv);
+    let jobs: Vec<(&str, Option<Millis>, Option<Millis>)> =
+        runs[0].jobs.iter().map(|j| (j.name.as_str(), j.duration, j.queued)).collect();
+    assert_eq!(
+        jobs,
+        [
+            ("lint", Some(Millis(45_000)), Some(Millis(3_000))),
+            ("rspec 1/3", Some(Millis(240_000)), Some(Millis(5_000))),
+            ("rspec 2/3", Some(Millis(200_500)), None),
+        ]
+    );
+}
+
+#[test]
+fn several_runs_give_samples_whose_median_the_simulation_uses() {
+    let run = |pipeline: u32, secs: u32| {
+        format!(
+            r#"[{{"name": "lint", "status": "success", "duration": {secs}, "pipeline": {{"id": {pipeline}}}}}]"#
+        )
+    };
+    let mut history = History::default();
+    for (p, s) in [(1, 30), (2, 90), (3, 60)] {
+        history.add(history::read(&run(p, s)).expect("read"));
+    }
+    assert_eq!(history.runs.len(), 3);
+    let a = analyze(&data("gitlab-ci.yml"), &AnalyzeOptions { history, ..Default::default() });
+    let lint = a.pipeline.tasks.iter().find(|t| t.id == "lint").expect("lint");
+    assert_eq!(lint.duration, DurationSpec::Samples([30_000, 60_000, 90_000].map(Millis).into()));
+    let (start, end) = times(&a, "lint");
+    assert_eq!(end - start, 60.0, "the median of 30, 90 and 60 seconds");
+}
+
+#[test]
+fn durations_the_user_gives_win_over_the_runs() {
+    let mut options =
+        AnalyzeOptions { history: history_of(&["timings.csv"]), ..Default::default() };
+    options.inputs.durations.insert("lint".into(), DurationSpec::Fixed(Millis(10_000)));
+    let a = analyze(&data("gitlab-ci.yml"), &options);
+    let (start, end) = times(&a, "lint");
+    assert_eq!(end - start, 10.0);
+}
+
+#[test]
+fn a_run_of_another_pipeline_is_one_clear_warning() {
+    let a = analyze_with("gitlab-ci.yml", &["github-rest.json"]);
+    let found = messages(&a);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("none of its 7 jobs"), "{}", found[0]);
+    let d = a.diagnostics.iter().find(|d| d.code() == "PS315").expect("PS315");
+    assert!(d.help.as_deref().unwrap_or("").contains("another workflow"));
+}
+
+#[test]
+fn files_that_are_not_job_timings_say_what_was_expected_and_found() {
+    let cases = [
+        ("", "the file is empty"),
+        (
+            "{\"total_count\": 3, \"workflow_runs\": []}",
+            "keys `total_count`, `workflow_runs` but no \"jobs\"",
+        ),
+        ("{\"jobs\": [{\"name\": \"a\", \"status\": \"completed\"", "ends early"),
+        ("[{\"name\": 3}]", "does not have the expected fields"),
+        ("name,seconds\na,1\n", "found `name,seconds`"),
+        ("job,duration\na,soon\n", "line 2: `soon` is not a duration"),
+        ("{\"jobs\": [{\"status\": \"completed\"}]}", "job 1 of the file has no \"name\""),
+    ];
+    for (text, expected) in cases {
+        let err = history::read(text).expect_err(text).to_string();
+        assert!(err.contains(expected), "{text:?}: {err}");
+    }
+}
