@@ -43,6 +43,8 @@ pub struct Analysis {
     pub unmatched_durations: Vec<String>,
     /// Ids in `AnalyzeOptions::failing` that name no task.
     pub unmatched_failing: Vec<String>,
+    /// Of the jobs of the imported past runs, how many matched a task, and how many there are.
+    pub history_jobs: (usize, usize),
     /// Each task's duration in this run: the median of its distribution, or the one drawn
     /// from `AnalyzeOptions::seed`.
     pub durations: Vec<Millis>,
@@ -58,8 +60,10 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
     let dialect = options.dialect.unwrap_or_else(|| Dialect::detect(text));
     let (mut pipeline, mut diagnostics) = dialect.read(text, &options.inputs);
     let policy = &options.sim.policy;
+    let mut history_jobs = (0, 0);
     if !options.history.is_empty() {
         let learned = history::learn(&pipeline, &options.history);
+        history_jobs = (learned.matched_jobs, learned.run_jobs);
         diagnostics.extend(learned.diagnostics);
         let source = DurationSource::History;
         apply_durations(&mut pipeline, &learned.durations, policy, source, &mut diagnostics);
@@ -107,6 +111,7 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
         diagnostics,
         schedule,
         unmatched_durations,
+        history_jobs,
         unmatched_failing,
         durations,
     }

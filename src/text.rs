@@ -72,6 +72,11 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// A count of things: "1 run", "2 runs", "1,000 jobs" (words that take an "s").
+pub fn count_of(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{} {word}s", count(n)) }
+}
+
 /// A share as a person reads it: "62%", "0.3%", "under 0.1%", "98.9%", "100%"; one decimal
 /// near the ends, where whole percents would round a rare failure away.
 pub fn percent(p: f64) -> String {

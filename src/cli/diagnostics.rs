@@ -44,7 +44,7 @@ impl Counts {
 }
 
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    pipescope::text::count_of(n, word)
 }
 
 /// Appends one diagnostic, with its snippet, to `out`.

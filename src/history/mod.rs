@@ -12,6 +12,7 @@ mod compare;
 mod learn;
 mod matching;
 mod read;
+pub mod store;
 pub mod time;
 
 pub use compare::{CompareError, Comparison, JobComparison, MakespanError, Unmatched, compare};

@@ -1,5 +1,6 @@
 //! What the app keeps in the browser's storage between visits: the text, the inputs that
-//! change its timeline, and how its forecast is drawn (runs and seed). Plain JSON, read leniently: a field that is missing or unreadable takes
+//! change its timeline (the past runs' timings among them), and how its forecast is drawn
+//! (runs and seed). Plain JSON, read leniently: a field that is missing or unreadable takes
 //! its default rather than losing the rest (above all, the text).
 
 use std::collections::BTreeMap;
@@ -7,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
 use crate::forecast::{DEFAULT_RUNS, DEFAULT_SEED};
+use crate::history::{self, History};
 use crate::model::Inputs;
 use crate::sim::Policy;
 
@@ -32,6 +34,8 @@ pub struct Saved {
     /// How many runs the forecast draws, and from which seed.
     pub runs: u32,
     pub seed: u64,
+    /// The job timings of imported past runs (not the files they came from).
+    pub history: History,
 }
 
 impl Default for Saved {
@@ -46,6 +50,7 @@ impl Default for Saved {
             targets: BTreeMap::new(),
             runs: DEFAULT_RUNS,
             seed: DEFAULT_SEED,
+            history: History::default(),
         }
     }
 }
@@ -97,6 +102,7 @@ pub fn to_json(saved: &Saved) -> String {
         "targets": counts_to_json(&saved.targets),
         "runs": saved.runs,
         "seed": saved.seed,
+        "history": history::store::to_json(&saved.history),
     })
     .to_string()
 }
@@ -126,6 +132,7 @@ pub fn from_json(text: &str) -> Option<Saved> {
             .filter(|n| RUNS_RANGE.contains(n))
             .unwrap_or(DEFAULT_RUNS),
         seed: json.get("seed").and_then(|v| v.as_u64()).unwrap_or(DEFAULT_SEED),
+        history: json.get("history").map(history::store::from_json).unwrap_or_default(),
     })
 }
 
@@ -145,6 +152,7 @@ mod tests {
             targets: BTreeMap::from([("web".to_string(), 3)]),
             runs: 2_500,
             seed: u64::MAX,
+            history: History { runs: history::read("job,duration\nlint,45\n").expect("a CSV run") },
         };
         assert_eq!(from_json(&to_json(&saved)), Some(saved));
     }

@@ -12,10 +12,12 @@ use crate::analysis::{Analysis, AnalyzeOptions, analyze};
 use crate::diagnostic::Diagnostic;
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
+use crate::history::{self, History};
 use crate::lint::rules::{malformed_file::MALFORMED_FILE, yaml_syntax::YAML_SYNTAX};
 use crate::model::Inputs;
 use crate::model::SizeKind;
 use crate::sim::{Policy, SimOptions};
+use crate::text;
 
 use super::forecast::{ForecastKey, ForecastState, ForecastSummary};
 use super::layout::{self, Row, Scale};
@@ -98,6 +100,16 @@ pub enum Move {
 pub enum Action {
     /// The person edited the text in the editor.
     Edit(String),
+    /// A file the person opened or dropped: past runs' job timings (JSON, CSV) are imported,
+    /// anything else is loaded as the text.
+    Open {
+        text: String,
+        file_name: String,
+    },
+    /// Forget the imported past runs.
+    ClearHistory,
+    /// Say something in the notice bar (a file that could not be read).
+    Notice(String),
     /// Replace the whole text (an example, an opened file); the old text can be restored.
     Load {
         text: String,
@@ -190,6 +202,8 @@ pub struct AppState {
     pub runners: BTreeMap<String, u32>,
     /// Deployment target role → how many targets have it.
     pub targets: BTreeMap<String, u32>,
+    /// The job timings of imported past runs.
+    pub history: Rc<History>,
     /// The analysis of the current text.
     pub current: Rc<Analysis>,
     /// The usual run of the last text that could be read: the current analysis, or while the
@@ -235,7 +249,8 @@ pub fn is_broken_diagnostic(d: &Diagnostic) -> bool {
 
 impl AppState {
     pub fn new(saved: Saved) -> AppState {
-        let options = options(saved.dialect, saved.policy.clone(), &saved.inputs());
+        let history = Rc::new(saved.history.clone());
+        let options = options(saved.dialect, saved.policy.clone(), &saved.inputs(), &history);
         let analysis = Rc::new(analyze(&saved.text, &options));
         let text = Rc::new(saved.text);
         AppState {
@@ -248,6 +263,7 @@ impl AppState {
             durations: saved.durations,
             runners: saved.runners,
             targets: saved.targets,
+            history,
             current: analysis.clone(),
             usual: analysis.clone(),
             usual_text: text,
@@ -285,6 +301,7 @@ impl AppState {
             targets: self.targets.clone(),
             runs: self.runs,
             seed: self.seed,
+            history: (*self.history).clone(),
         }
     }
 
@@ -370,6 +387,8 @@ impl AppState {
             action,
             Action::Edit(_)
                 | Action::Load { .. }
+                | Action::Open { .. }
+                | Action::ClearHistory
                 | Action::UndoLoad
                 | Action::SetDialect(_)
                 | Action::SetPolicy(_)
@@ -385,6 +404,29 @@ impl AppState {
                 if text != *self.text {
                     self.text = Rc::new(text);
                     self.saved_rev += 1;
+                    self.reanalyze();
+                }
+            }
+            Action::Open { text, file_name } => {
+                if !is_run_file(&text, &file_name) {
+                    let notice = format!("Opened {file_name}.");
+                    return self.apply(Action::Load { text, file_name: Some(file_name), notice });
+                }
+                // The text is never touched by an import.
+                match history::read(&text) {
+                    Ok(runs) => self.import(runs, &file_name),
+                    Err(e) => {
+                        self.notice = Some(format!("{file_name} is not a file of past runs: {e}"))
+                    }
+                }
+            }
+            Action::Notice(text) => self.notice = Some(text),
+            Action::ClearHistory => {
+                if !self.history.is_empty() {
+                    self.history = Rc::default();
+                    self.saved_rev += 1;
+                    self.notice =
+                        Some("Forgot the past runs: durations are the file's again.".into());
                     self.reanalyze();
                 }
             }
@@ -586,6 +628,23 @@ impl AppState {
         self
     }
 
+    /// Adds the runs of one file, and says what they matched.
+    fn import(&mut self, runs: Vec<history::Run>, file_name: &str) {
+        let mut all = (*self.history).clone();
+        let (count, jobs) = (runs.len(), runs.iter().map(|r| r.jobs.len()).sum::<usize>());
+        all.add(runs);
+        self.history = Rc::new(all);
+        self.saved_rev += 1;
+        self.reanalyze();
+        let (matched, all) = self.current.history_jobs;
+        self.notice = Some(format!(
+            "Imported {file_name}: {}, {}. {matched} of the {all} jobs of the past runs match \
+             jobs of this pipeline.",
+            text::count_of(count, "run"),
+            text::count_of(jobs, "job"),
+        ));
+    }
+
     fn reanalyze(&mut self) {
         self.reanalyze_with(false);
     }
@@ -602,7 +661,7 @@ impl AppState {
             runners: self.runners.clone(),
             targets: self.targets.clone(),
         };
-        let options = options(self.dialect, self.policy.clone(), &inputs);
+        let options = options(self.dialect, self.policy.clone(), &inputs, &self.history);
         let analysis = Rc::new(analyze(&self.text, &options));
         self.current = analysis.clone();
         if fresh || !is_broken(&analysis) || is_broken(&self.usual) {
@@ -735,12 +794,33 @@ impl AppState {
     }
 }
 
+/// Whether an opened file is meant as past runs rather than a pipeline: JSON (the CI systems'
+/// exports; pipelines are YAML) or a CSV of job timings.
+fn is_run_file(text: &str, file_name: &str) -> bool {
+    let name = file_name.to_ascii_lowercase();
+    if name.ends_with(".yml") || name.ends_with(".yaml") {
+        return false;
+    }
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    name.ends_with(".json")
+        || name.ends_with(".csv")
+        || start.starts_with('{')
+        || start.starts_with('[')
+        || start.to_ascii_lowercase().starts_with("job,duration")
+}
+
 /// The options of the usual run (the what-if failure adds its task to them).
-fn options(dialect: Option<Dialect>, policy: Policy, inputs: &Inputs) -> AnalyzeOptions {
+fn options(
+    dialect: Option<Dialect>,
+    policy: Policy,
+    inputs: &Inputs,
+    history: &History,
+) -> AnalyzeOptions {
     AnalyzeOptions {
         dialect,
         inputs: inputs.clone(),
         sim: SimOptions { policy },
+        history: history.clone(),
         ..Default::default()
     }
 }
@@ -825,6 +905,52 @@ mod tests {
         assert_eq!(s.file_name, None);
         assert_eq!(s.text_rev, 3);
         assert!(s.undo.is_none());
+    }
+
+    #[test]
+    fn opening_past_runs_imports_them_without_touching_the_text() {
+        let gitlab = include_str!("../../tests/data/history/gitlab-ci.yml");
+        let s = state(gitlab);
+        let rev = (s.text_rev, s.saved_rev);
+        let page = include_str!("../../tests/data/history/gitlab-page1.json");
+        let s = s.apply(Action::Open { text: page.into(), file_name: "jobs.json".into() });
+        assert_eq!(*s.text, gitlab, "an import never touches the text");
+        assert_eq!(s.text_rev, rev.0);
+        assert!(s.saved_rev > rev.1, "the runs are saved with the text");
+        assert_eq!(s.history.job_count(), 3);
+        assert_eq!(s.current.history_jobs, (3, 3));
+        assert_eq!(
+            s.notice.as_deref(),
+            Some("Imported jobs.json: 1 run, 3 jobs. 3 of the 3 jobs of the past runs match jobs of this pipeline.")
+        );
+        let gcp = s.shown.pipeline.find_task("build: [gcp, data]").expect("task");
+        assert_eq!(s.shown.schedule.timing(gcp).end, Some(Millis(180_000)));
+        assert_eq!(s.saved().history, *s.history);
+        // The second page of the same pipeline joins its run.
+        let page2 = include_str!("../../tests/data/history/gitlab-page2.json");
+        let s = s.apply(Action::Open { text: page2.into(), file_name: "jobs-2.json".into() });
+        assert_eq!((s.history.runs.len(), s.history.job_count()), (1, 7));
+        assert_eq!(s.shown.schedule.makespan, Millis(420_000));
+        // Forgetting them gives the file's estimates back.
+        let s = s.apply(Action::ClearHistory);
+        assert!(s.history.is_empty());
+        assert_eq!(s.current.history_jobs, (0, 0));
+        assert!(s.shown.schedule.makespan < Millis(420_000));
+    }
+
+    #[test]
+    fn a_file_that_is_no_run_says_why_and_a_yaml_file_is_opened() {
+        let s = state(RELEASE);
+        let s = s.apply(Action::Open { text: "{\"jobs\": [".into(), file_name: "run.json".into() });
+        assert_eq!(*s.text, RELEASE);
+        assert!(s.history.is_empty());
+        let notice = s.notice.clone().unwrap_or_default();
+        assert!(notice.starts_with("run.json is not a file of past runs: "), "{notice}");
+        let yaml = "pipeline:\n  stages:\n    - stage: {id: only}\n";
+        let s = s.apply(Action::Open { text: yaml.into(), file_name: "x.yml".into() });
+        assert_eq!(*s.text, yaml);
+        assert_eq!(s.notice.as_deref(), Some("Opened x.yml."));
+        assert!(s.undo.is_some(), "the text it replaced can be restored");
     }
 
     #[test]

@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use crate::analysis::{AnalyzeOptions, analyze};
 use crate::duration::{DurationSpec, Millis};
 use crate::forecast::Forecaster;
+use crate::history::{self, History};
 use crate::model::Inputs;
 use crate::sim::{Plan, Policy, SimOptions};
 
@@ -54,6 +55,8 @@ pub struct ForecastRequest {
     pub targets: BTreeMap<String, u32>,
     pub runs: u32,
     pub seed: u64,
+    /// Imported past runs, whose times the analysis in the worker learns again.
+    pub history: History,
 }
 
 impl ForecastRequest {
@@ -74,6 +77,7 @@ impl ForecastRequest {
             targets: options.inputs.targets.clone(),
             runs,
             seed,
+            history: options.history.clone(),
         }
     }
 
@@ -91,6 +95,7 @@ impl ForecastRequest {
                 targets: self.targets.clone(),
             },
             sim: SimOptions { policy: self.policy.parse().unwrap_or_default() },
+            history: self.history.clone(),
             ..AnalyzeOptions::default()
         }
     }
@@ -140,6 +145,7 @@ impl Request {
                 "targets": f.targets,
                 "runs": f.runs,
                 "seed": f.seed,
+                "history": history::store::to_json(&f.history),
             }),
         };
         json!({"id": self.id, "body": body}).to_string()
@@ -182,6 +188,7 @@ fn forecast_request(v: &Value) -> Option<ForecastRequest> {
         targets: map(v, "targets", count)?,
         runs: count(v.get("runs")?)?,
         seed: v.get("seed")?.as_u64()?,
+        history: v.get("history").map(history::store::from_json).unwrap_or_default(),
     })
 }
 
@@ -460,6 +467,7 @@ mod tests {
                 targets: [("web".to_string(), 2)].into(),
             },
             sim: SimOptions { policy: Policy::DocumentOrder },
+            history: History { runs: history::read("job,duration\nbuild,75\n").expect("csv") },
             ..AnalyzeOptions::default()
         };
         let req = Request {
@@ -477,6 +485,7 @@ mod tests {
         assert_eq!(o.inputs.durations, options.inputs.durations);
         assert_eq!(o.inputs.runners, options.inputs.runners);
         assert_eq!(o.inputs.targets, options.inputs.targets);
+        assert_eq!(o.history, options.history, "the worker learns from the same past runs");
         assert_eq!((f.runs, f.seed), (300, u64::MAX));
         let cancel = Request { id: 10, body: RequestBody::Cancel };
         assert_eq!(cancel.to_json(), r#"{"body":{"kind":"cancel"},"id":10}"#);

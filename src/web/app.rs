@@ -21,6 +21,7 @@ use super::dom;
 use super::editor::{self, Editor};
 use super::forecast::{Forecast, ProgressSink};
 use super::gallery::{Gallery, load_example};
+use super::past_runs::PastRuns;
 use super::problems::{self, Problems};
 use super::rule_doc::RuleDoc;
 use super::store::{self, Shared, Store};
@@ -157,13 +158,15 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
     // Save the work whenever it changes: shortly after, off the path from a keystroke to the
     // screen, and at once when the page goes away.
     let pending = use_mut_ref(|| None::<(Saved, Timeout)>);
+    // Whether the last save failed: a full storage is said once, not after every key.
+    let save_failed = use_mut_ref(|| false);
     {
         let pending = pending.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 EventListener::new(&w, "pagehide", move |_| {
                     if let Some((saved, _)) = pending.borrow_mut().take() {
-                        store::save(&saved);
+                        let _ = store::save(&saved);
                     }
                 })
             });
@@ -174,13 +177,19 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
         let persist = props.persist;
         let s = s.clone();
         let pending = pending.clone();
+        let on_action = on_action.clone();
         use_effect_with(s.saved_rev, move |rev| {
             if persist && *rev > 0 {
                 let flush = {
                     let pending = pending.clone();
                     move || {
                         if let Some((saved, _)) = pending.borrow_mut().take() {
-                            store::save(&saved);
+                            let result = store::save(&saved);
+                            let already =
+                                std::mem::replace(&mut *save_failed.borrow_mut(), result.is_err());
+                            if let (Err(message), false) = (result, already) {
+                                on_action.emit(Action::Notice(message));
+                            }
                         }
                     }
                 };
@@ -231,16 +240,10 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
             let name = file.name();
             wasm_bindgen_futures::spawn_local(async move {
                 match dom::read_text(file).await {
-                    Ok(text) => on_action.emit(Action::Load {
-                        text,
-                        file_name: Some(name.clone()),
-                        notice: format!("Opened {name}."),
-                    }),
-                    Err(err) => on_action.emit(Action::Load {
-                        text: String::new(),
-                        file_name: None,
-                        notice: format!("Could not read {name}: {err}"),
-                    }),
+                    Ok(text) => on_action.emit(Action::Open { text, file_name: name }),
+                    Err(err) => {
+                        on_action.emit(Action::Notice(format!("Could not read {name}: {err}")))
+                    }
                 }
             });
         })
@@ -377,9 +380,12 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                 <p class="doc-title" title={title.clone()}>{ title }</p>
                 <nav class="actions" aria-label="File">
                     <button type="button" class="button primary" onclick={on_gallery}>{"Examples"}</button>
-                    <button type="button" class="button" onclick={on_open}>{"Open…"}</button>
+                    <button type="button" class="button" onclick={on_open.clone()}>{"Open…"}</button>
+                    <button type="button" class="button" aria-label="Import past runs" title="Import the job timings of past runs: GitHub or GitLab JSON, or a CSV job,duration" onclick={on_open}>
+                        <span class="wide-only">{"Import "}</span>{"past runs…"}
+                    </button>
                     <input ref={file_input} type="file" class="visually-hidden" tabindex="-1" aria-hidden="true"
-                           accept=".yaml,.yml,.sm,.txt,text/*,application/yaml" onchange={on_file_change} />
+                           accept=".yaml,.yml,.sm,.txt,.json,.csv,text/*,application/yaml,application/json" onchange={on_file_change} />
                     <button type="button" class="button" aria-label="Download YAML" title="Download the YAML" onclick={on_download_yaml}>
                         { download_icon() }<span class="wide-only">{"Download "}</span>{"YAML"}
                     </button>
@@ -409,6 +415,7 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     <Summary analysis={Shared(s.shown.clone())} stale={s.is_stale()} />
                     <Capacities analysis={Shared(s.shown.clone())} runners={s.runners.clone()} targets={s.targets.clone()}
                                 on_action={on_action.clone()} />
+                    <PastRuns history={Shared(s.history.clone())} matched={s.current.history_jobs} on_action={on_action.clone()} />
                     <Timeline state={s.clone()} on_action={on_action.clone()} />
                     <Forecast forecast={s.forecast.clone()} rev={s.usual_rev} runs={s.runs} seed={s.seed}
                               due={s.forecast_due()} stale={s.is_stale()} on_action={on_action.clone()}
@@ -417,7 +424,7 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
             </main>
             <div class="slot">
                 if *dragging {
-                    <div class="drop-overlay" aria-hidden="true"><p>{"Drop a pipeline file to open it"}</p></div>
+                    <div class="drop-overlay" aria-hidden="true"><p>{"Drop a pipeline file to open it, or the job timings of past runs (JSON, CSV) to import them"}</p></div>
                 }
             </div>
             <div class="slot">

@@ -30,6 +30,8 @@ mod lanes;
 #[cfg(feature = "app")]
 mod modal;
 #[cfg(feature = "app")]
+mod past_runs;
+#[cfg(feature = "app")]
 mod problems;
 #[cfg(feature = "app")]
 mod rule_doc;

@@ -75,9 +75,17 @@ pub fn load_saved() -> Option<Saved> {
     persist::from_json(&storage()?.get_item(persist::KEY).ok()??)
 }
 
-/// Saves the work; a full or disabled storage is not an error worth interrupting anyone for.
-pub fn save(saved: &Saved) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(persist::KEY, &persist::to_json(saved));
-    }
+/// Saves the work. A disabled storage is not worth interrupting anyone for; a full one is (past
+/// runs can be large): the error says what to do.
+pub fn save(saved: &Saved) -> Result<(), String> {
+    let Some(storage) = storage() else { return Ok(()) };
+    let json = persist::to_json(saved);
+    storage.set_item(persist::KEY, &json).map_err(|_| {
+        format!(
+            "Could not save your work in this browser: its storage is full ({} KB to save). The \
+             text and the past runs stay on this page until it is closed; download the YAML, or \
+             forget past runs to save again.",
+            json.len() / 1024
+        )
+    })
 }
