@@ -285,6 +285,54 @@ test("files: open with the button or by dropping, download the YAML and the time
   assert.match(content, /Makespan 3m/);
 });
 
+test("past runs: import their job timings, see what matched, keep them, forget them", async () => {
+  const data = (name) => readFileSync(join("tests", "data", "history", name), "utf8");
+  const pipeline = data("gitlab-ci.yml");
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Open…" }).click();
+  await (await chooser).setFiles({ name: "gitlab-ci.yml", mimeType: "text/yaml", buffer: Buffer.from(pipeline) });
+  await page.waitForFunction(() => document.querySelector("textarea").value.includes("rspec"));
+  const estimated = (await makespan().textContent()).trim();
+  assert.notEqual(estimated, "7m");
+
+  // The first page through the button, the second by a drop: one pipeline id, one run.
+  const importer = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Import past runs" }).click();
+  await (await importer).setFiles({ name: "jobs-1.json", mimeType: "application/json", buffer: Buffer.from(data("gitlab-page1.json")) });
+  const pastRuns = page.getByRole("region", { name: "Past runs" });
+  await pastRuns.waitFor();
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], "jobs-2.json", { type: "application/json" }));
+    const target = document.querySelector(".workspace");
+    for (const type of ["dragenter", "dragover", "drop"]) {
+      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }
+  }, data("gitlab-page2.json"));
+  await pastRuns.getByText("1 run, 7 jobs; 7 of them match").waitFor();
+  assert.equal(await editor().inputValue(), pipeline, "an import never touches the text");
+  await makespan().filter({ hasText: /^\s*7m\s*$/ }).waitFor();
+  assert.match(await page.getByRole("status").first().textContent(), /Imported jobs-2\.json: 1 run, 4 jobs/);
+  // The job cancelled in the run keeps its estimate: the Problems list says so.
+  assert.match(await problems().textContent(), /rspec 3 of 3. got no duration from the imported runs/);
+
+  await page.reload();
+  await ready(page);
+  await page.getByRole("region", { name: "Past runs" }).getByText("1 run, 7 jobs").waitFor();
+  assert.equal((await makespan().textContent()).trim(), "7m", "the runs are saved with the text");
+
+  await page.getByRole("region", { name: "Past runs" }).getByRole("button", { name: "Forget past runs" }).click();
+  await page.getByRole("region", { name: "Past runs" }).waitFor({ state: "detached" });
+  assert.equal((await makespan().textContent()).trim(), estimated);
+
+  // A JSON file that is no run says why, and changes nothing.
+  const bad = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Import past runs" }).click();
+  await (await bad).setFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from('{"jobs": [') });
+  await page.getByRole("status").filter({ hasText: "broken.json is not a file of past runs" }).waitFor();
+  assert.equal(await editor().inputValue(), pipeline);
+});
+
 test("a long pipeline scrolls: the chart and the table draw the rows in view", async () => {
   await page.goto(`${server.url}#example=synthetic-1000`);
   await page.waitForFunction(() => document.querySelector("textarea").value.includes("name: synthetic"));
