@@ -44,7 +44,7 @@ if (failures.length === 0) {
   const page = await load("pipescope");
   const worker_module = await load("pipescope_worker");
   if (page && worker_module) {
-    check(typeof worker_module.worker_receive === "function" && typeof worker_module.worker_ready === "function", "the worker's module has no worker entry (worker_receive, worker_ready)");
+    check(["worker_receive", "worker_ready", "worker_import"].every((f) => typeof worker_module[f] === "function"), "the worker's module lacks an entry (worker_receive, worker_ready, worker_import)");
     check(typeof page.worker_receive === "undefined", "the page's module carries the worker's entry (it belongs in the worker's module only)");
     check(typeof page.time_analyze === "function", "the page's module has no time_analyze (the app's build)");
   }

@@ -8,13 +8,16 @@
 //                  {"id": 3, "reply": {"kind": "progress", "done": 500, "total": 10000}}
 //                  {"id": 3, "reply": {"kind": "forecast", "forecast": {...}, "elapsed_ms": 85}}
 //                  {"id": 3, "reply": {"kind": "stopped"}}   (superseded or cancelled)
-import init, { worker_ready, worker_receive } from "../pipescope_worker.js";
+// A file of past runs comes as the File itself, read here (not on the page), and its timings go
+// back as {"id": 0, "reply": {"kind": "imported", "file_name": ..., "history": {...}}}.
+import init, { worker_import, worker_ready, worker_receive } from "../pipescope_worker.js";
 
 // Messages that arrive while the wasm loads wait for it.
 const early = [];
 self.onmessage = (event) => early.push(event.data);
 
 await init({ module_or_path: new URL("../pipescope_worker_bg.wasm", import.meta.url) });
-self.onmessage = (event) => worker_receive(event.data);
+const handle = (data) => (data instanceof Blob ? worker_import(data) : worker_receive(data));
+self.onmessage = (event) => handle(event.data);
 worker_ready();
-for (const data of early.splice(0)) worker_receive(data);
+for (const data of early.splice(0)) handle(data);

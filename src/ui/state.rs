@@ -100,12 +100,6 @@ pub enum Move {
 pub enum Action {
     /// The person edited the text in the editor.
     Edit(String),
-    /// A file the person opened or dropped: past runs' job timings (JSON, CSV) are imported,
-    /// anything else is loaded as the text.
-    Open {
-        text: String,
-        file_name: String,
-    },
     /// Forget the imported past runs.
     ClearHistory,
     /// Say something in the notice bar (a file that could not be read).
@@ -387,8 +381,8 @@ impl AppState {
             action,
             Action::Edit(_)
                 | Action::Load { .. }
-                | Action::Open { .. }
                 | Action::ClearHistory
+                | Action::Worker(Message { reply: Reply::Imported { .. }, .. })
                 | Action::UndoLoad
                 | Action::SetDialect(_)
                 | Action::SetPolicy(_)
@@ -405,19 +399,6 @@ impl AppState {
                     self.text = Rc::new(text);
                     self.saved_rev += 1;
                     self.reanalyze();
-                }
-            }
-            Action::Open { text, file_name } => {
-                if !is_run_file(&text, &file_name) {
-                    let notice = format!("Opened {file_name}.");
-                    return self.apply(Action::Load { text, file_name: Some(file_name), notice });
-                }
-                // The text is never touched by an import.
-                match history::read(&text) {
-                    Ok(runs) => self.import(runs, &file_name),
-                    Err(e) => {
-                        self.notice = Some(format!("{file_name} is not a file of past runs: {e}"))
-                    }
                 }
             }
             Action::Notice(text) => self.notice = Some(text),
@@ -608,6 +589,13 @@ impl AppState {
                 }
                 Reply::Stopped => self.forecast.stopped(id),
                 Reply::Failed { message } => self.forecast.failed((id != 0).then_some(id), message),
+                // The text is never touched by an import.
+                Reply::Imported { file_name, history } => self.import(history.runs, &file_name),
+                Reply::ImportFailed { file_name, message } => {
+                    self.notice =
+                        Some(format!("{file_name} is not a file of past runs: {message}"));
+                    self.undo = None;
+                }
             },
             Action::CancelForecast => {
                 let key = self.forecast_key();
@@ -794,19 +782,26 @@ impl AppState {
     }
 }
 
-/// Whether an opened file is meant as past runs rather than a pipeline: JSON (the CI systems'
-/// exports; pipelines are YAML) or a CSV of job timings.
-fn is_run_file(text: &str, file_name: &str) -> bool {
+/// Whether an opened file is meant as past runs rather than a pipeline, by its name alone
+/// (`Some`: JSON, the CI systems' exports, or CSV; pipelines are YAML), or `None` when only its
+/// text can tell ([`is_run_text`]).
+pub fn is_run_file_name(file_name: &str) -> Option<bool> {
     let name = file_name.to_ascii_lowercase();
-    if name.ends_with(".yml") || name.ends_with(".yaml") {
-        return false;
+    if name.ends_with(".json") || name.ends_with(".csv") {
+        Some(true)
+    } else if name.ends_with(".yml") || name.ends_with(".yaml") {
+        Some(false)
+    } else {
+        None
     }
+}
+
+/// Whether a text of unknown kind is past runs: JSON or a CSV of job timings.
+pub fn is_run_text(text: &str) -> bool {
     let start = text.trim_start_matches('\u{feff}').trim_start();
-    name.ends_with(".json")
-        || name.ends_with(".csv")
-        || start.starts_with('{')
+    start.starts_with('{')
         || start.starts_with('[')
-        || start.to_ascii_lowercase().starts_with("job,duration")
+        || start.get(..12).is_some_and(|s| s.eq_ignore_ascii_case("job,duration"))
 }
 
 /// The options of the usual run (the what-if failure adds its task to them).
@@ -846,6 +841,7 @@ pub fn label_width(width: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::worker::import;
 
     const RELEASE: &str = include_str!("../../examples/release.yaml");
 
@@ -913,7 +909,7 @@ mod tests {
         let s = state(gitlab);
         let rev = (s.text_rev, s.saved_rev);
         let page = include_str!("../../tests/data/history/gitlab-page1.json");
-        let s = s.apply(Action::Open { text: page.into(), file_name: "jobs.json".into() });
+        let s = s.apply(Action::Worker(Message { id: 0, reply: import(page, "jobs.json") }));
         assert_eq!(*s.text, gitlab, "an import never touches the text");
         assert_eq!(s.text_rev, rev.0);
         assert!(s.saved_rev > rev.1, "the runs are saved with the text");
@@ -921,14 +917,16 @@ mod tests {
         assert_eq!(s.current.history_jobs, (3, 3));
         assert_eq!(
             s.notice.as_deref(),
-            Some("Imported jobs.json: 1 run, 3 jobs. 3 of the 3 jobs of the past runs match jobs of this pipeline.")
+            Some(
+                "Imported jobs.json: 1 run, 3 jobs. 3 of the 3 jobs of the past runs match jobs of this pipeline."
+            )
         );
         let gcp = s.shown.pipeline.find_task("build: [gcp, data]").expect("task");
         assert_eq!(s.shown.schedule.timing(gcp).end, Some(Millis(180_000)));
         assert_eq!(s.saved().history, *s.history);
         // The second page of the same pipeline joins its run.
         let page2 = include_str!("../../tests/data/history/gitlab-page2.json");
-        let s = s.apply(Action::Open { text: page2.into(), file_name: "jobs-2.json".into() });
+        let s = s.apply(Action::Worker(Message { id: 0, reply: import(page2, "jobs-2.json") }));
         assert_eq!((s.history.runs.len(), s.history.job_count()), (1, 7));
         assert_eq!(s.shown.schedule.makespan, Millis(420_000));
         // Forgetting them gives the file's estimates back.
@@ -939,18 +937,28 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_is_no_run_says_why_and_a_yaml_file_is_opened() {
+    fn a_file_that_is_no_run_says_why_and_changes_nothing() {
         let s = state(RELEASE);
-        let s = s.apply(Action::Open { text: "{\"jobs\": [".into(), file_name: "run.json".into() });
+        let s =
+            s.apply(Action::Worker(Message { id: 0, reply: import("{\"jobs\": [", "run.json") }));
         assert_eq!(*s.text, RELEASE);
         assert!(s.history.is_empty());
         let notice = s.notice.clone().unwrap_or_default();
         assert!(notice.starts_with("run.json is not a file of past runs: "), "{notice}");
-        let yaml = "pipeline:\n  stages:\n    - stage: {id: only}\n";
-        let s = s.apply(Action::Open { text: yaml.into(), file_name: "x.yml".into() });
-        assert_eq!(*s.text, yaml);
-        assert_eq!(s.notice.as_deref(), Some("Opened x.yml."));
-        assert!(s.undo.is_some(), "the text it replaced can be restored");
+        assert!(notice.contains("truncated"), "{notice}");
+    }
+
+    #[test]
+    fn files_are_told_apart_by_name_then_by_text() {
+        assert_eq!(is_run_file_name("jobs.JSON"), Some(true));
+        assert_eq!(is_run_file_name("timings.csv"), Some(true));
+        assert_eq!(is_run_file_name(".gitlab-ci.yml"), Some(false));
+        assert_eq!(is_run_file_name("pipeline.txt"), None);
+        assert!(is_run_text("\u{feff}  {\"jobs\": []}"));
+        assert!(is_run_text("[]"));
+        assert!(is_run_text("Job,Duration\nlint,4\n"));
+        assert!(!is_run_text("pipeline:\n  stages: []\n"));
+        assert!(!is_run_text("job: 1\n"));
     }
 
     #[test]

@@ -9,6 +9,10 @@
 //!
 //! On the wire every message is JSON text: `{"id": 3, "body": {"kind": "forecast", ...}}` to
 //! the worker, `{"id": 3, "reply": {"kind": "progress", "done": 500, "total": 10000}}` back.
+//!
+//! A file of past runs goes to the worker as the `File` itself (a 50 MB export is read there,
+//! not on the page) and is not a request: it supersedes nothing. Its reply, id 0, carries the
+//! extracted timings ([`import`]).
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -126,6 +130,24 @@ pub enum Reply {
     Failed {
         message: String,
     },
+    /// The job timings read from a file of past runs.
+    Imported {
+        file_name: String,
+        history: History,
+    },
+    /// A file that is not one of past runs, and why.
+    ImportFailed {
+        file_name: String,
+        message: String,
+    },
+}
+
+/// Reads a file of past runs (what the worker does with a dropped or opened one).
+pub fn import(text: &str, file_name: &str) -> Reply {
+    match history::read(text) {
+        Ok(runs) => Reply::Imported { file_name: file_name.to_string(), history: History { runs } },
+        Err(e) => Reply::ImportFailed { file_name: file_name.to_string(), message: e.to_string() },
+    }
 }
 
 // The JSON text of the protocol, written and read by hand over `serde_json::Value` (as saved
@@ -204,6 +226,13 @@ impl Message {
             }
             Reply::Stopped => json!({"kind": "stopped"}),
             Reply::Failed { message } => json!({"kind": "failed", "message": message}),
+            Reply::Imported { file_name, history } => json!({
+                "kind": "imported", "file_name": file_name,
+                "history": history::store::to_json(history),
+            }),
+            Reply::ImportFailed { file_name, message } => {
+                json!({"kind": "import_failed", "file_name": file_name, "message": message})
+            }
         };
         json!({"id": self.id, "reply": reply}).to_string()
     }
@@ -222,6 +251,14 @@ impl Message {
             },
             "stopped" => Reply::Stopped,
             "failed" => Reply::Failed { message: r.get("message")?.as_str()?.to_string() },
+            "imported" => Reply::Imported {
+                file_name: r.get("file_name")?.as_str()?.to_string(),
+                history: history::store::from_json(r.get("history")?),
+            },
+            "import_failed" => Reply::ImportFailed {
+                file_name: r.get("file_name")?.as_str()?.to_string(),
+                message: r.get("message")?.as_str()?.to_string(),
+            },
             _ => return None,
         };
         Some(Message { id: v.get("id")?.as_u64()?, reply })

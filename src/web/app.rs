@@ -12,7 +12,7 @@ use crate::dialect::Dialect;
 use crate::ui::forecast::Progress;
 use crate::ui::gallery;
 use crate::ui::persist::Saved;
-use crate::ui::state::{Action, AppState};
+use crate::ui::state::{Action, AppState, is_run_file_name, is_run_text};
 use crate::ui::svg;
 use crate::ui::worker::{Message, Reply, RequestBody};
 
@@ -235,12 +235,26 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
     let dragging = use_state(|| false);
     let open_file = {
         let on_action = on_action.clone();
+        let client = client.clone();
         Callback::from(move |file: web_sys::File| {
             let on_action = on_action.clone();
+            let client = client.clone();
             let name = file.name();
+            // Past runs are read by the worker, from the file itself; a pipeline here.
+            if is_run_file_name(&name) == Some(true) {
+                client.import(file);
+                return;
+            }
             wasm_bindgen_futures::spawn_local(async move {
-                match dom::read_text(file).await {
-                    Ok(text) => on_action.emit(Action::Open { text, file_name: name }),
+                match dom::read_text(file.clone()).await {
+                    Ok(text) if is_run_file_name(&name).is_none() && is_run_text(&text) => {
+                        client.import(file)
+                    }
+                    Ok(text) => on_action.emit(Action::Load {
+                        text,
+                        file_name: Some(name.clone()),
+                        notice: format!("Opened {name}."),
+                    }),
                     Err(err) => {
                         on_action.emit(Action::Notice(format!("Could not read {name}: {err}")))
                     }

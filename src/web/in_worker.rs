@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::ui::worker::{Jobs, Message, Reply, Request};
+use crate::ui::worker::{Jobs, Message, Reply, Request, import};
 
 use super::event_loop::WebEnv;
 
@@ -37,6 +37,23 @@ pub fn worker_receive(data: &str) {
         let mut env = WebEnv::new(|message| post(&message));
         wasm_bindgen_futures::spawn_local(async move { jobs.run(request, &mut env).await });
     }
+}
+
+/// Reads a file of past runs the page handed over (the `File` itself: a large export is read
+/// here, off the page) and posts its job timings, or why it is none, as message 0.
+#[wasm_bindgen]
+pub fn worker_import(file: web_sys::File) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        let reply = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(text) => match text.as_string() {
+                Some(text) => import(&text, &name),
+                None => Reply::ImportFailed { file_name: name, message: "it is not text".into() },
+            },
+            Err(e) => Reply::ImportFailed { file_name: name, message: format!("{e:?}") },
+        };
+        post(&Message { id: 0, reply });
+    });
 }
 
 fn post(message: &Message) {

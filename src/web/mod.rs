@@ -51,7 +51,7 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "app")]
 pub use app::{App, WORKER_SCRIPT, WorkerUrl, Workspace, WorkspaceProps};
 #[cfg(not(feature = "app"))]
-pub use in_worker::{worker_ready, worker_receive};
+pub use in_worker::{worker_import, worker_ready, worker_receive};
 #[cfg(feature = "app")]
 pub use store::{Shared, Store};
 

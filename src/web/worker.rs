@@ -112,6 +112,31 @@ impl WorkerClient {
     }
 }
 
+impl WorkerClient {
+    /// Hands a file of past runs to the worker, which reads it and replies with its job
+    /// timings (message 0). It is no request: a forecast running goes on. Without a worker it
+    /// is not read on the page (the page's module carries no reader of the CI systems'
+    /// exports): the reply says so.
+    pub fn import(&self, file: web_sys::File) {
+        let inner = self.inner.borrow();
+        let posted = match &inner.backend {
+            Backend::Worker(remote) => remote.worker.post_message(&file).is_ok(),
+            Backend::Page(_) => false,
+        };
+        if !posted {
+            let reply = Reply::ImportFailed {
+                file_name: file.name(),
+                message: "past runs are read in the app's Web Worker, which could not start in \
+                          this browser"
+                    .into(),
+            };
+            let on_event = inner.on_event.clone();
+            drop(inner);
+            on_event.emit(WorkerEvent::Message(Message { id: 0, reply }));
+        }
+    }
+}
+
 fn page_jobs(inner: &Inner) -> Option<Rc<Jobs>> {
     match &inner.backend {
         Backend::Page(jobs) => Some(jobs.clone()),
