@@ -195,7 +195,7 @@ fn every_gitlab_pipeline_of_the_corpus_is_simulated() {
     expect![[r#"
         gitlab-runner-build.gitlab-ci.yml: 12 defined, 16 in the timeline, 16 tasks, 0 resources, 0E 32W 0I, makespan 3m
         gitlab-runner-coverage.gitlab-ci.yml: 1 defined, 1 in the timeline, 1 tasks, 0 resources, 0E 2W 0I, makespan 1m
-        gitlab-runner-k8s-integration.gitlab-ci.yml: 6 defined, 6 in the timeline, 6 tasks, 5 resources, 0E 3W 1I, makespan 6m
+        gitlab-runner-k8s-integration.gitlab-ci.yml: 6 defined, 6 in the timeline, 6 tasks, 4 resources, 0E 3W 1I, makespan 3m
         gitlab-runner-kubernetes-templates.gitlab-ci.yml: 0 defined, 0 in the timeline, 0 tasks, 0 resources, 0E 1W 0I, makespan 0s
         gitlab-runner-postrelease.gitlab-ci.yml: 8 defined, 8 in the timeline, 8 tasks, 0 resources, 0E 24W 1I, makespan 2m
         gitlab-runner-qa.gitlab-ci.yml: 19 defined, 19 in the timeline, 19 tasks, 0 resources, 0E 57W 2I, makespan 1m

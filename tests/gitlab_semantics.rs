@@ -668,3 +668,31 @@ c: {script: c, except: [tags]}
     "#]]
     .assert_debug_eq(&reported);
 }
+
+/// Runner `tags` that hold a variable the running pipeline sets are no pool of one runner:
+/// which runners carry them is unknown, so the jobs run at once, said once for the file. A
+/// variable the file sets is expanded and is a pool as usual.
+#[test]
+fn tags_with_unexpanded_variables_are_an_unknown_runner_said_once() {
+    check_with(
+        r#"
+variables: {ARCH: arm64}
+a: {tags: [$RUNNER_TAG], script: a}
+b: {tags: ["${RUNNER_TAG}", docker], script: b}
+c: {tags: [$RUNNER_TAG], script: c}
+d: {tags: [$ARCH], script: d}
+e: {tags: [$ARCH], script: e}
+"#,
+        &AnalyzeOptions::default(),
+        expect![[r#"
+            ! info PS208 runner tags `$RUNNER_TAG` (and those of 2 other jobs) hold variables only the running pipeline sets: which runners carry them is unknown, so these jobs are taken to get a runner at once
+            ! info PS309 runner pool `arm64` is assumed to have 1 runner: jobs on it run one at a time
+            a 0:00–1:00~
+            b 0:00–1:00~
+            c 0:00–1:00~
+            d 0:00–1:00~ [runner pool arm64/1]
+            e 1:00–2:00~ [runner pool arm64/1] (waited 1m for runner pool arm64 held by d)
+            makespan 2m · critical d → e
+        "#]],
+    );
+}

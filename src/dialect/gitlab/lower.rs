@@ -6,6 +6,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::dialect::ci::{self, Pools};
 use crate::duration::DurationSpec;
+use crate::lint::rules::runtime_value::RUNTIME_VALUE;
 use crate::model::{
     self, Demand, DurationSource, Inputs, MatrixGroup, Note, Pipeline, ResourceKind, Task, TaskIdx,
     TaskKind,
@@ -28,6 +29,7 @@ pub fn lower(config: Config, inputs: &Inputs, pipeline: &mut Pipeline, out: &mut
         pools: Pools::new(inputs),
         globals: &config.variables,
         groups: Vec::new(),
+        unknown_runner: None,
     };
     let tasks: Vec<Vec<TaskIdx>> = config
         .jobs
@@ -35,6 +37,9 @@ pub fn lower(config: Config, inputs: &Inputs, pipeline: &mut Pipeline, out: &mut
         .map(|job| lowering.job(job, config.stages.name(job.stage), out))
         .collect();
     let groups = lowering.groups;
+    if let Some((tags, span, jobs)) = lowering.unknown_runner {
+        out.push(unknown_runner(&tags, span, jobs));
+    }
     link::link(pipeline, &config.jobs, &tasks, &config.stages, config.elsewhere, out);
     record_groups(pipeline, groups);
     findings::manual_jobs(config.jobs.iter().filter_map(|j| j.settings.gate.as_ref()), out);
@@ -47,6 +52,9 @@ struct Lowering<'p, 'i, 'c> {
     globals: &'c Variables,
     /// Every task in a `resource_group`, with its group.
     groups: Vec<GroupMember<'c>>,
+    /// The first runner `tags` with a variable left unexpanded (said once for the file), and
+    /// how many jobs have such tags.
+    unknown_runner: Option<(String, Span, usize)>,
 }
 
 impl<'c> Lowering<'_, '_, 'c> {
@@ -90,7 +98,22 @@ impl<'c> Lowering<'_, '_, 'c> {
         }
         let labels: Vec<String> =
             job.tags.iter().map(|t| expand(t, &scopes)).filter(|t| !t.is_empty()).collect();
-        if !labels.is_empty() && !labels.iter().all(|t| is_gitlab_hosted(t)) {
+        if labels.iter().any(|t| t.contains('$')) {
+            // A variable only the running pipeline sets (`$RUNNER_TAG`): which runners carry
+            // the tags is unknown, so there is no pool to wait for.
+            let shown = labels.join(", ");
+            notes.push(ci::note_text(
+                "tags",
+                format!(
+                    "`{shown}`: variables not expanded; the runner is unknown, taken as unlimited"
+                ),
+                job.tags_span,
+            ));
+            match &mut self.unknown_runner {
+                Some((_, _, jobs)) => *jobs += 1,
+                None => self.unknown_runner = Some((shown, job.tags_span, 1)),
+            }
+        } else if !labels.is_empty() && !labels.iter().all(|t| is_gitlab_hosted(t)) {
             let demand = self.pools.demand(self.pipeline, &labels, job.tags_span, "jobs", out);
             notes.push(pool_note(&demand.name, job.tags_span));
             demands.push(demand);
@@ -120,6 +143,24 @@ fn group_note(name: &str, span: Span) -> Note {
         format!("`{name}`: one job of the group runs at a time")
     };
     ci::note_text("resource_group", text, span)
+}
+
+/// Runner tags that stay variables: no pool, said once for the file.
+fn unknown_runner(tags: &str, span: Span, jobs: usize) -> Diagnostic {
+    let others = match jobs {
+        1 => String::new(),
+        2 => " (and those of 1 other job)".to_string(),
+        n => format!(" (and those of {} other jobs)", n - 1),
+    };
+    Diagnostic::new(
+        &RUNTIME_VALUE,
+        span,
+        format!(
+            "runner tags `{tags}`{others} hold variables only the running pipeline sets: which \
+             runners carry them is unknown, so these jobs are taken to get a runner at once"
+        ),
+    )
+    .with_help("to simulate a limit, write the tag the variable stands for")
 }
 
 fn pool_note(pool: &str, span: Span) -> Note {

@@ -42,7 +42,7 @@ pub fn diagnostic(span: Span, name: &str, assumed: u32, what: &str, labels: usiz
         format!("runner pool `{name}` is assumed to have {assumed} runner: {what} on it run one at a time"),
     )
     .with_help(format!(
-        "set how many runners carry these {} with `--runners {name}=N`, or in the app's runners panel",
-        if labels > 1 { "labels" } else { "label" }
+        "set how many runners carry {} with `--runners {name}=N`, or in the app's runners panel",
+        if labels > 1 { "these labels" } else { "this label" }
     ))
 }

@@ -5,7 +5,10 @@ declare_rule! {
     /// Reports a value that decides the timeline but is only known when the pipeline runs: a
     /// runtime input `<+input>` (or an expression) in the service, environment or
     /// infrastructure of a Harness deployment stage (the key of its automatic lock), in a
-    /// `maxConcurrency`, or in a Queue step's key. The message says what pipescope assumes.
+    /// `maxConcurrency`, or in a Queue step's key; GitLab runner `tags` that hold a variable
+    /// the running pipeline sets (`$RUNNER_TAG`), said once for the file (those jobs are taken
+    /// to get a runner at once, not to share a pool of one). The message says what pipescope
+    /// assumes.
     ///
     /// ## Why is this bad?
     /// Two stages whose lock keys come out equal at run time never overlap; pipescope cannot
