@@ -145,7 +145,7 @@ fn plan_reuse() {
     let rebuilt = median(5, || {
         for d in &samples {
             let plan = Plan::new(p, Policy::Fifo).expect("plan");
-            let input = RunInput { durations: Some(d), failures: None };
+            let input = RunInput { durations: Some(d), failures: None, pickups: None };
             black_box(Simulator::new(&plan).run(&input, Detail::Full).expect("run"));
         }
     });
@@ -153,7 +153,7 @@ fn plan_reuse() {
     let mut sim = Simulator::new(&plan);
     let reused = median(5, || {
         for d in &samples {
-            let input = RunInput { durations: Some(d), failures: None };
+            let input = RunInput { durations: Some(d), failures: None, pickups: None };
             black_box(sim.makespan(&input).expect("run"));
         }
     });

@@ -67,6 +67,11 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
         diagnostics.extend(learned.diagnostics);
         let source = DurationSource::History;
         apply_durations(&mut pipeline, &learned.durations, policy, source, &mut diagnostics);
+        for (id, pickup) in learned.pickups {
+            if let Some(t) = pipeline.find_task(&id) {
+                pipeline.tasks[t.index()].pickup = pickup;
+            }
+        }
     }
     let unmatched_durations = apply_durations(
         &mut pipeline,
@@ -93,11 +98,16 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
         (sim.run_as_planned(Detail::Full), Vec::new())
     } else {
         let mut failures = vec![0; plan.len()];
+        let mut pickups = plan.nominal_pickups().to_vec();
         if let Some(seed) = options.seed {
-            Draws::new(&plan, seed).draw(&mut durations, &mut failures);
+            Draws::new(&plan, seed).draw(&mut durations, &mut failures, &mut pickups);
         }
         let unmatched = make_fail(&pipeline, &options.failing, &mut failures);
-        let input = RunInput { durations: Some(&durations), failures: Some(&failures) };
+        let input = RunInput {
+            durations: Some(&durations),
+            failures: Some(&failures),
+            pickups: Some(&pickups),
+        };
         // One value per task, as the plan wants: this cannot fail.
         let schedule =
             sim.run(&input, Detail::Full).unwrap_or_else(|_| sim.run_as_planned(Detail::Full));
@@ -222,7 +232,7 @@ fn apply_durations(
             for &l in &leaves {
                 without[l.index()] = Millis::ZERO;
             }
-            let input = RunInput { durations: Some(&without), failures: None };
+            let input = RunInput { durations: Some(&without), failures: None, pickups: None };
             let fixed = sim.run(&input, Detail::Timings).ok().and_then(|s| span_of(&s, group));
             let fixed = fixed.unwrap_or(Millis::ZERO);
             let task = pipeline.task(group);

@@ -108,6 +108,8 @@ pub enum WaitCause<'a> {
     /// It was ready, but the resource had too few free units: `holders` held it when the wait
     /// began, and `released_by` gave back the units that ended it.
     Resource { resource: ResourceRef, holders: Holders<'a>, released_by: Option<TaskRef<'a>> },
+    /// It could start, and waited for a runner to pick it up.
+    Pickup,
 }
 
 impl<'a> WaitExplanation<'a> {
@@ -123,6 +125,7 @@ impl<'a> WaitExplanation<'a> {
                     released_by: released_by.map(|t| TaskRef::new(pipeline, t)),
                 }
             }
+            WaitReason::Pickup => WaitCause::Pickup,
         };
         WaitExplanation { from: wait.from, to: wait.to, cause }
     }
@@ -144,6 +147,7 @@ impl<'a> WaitExplanation<'a> {
         }
         match &self.cause {
             WaitCause::Dependency { on } => write!(f, "for {on}"),
+            WaitCause::Pickup => f.write_str("for a runner to pick it up"),
             WaitCause::Resource { resource, holders, released_by } => {
                 write!(f, "for {resource}")?;
                 if !holders.is_empty() {

@@ -111,6 +111,8 @@ pub enum WaitReport<'a> {
         holders_total: usize,
         released_by: Option<&'a str>,
     },
+    /// It could start, and waited for a runner to pick it up (a delay learnt from past runs).
+    Pickup { from: Millis, to: Millis },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -227,6 +229,7 @@ pub fn analysis_report<'a>(
                             released_by: released_by.map(id),
                         }
                     }
+                    WaitReason::Pickup => WaitReport::Pickup { from: w.from, to: w.to },
                 })
                 .collect();
             let mut depends_on: Vec<&str> = Vec::new();

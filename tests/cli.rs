@@ -789,10 +789,15 @@ fn simulate_takes_durations_from_past_runs() {
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let report = json_of(&out);
-    assert_eq!(report["makespan"], json!(420.0));
+    // What the run took: every job waits its `queued_duration` for a runner, then runs.
+    assert_eq!(report["makespan"], json!(424.0));
     let lint = task(&report, "lint");
-    assert_eq!((lint["start"].clone(), lint["end"].clone()), (json!(180.0), json!(210.75)));
+    assert_eq!((lint["start"].clone(), lint["end"].clone()), (json!(185.0), json!(215.75)));
     assert_eq!(lint["duration_source"], json!("history"));
+    assert_eq!(
+        lint["waits"].as_array().expect("waits").last(),
+        Some(&json!({"reason": "pickup", "from": 183.0, "to": 185.0}))
+    );
     // The job that was cancelled in the run keeps its estimate, and the report says why.
     assert_eq!(task(&report, "rspec 3 of 3")["duration_source"], json!("estimated"));
     let said = report["diagnostics"].to_string();
@@ -824,9 +829,11 @@ fn forecast_resamples_the_times_of_several_runs() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let forecast = json_of(&out);
     let m = &forecast["makespan"];
-    // Build takes 180 or 300 s (gcp), then rspec 240/200, 180/210, 190 (one run only).
-    assert_eq!(m["min"], json!(380.0), "{m}");
-    assert_eq!(m["max"], json!(540.0), "{m}");
+    // Build [gcp, data] waits 3 or 1 s for a runner and takes 180 or 300 s (the other builds
+    // end earlier), then rspec waits 1 s (known from one run only) and takes 240/200, 180/210
+    // and 190 s: at least 1 + 180 + 1 + 200, at most 3 + 300 + 1 + 240.
+    assert_eq!(m["min"], json!(382.0), "{m}");
+    assert_eq!(m["max"], json!(544.0), "{m}");
     let lint = forecast["tasks"].as_array().expect("tasks").iter().find(|t| t["id"] == "lint");
     assert!(lint.is_some());
 }
@@ -867,10 +874,10 @@ fn compare_puts_the_prediction_beside_the_run() {
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let c = json_of(&out);
-    assert_eq!(c["makespan"]["predicted"], json!(420.0));
+    // With the run's durations and pickup delays, the prediction is the run.
+    assert_eq!(c["makespan"]["predicted"], json!(424.0));
     assert_eq!(c["makespan"]["actual"], json!(424.0));
-    let pct = c["makespan"]["error_pct"].as_f64().expect("error_pct");
-    assert!((pct - (420.0 - 424.0) / 424.0 * 100.0).abs() < 1e-9, "{pct}");
+    assert_eq!(c["makespan"]["error_pct"], json!(0.0));
     let jobs = c["jobs"].as_array().expect("jobs");
     let lint = jobs.iter().find(|j| j["id"] == "lint").expect("lint");
     assert_eq!(lint["run_name"], json!("lint"));
@@ -881,9 +888,9 @@ fn compare_puts_the_prediction_beside_the_run() {
             &lint["predicted_end"],
             &lint["actual_end"]
         ],
-        [&json!(180.0), &json!(185.0), &json!(210.75), &json!(215.75)]
+        [&json!(185.0), &json!(185.0), &json!(215.75), &json!(215.75)]
     );
-    assert_eq!(lint["end_error"], json!(-5.0));
+    assert_eq!(lint["end_error"], json!(0.0));
     let rspec = jobs.iter().find(|j| j["run_name"] == "rspec 3/3").expect("rspec 3/3");
     assert_eq!(rspec["actual_end"], Value::Null, "cancelled before it started");
     assert_eq!(c["unmatched"], json!({"run": [], "file": []}));

@@ -52,7 +52,7 @@ fn run(p: &Pipeline, failures: &[(&str, u32)]) -> Schedule {
         counts[idx(p, id).index()] = n;
     }
     let plan = Plan::new(p, Policy::Fifo).unwrap();
-    let input = RunInput { durations: None, failures: Some(&counts) };
+    let input = RunInput { durations: None, failures: Some(&counts), pickups: None };
     Simulator::new(&plan).run(&input, Detail::Full).unwrap()
 }
 
@@ -393,12 +393,12 @@ fn overrides_of_the_wrong_length_are_errors() {
     let plan = Plan::new(&p, Policy::Fifo).unwrap();
     let mut sim = Simulator::new(&plan);
     let short = [Millis(1)];
-    let input = RunInput { durations: Some(&short), failures: None };
+    let input = RunInput { durations: Some(&short), failures: None, pickups: None };
     assert_eq!(
         sim.makespan(&input).unwrap_err(),
         SimError::DurationsLength { expected: 4, got: 1 }
     );
-    let input = RunInput { durations: None, failures: Some(&[0, 0]) };
+    let input = RunInput { durations: None, failures: Some(&[0, 0]), pickups: None };
     assert_eq!(sim.makespan(&input).unwrap_err(), SimError::FailuresLength { expected: 4, got: 2 });
     let err = Plan::new(&p, Policy::Priority(vec![1, 2])).unwrap_err();
     assert_eq!(
@@ -438,19 +438,23 @@ fn one_plan_runs_many_times_without_allocating_and_levels_agree() {
     let expected: Vec<Millis> = samples
         .iter()
         .map(|d| {
-            let input = RunInput { durations: Some(d), failures: None };
+            let input = RunInput { durations: Some(d), failures: None, pickups: None };
             sim.run(&input, Detail::Full).unwrap().makespan
         })
         .collect();
     // Warm the makespan-only buffers on every sample once (a queue grows to its largest), then
     // count a second pass.
     for d in &samples {
-        sim.makespan(&RunInput { durations: Some(d), failures: None }).unwrap();
+        sim.makespan(&RunInput { durations: Some(d), failures: None, pickups: None }).unwrap();
     }
     let mut got = Vec::with_capacity(samples.len());
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     for d in &samples {
-        got.push(sim.makespan(&RunInput { durations: Some(d), failures: None }).unwrap().makespan);
+        got.push(
+            sim.makespan(&RunInput { durations: Some(d), failures: None, pickups: None })
+                .unwrap()
+                .makespan,
+        );
     }
     let allocated = ALLOCATIONS.load(Ordering::Relaxed) - before;
     assert_eq!(got, expected);

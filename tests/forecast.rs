@@ -173,7 +173,7 @@ fn the_same_seed_gives_the_same_forecast_however_it_is_chunked() {
 }
 
 /// The critical set a forecast computes in each run is the slack-zero set of the full
-/// schedule of that run, on pipelines with stages, pools, skips and failures.
+/// schedule of that run, on pipelines with stages, pools, skips, failures and pickup delays.
 #[test]
 fn the_critical_set_of_a_run_is_where_slack_is_zero() {
     let mut pipelines: Vec<Pipeline> = (0..6).map(|s| read(&synthetic::pipeline(400, s))).collect();
@@ -204,7 +204,18 @@ fn the_critical_set_of_a_run_is_where_slack_is_zero() {
                 .enumerate()
                 .map(|(i, d)| Millis(d.0 * (1 + (i as u64 * 31 + u64::from(round)) % 3)))
                 .collect();
-            let input = RunInput { durations: Some(&durations), failures: Some(&failures) };
+            // Some tasks wait for a runner to pick them up in the last rounds.
+            let pickups: Vec<Millis> = (0..n)
+                .map(|i| match round {
+                    2 | 3 if (i + round as usize) % 5 == 0 => Millis(1000 * (1 + i as u64 % 4)),
+                    _ => Millis::ZERO,
+                })
+                .collect();
+            let input = RunInput {
+                durations: Some(&durations),
+                failures: Some(&failures),
+                pickups: Some(&pickups),
+            };
             let full = sim.run(&input, Detail::Full).unwrap();
             sim.run_summary(&input, Detail::Timings).unwrap();
             critical.clear();

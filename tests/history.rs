@@ -62,11 +62,12 @@ fn github_rest_jobs_and_steps_are_read_with_their_times() {
 fn step_times_go_to_the_steps_and_the_runners_own_steps_to_the_first_and_last() {
     let a = analyze_with("ci.yml", &["github-rest.json"]);
     let job = "build (ubuntu-latest, 3.11)";
-    // Set up job (3s) joins checkout (5s); Post checkout (4s) and Complete job (2s) join pytest.
-    assert_eq!(times(&a, &format!("{job}/1")), (0.0, 8.0));
-    assert_eq!(times(&a, &format!("{job}/2")), (8.0, 68.0));
-    assert_eq!(times(&a, &format!("{job}/3")), (68.0, 180.0));
-    assert_eq!(times(&a, job), (0.0, 180.0), "the job lasts what it lasted");
+    // It waited 6 s for a runner (created 10:00:00, started 10:00:06). Set up job (3s) joins
+    // checkout (5s); Post checkout (4s) and Complete job (2s) join pytest.
+    assert_eq!(times(&a, &format!("{job}/1")), (6.0, 14.0));
+    assert_eq!(times(&a, &format!("{job}/2")), (14.0, 74.0));
+    assert_eq!(times(&a, &format!("{job}/3")), (74.0, 186.0));
+    assert_eq!(times(&a, job), (6.0, 186.0), "the job lasts what it lasted");
     let step = a.pipeline.tasks.iter().find(|t| t.id == format!("{job}/2")).expect("step");
     assert_eq!(step.duration_source, DurationSource::History);
 }
@@ -75,10 +76,11 @@ fn step_times_go_to_the_steps_and_the_runners_own_steps_to_the_first_and_last() 
 fn github_names_matrix_jobs_by_resolved_name_in_order_and_by_id_with_values() {
     let a = analyze_with("ci.yml", &["github-rest.json"]);
     // `name: Build ${{ matrix.os }}` gives two jobs one name: paired in file order.
-    assert_eq!(times(&a, "build (ubuntu-latest, 3.12)").1, 120.0);
-    assert_eq!(times(&a, "build (windows-latest, 3.11)").1, 300.0);
+    // Each after its own wait for a runner (5, 8 and 9 s).
+    assert_eq!(times(&a, "build (ubuntu-latest, 3.12)"), (5.0, 125.0));
+    assert_eq!(times(&a, "build (windows-latest, 3.11)"), (8.0, 308.0));
     // A failed job's time is real time.
-    assert_eq!(times(&a, "build (windows-latest, 3.12)").1, 240.0);
+    assert_eq!(times(&a, "build (windows-latest, 3.12)"), (9.0, 249.0));
     // No `name:`: the job id and the matrix values.
     let test18 = times(&a, "test (18)");
     assert_eq!(test18.1 - test18.0, 60.0);
@@ -148,10 +150,12 @@ fn gitlab_pages_of_one_pipeline_merge_and_keep_fractions() {
     assert_eq!(run.jobs[5].outcome, JobOutcome::Cancelled);
 
     let a = analyze_with("gitlab-ci.yml", &["gitlab-page1.json", "gitlab-page2.json"]);
-    assert_eq!(times(&a, "build: [aws, app2]"), (0.0, 90.25));
-    // `parallel: 3` instances as GitLab names them: "rspec 1/3".
-    assert_eq!(times(&a, "rspec 1 of 3"), (180.0, 420.0));
-    assert_eq!(times(&a, "lint"), (180.0, 210.75));
+    // Each job first waits its `queued_duration` for a runner.
+    assert_eq!(times(&a, "build: [aws, app2]"), (1.0, 91.25));
+    // `parallel: 3` instances as GitLab names them: "rspec 1/3"; after build: [gcp, data]
+    // (3 s + 180 s), 1 s for a runner.
+    assert_eq!(times(&a, "rspec 1 of 3"), (184.0, 424.0));
+    assert_eq!(times(&a, "lint"), (185.0, 215.75));
     let found = messages(&a);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(

@@ -407,7 +407,7 @@ fn what_if_durations_override_the_model() {
         base.pipeline.tasks.iter().map(|t| t.duration.nominal()).collect();
     durations[0] = Millis(60_000); // build: 4m → 1m
     let plan = Plan::new(&base.pipeline, Policy::Fifo).unwrap();
-    let input = RunInput { durations: Some(&durations), failures: None };
+    let input = RunInput { durations: Some(&durations), failures: None, pickups: None };
     let faster = Simulator::new(&plan).run(&input, Detail::Full).unwrap();
     assert_eq!(base.schedule.makespan.0 - faster.makespan.0, 180_000);
 }

@@ -22,6 +22,8 @@ const RUNNING: char = '█';
 const GROUP: char = '━';
 const RESOURCE_WAIT: char = '░';
 const DEPENDENCY_WAIT: char = '·';
+/// Waiting for a runner to pick the task up (a delay learnt from past runs).
+const PICKUP_WAIT: char = '┄';
 const INSTANT: char = '|';
 
 /// The whole `simulate` text output for one analysis.
@@ -191,11 +193,18 @@ fn render_rows(out: &mut String, analysis: &Analysis, style: Style) {
         }
         let _ = writeln!(out, "{}", line.trim_end());
     }
+    // The pickup wait is in the legend only when some task has one (runs were imported).
+    let pickup = schedule.tasks.iter().any(|t| t.pickup > Millis::ZERO);
+    let pickup = if pickup {
+        format!("  {PICKUP_WAIT} waiting for a runner to pick it up")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
         "{}",
         style.dim(&format!(
-            "  {RUNNING} running  {GROUP} stage with steps  {RESOURCE_WAIT} waiting for a resource  {DEPENDENCY_WAIT} waiting for a dependency  * critical path  ~ estimated duration"
+            "  {RUNNING} running  {GROUP} stage with steps  {RESOURCE_WAIT} waiting for a resource  {DEPENDENCY_WAIT} waiting for a dependency{pickup}  * critical path  ~ estimated duration"
         ))
     );
 }
@@ -270,6 +279,7 @@ impl Scale {
             let c = match wait.reason {
                 WaitReason::Dependency { .. } => DEPENDENCY_WAIT,
                 WaitReason::Resource { .. } => RESOURCE_WAIT,
+                WaitReason::Pickup => PICKUP_WAIT,
             };
             for cell in &mut cells[self.cells(wait.from, wait.to)] {
                 *cell = c;
@@ -305,7 +315,7 @@ fn paint_bar(bar: &str, critical: bool, style: Style) -> String {
             RUNNING | GROUP | INSTANT if critical => style.magenta(&run),
             RUNNING | GROUP | INSTANT => style.cyan(&run),
             RESOURCE_WAIT => style.yellow(&run),
-            DEPENDENCY_WAIT => style.dim(&run),
+            DEPENDENCY_WAIT | PICKUP_WAIT => style.dim(&run),
             _ => run,
         });
         i = run_end;

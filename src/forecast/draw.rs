@@ -1,5 +1,6 @@
-//! One run's random draws: a duration for every task whose duration varies, and how many of its
-//! attempts fail for every task that can fail.
+//! One run's random draws: a duration for every task whose duration varies, how many of its
+//! attempts fail for every task that can fail, and a pickup delay for every task whose delay
+//! varies.
 //!
 //! The draws come from one seeded stream in task order, so a seed names one sequence of runs on
 //! any machine, however the runs are split into chunks.
@@ -39,6 +40,8 @@ pub struct Draws {
     durations: Vec<(usize, Duration)>,
     /// Tasks that can fail: the chance one attempt fails and how many attempts there are.
     failures: Vec<(usize, f64, u32)>,
+    /// Tasks whose wait for a runner varies, with how.
+    pickups: Vec<(usize, Duration)>,
     /// A second normal value left from the last pair the polar method made.
     spare: Option<f64>,
 }
@@ -47,6 +50,7 @@ impl Draws {
     pub fn new(plan: &Plan, seed: u64) -> Draws {
         let mut durations = Vec::new();
         let mut failures = Vec::new();
+        let mut pickups = Vec::new();
         for (i, task) in plan.pipeline().tasks.iter().enumerate() {
             // A stage's time and failures come from its steps.
             if task.is_group() {
@@ -58,32 +62,25 @@ impl Draws {
             if task.failure_rate > 0.0 {
                 failures.push((i, task.failure_rate.min(1.0), plan.max_attempts(i)));
             }
+            if task.pickup.varies() {
+                pickups.push((i, Duration::of(&task.pickup)));
+            }
         }
-        Draws { rng: fastrand::Rng::with_seed(seed), durations, failures, spare: None }
+        Draws { rng: fastrand::Rng::with_seed(seed), durations, failures, pickups, spare: None }
     }
 
     /// Whether every run is the same (nothing varies, nothing can fail).
     pub fn is_fixed(&self) -> bool {
-        self.durations.is_empty() && self.failures.is_empty()
+        self.durations.is_empty() && self.failures.is_empty() && self.pickups.is_empty()
     }
 
     /// Draws the next run into `durations` (which starts as the nominal ones and keeps the
-    /// fixed ones) and `failures` (failing attempts per task; all of them: the task fails).
-    pub fn draw(&mut self, durations: &mut [Millis], failures: &mut [u32]) {
+    /// fixed ones), `failures` (failing attempts per task; all of them: the task fails) and
+    /// `pickups` (like `durations`, the nominal ones to begin with).
+    pub fn draw(&mut self, durations: &mut [Millis], failures: &mut [u32], pickups: &mut [Millis]) {
         for k in 0..self.durations.len() {
-            let (i, ref how) = self.durations[k];
-            durations[i] = match *how {
-                Duration::Uniform { low, steps, step } => {
-                    Millis(low + step * self.rng.u64(0..=steps))
-                }
-                Duration::LogNormal { mu, sigma, step } => {
-                    let z = self.normal();
-                    let steps = ((mu + sigma * z).exp() / step as f64).round();
-                    // Ten years: what a duration may be at most.
-                    Millis((steps * step as f64).clamp(0.0, 315_360_000_000.0) as u64)
-                }
-                Duration::Samples(ref s) => s[self.rng.usize(0..s.len())],
-            };
+            let i = self.durations[k].0;
+            durations[i] = self.one(k, false);
         }
         for &(i, rate, attempts) in &self.failures {
             let mut failed = 0;
@@ -91,6 +88,26 @@ impl Draws {
                 failed += 1;
             }
             failures[i] = failed;
+        }
+        // Last, so that a pipeline without varying pickups draws what it always drew.
+        for k in 0..self.pickups.len() {
+            let i = self.pickups[k].0;
+            pickups[i] = self.one(k, true);
+        }
+    }
+
+    /// A draw of the `k`th varying duration (or pickup).
+    fn one(&mut self, k: usize, pickup: bool) -> Millis {
+        let how = if pickup { &self.pickups[k].1 } else { &self.durations[k].1 };
+        match *how {
+            Duration::Uniform { low, steps, step } => Millis(low + step * self.rng.u64(0..=steps)),
+            Duration::LogNormal { mu, sigma, step } => {
+                let z = self.normal();
+                let steps = ((mu + sigma * z).exp() / step as f64).round();
+                // Ten years: what a duration may be at most.
+                Millis((steps * step as f64).clamp(0.0, 315_360_000_000.0) as u64)
+            }
+            Duration::Samples(ref s) => s[self.rng.usize(0..s.len())],
         }
     }
 

@@ -97,6 +97,7 @@ pub struct Forecaster<'a, 'p> {
     seed: u64,
     durations: Vec<Millis>,
     failures: Vec<u32>,
+    pickups: Vec<Millis>,
     makespan: Sketch,
     succeeded: u64,
     tasks: Vec<TaskTally>,
@@ -112,6 +113,7 @@ impl<'a, 'p> Forecaster<'a, 'p> {
             seed,
             durations: plan.nominal_durations().to_vec(),
             failures: vec![0; n],
+            pickups: plan.nominal_pickups().to_vec(),
             makespan: Sketch::default(),
             succeeded: 0,
             tasks: vec![TaskTally::default(); n],
@@ -126,9 +128,12 @@ impl<'a, 'p> Forecaster<'a, 'p> {
     /// Does `runs` more runs.
     pub fn advance(&mut self, runs: u32) {
         for _ in 0..runs {
-            self.draws.draw(&mut self.durations, &mut self.failures);
-            let input =
-                RunInput { durations: Some(&self.durations), failures: Some(&self.failures) };
+            self.draws.draw(&mut self.durations, &mut self.failures, &mut self.pickups);
+            let input = RunInput {
+                durations: Some(&self.durations),
+                failures: Some(&self.failures),
+                pickups: Some(&self.pickups),
+            };
             // The buffers have one entry per task, as `check` wants: this cannot fail.
             let Ok(summary) = self.sim.run_summary(&input, Detail::Timings) else { return };
             self.makespan.record(summary.makespan);

@@ -25,6 +25,10 @@ use crate::span::Span;
 pub struct Learned {
     /// Task full id → its duration from the runs.
     pub durations: BTreeMap<String, DurationSpec>,
+    /// Job full id → how long it waited for a runner to pick it up in the runs: GitHub's
+    /// `started_at − created_at` (a job is created when its needs are done), GitLab's
+    /// `queued_duration`, a CSV's `queued`.
+    pub pickups: BTreeMap<String, DurationSpec>,
     pub diagnostics: Vec<Diagnostic>,
     /// Jobs of the runs that matched a task, of all the jobs of the runs.
     pub matched_jobs: usize,
@@ -34,6 +38,7 @@ pub struct Learned {
 pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
     let n = pipeline.tasks.len();
     let mut job_samples: Vec<Vec<Millis>> = vec![Vec::new(); n];
+    let mut pickup_samples: Vec<Vec<Millis>> = vec![Vec::new(); n];
     let mut step_samples: Vec<Vec<Millis>> = vec![Vec::new(); n];
     // How the job ended in runs that gave it no time.
     let mut without_time: Vec<Vec<JobOutcome>> = vec![Vec::new(); n];
@@ -101,6 +106,13 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
                 without_time[task.index()].push(job.outcome);
                 continue;
             };
+            let waited = job.queued.or_else(|| {
+                let (created, started) = (job.created?, job.started?);
+                (started >= created).then(|| Millis((started - created) as u64))
+            });
+            if let Some(waited) = waited {
+                pickup_samples[task.index()].push(waited);
+            }
             if !pipeline.task(task).children.is_empty() {
                 let mut steps: Vec<(i64, i64, TaskIdx)> = m
                     .steps
@@ -139,6 +151,9 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
     }
     let runs = history.runs.len();
     for (i, task) in pipeline.tasks.iter().enumerate() {
+        if let Some(spec) = spec(&mut pickup_samples[i]).filter(|s| s.nominal() > Millis::ZERO) {
+            learned.pickups.insert(task.id.clone(), spec);
+        }
         let steps_timed = task.children.iter().any(|c| !step_samples[c.index()].is_empty());
         if steps_timed {
             for &c in &task.children {

@@ -217,6 +217,10 @@ pub struct Task {
     /// draws failures from it.
     pub failure_rate: f64,
     pub duration_source: DurationSource,
+    /// How long it waits, once it may start, for a runner to pick it up (learnt from past
+    /// runs: GitHub's `started_at − created_at`, GitLab's `queued_duration`); zero when
+    /// unknown. Its own kind of wait, before any wait for a resource.
+    pub pickup: DurationSpec,
     pub deps: Vec<Dependency>,
     pub demands: Vec<Demand>,
     /// The whole item as written.

@@ -57,6 +57,9 @@ pub struct RunInput<'a> {
     /// `u32::MAX`: every one fails), indexed like `Pipeline::tasks`; `None`: nothing fails.
     /// A failed attempt takes its whole duration. Tasks with steps fail through their steps.
     pub failures: Option<&'a [u32]>,
+    /// Each task's wait for a runner to pick it up, indexed like `Pipeline::tasks`; `None`
+    /// uses the model's.
+    pub pickups: Option<&'a [Millis]>,
 }
 
 /// The outcome of a run recorded at [`Detail::Makespan`].
@@ -78,13 +81,17 @@ enum Event {
     Retry(TaskIdx),
     /// Another task's failure stops this one.
     Cancel(TaskIdx),
+    /// A runner picked the task up: it may now take its resources and start.
+    PickedUp(TaskIdx),
 }
 
 /// Bits of a queued event's sequence number. An event is one `u128`: its time in the high 64
-/// bits, then the sequence number, the kind (2 bits) and the task (32 bits), so that integer
-/// order is (time, sequence) order. Should a run schedule 2^30 events, the pending ones are
+/// bits, then the sequence number, the kind (3 bits) and the task (32 bits), so that integer
+/// order is (time, sequence) order. Should a run schedule 2^29 events, the pending ones are
 /// renumbered in order ([`Simulator::renumber_events`]).
-const SEQUENCE_BITS: u32 = 30;
+const SEQUENCE_BITS: u32 = 29;
+/// Where the sequence number starts in a packed event.
+const SEQUENCE_SHIFT: u32 = 35;
 
 impl Event {
     fn pack(self, at: Millis, sequence: u64) -> u128 {
@@ -93,17 +100,22 @@ impl Event {
             Event::Fail(t) => (1, t),
             Event::Retry(t) => (2, t),
             Event::Cancel(t) => (3, t),
+            Event::PickedUp(t) => (4, t),
         };
-        u128::from(at.0) << 64 | u128::from(sequence) << 34 | kind << 32 | u128::from(task.0)
+        u128::from(at.0) << 64
+            | u128::from(sequence) << SEQUENCE_SHIFT
+            | kind << 32
+            | u128::from(task.0)
     }
 
     fn unpack(packed: u128) -> Event {
         let task = TaskIdx(packed as u32);
-        match (packed >> 32) & 3 {
+        match (packed >> 32) & 7 {
             0 => Event::Finish(task),
             1 => Event::Fail(task),
             2 => Event::Retry(task),
-            _ => Event::Cancel(task),
+            3 => Event::Cancel(task),
+            _ => Event::PickedUp(task),
         }
     }
 }
@@ -177,7 +189,17 @@ struct TaskState {
     resolved: bool,
     /// An attempt of this task (without steps) is under way and holds its units.
     running: bool,
+    /// Where it is with its wait for a runner: [`PICKUP_NONE`], [`PICKUP_WAITING`] or
+    /// [`PICKUP_DONE`].
+    pickup: u8,
 }
+
+/// The task has not waited for a runner (or needs no wait).
+const PICKUP_NONE: u8 = 0;
+/// It was judged to run and waits for a runner to pick it up.
+const PICKUP_WAITING: u8 = 1;
+/// A runner picked it up: it was judged already and goes straight to dispatch.
+const PICKUP_DONE: u8 = 2;
 
 impl TaskState {
     /// When everything it waits for was over.
@@ -207,6 +229,7 @@ pub struct Simulator<'a, 'p> {
     detail: Detail,
     durations: Vec<Millis>,
     failures: Vec<u32>,
+    pickups: Vec<Millis>,
     now: Millis,
     /// The latest end so far: the makespan, since time only moves forward.
     last_end: Millis,
@@ -276,6 +299,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
             detail: Detail::Makespan,
             durations: Vec::new(),
             failures: Vec::new(),
+            pickups: Vec::new(),
             now: Millis::ZERO,
             last_end: Millis::ZERO,
             sequence: 0,
@@ -348,6 +372,9 @@ impl<'a, 'p> Simulator<'a, 'p> {
         if let Some(f) = input.failures.filter(|f| f.len() != n) {
             return Err(SimError::FailuresLength { expected: n, got: f.len() });
         }
+        if let Some(p) = input.pickups.filter(|p| p.len() != n) {
+            return Err(SimError::DurationsLength { expected: n, got: p.len() });
+        }
         Ok(())
     }
 
@@ -372,6 +399,8 @@ impl<'a, 'p> Simulator<'a, 'p> {
             }
             None => refill(&mut self.failures, n, 0),
         }
+        self.pickups.clear();
+        self.pickups.extend_from_slice(input.pickups.unwrap_or(&self.plan.pickup));
         self.reset(DETAILS[D as usize]);
 
         if D == FULL {
@@ -403,6 +432,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
                     Event::Fail(task) => self.fail::<D>(task),
                     Event::Retry(task) => self.retry::<D>(task),
                     Event::Cancel(task) => self.cancel::<D>(task),
+                    Event::PickedUp(task) => self.picked_up::<D>(task),
                 }
             }
         }
@@ -475,9 +505,9 @@ impl<'a, 'p> Simulator<'a, 'p> {
         let mut pending = std::mem::take(&mut self.events).into_sorted_vec();
         // Sorted ascending as `Reverse`: the last event to happen comes first.
         pending.reverse();
-        let low = (1u128 << 34) - 1;
+        let low = (1u128 << SEQUENCE_SHIFT) - 1;
         for (k, Reverse(packed)) in pending.iter_mut().enumerate() {
-            *packed = (*packed >> 64) << 64 | (k as u128 + 1) << 34 | (*packed & low);
+            *packed = (*packed >> 64) << 64 | (k as u128 + 1) << SEQUENCE_SHIFT | (*packed & low);
         }
         self.sequence = pending.len() as u64 + 1;
         self.events = BinaryHeap::from(pending);
@@ -528,11 +558,12 @@ impl<'a, 'p> Simulator<'a, 'p> {
             if t.resolved {
                 continue;
             }
-            let retry = t.attempts > 0;
-            if !retry && t.flags & CANCEL_REQUESTED != 0 {
+            // A retry, or a task a runner just picked up, was judged before.
+            let judged = t.attempts > 0 || t.pickup == PICKUP_DONE;
+            if !judged && t.flags & CANCEL_REQUESTED != 0 {
                 self.trace::<D>(task, TraceKind::Cancel);
                 self.resolve::<D>(task, Outcome::Cancelled);
-            } else if !retry && !runs(t.flags, &self.plan.nodes[i]) {
+            } else if !judged && !runs(t.flags, &self.plan.nodes[i]) {
                 self.trace::<D>(task, TraceKind::Skip);
                 if D == FULL {
                     // What made it due is what the tasks after it wait on, through it.
@@ -540,8 +571,12 @@ impl<'a, 'p> Simulator<'a, 'p> {
                 }
                 self.resolve::<D>(task, Outcome::Skipped);
             } else {
-                if !retry && D == FULL {
+                if !judged && D == FULL {
                     self.record_dependency_wait(i);
+                }
+                if !judged && self.pickups[i] > Millis::ZERO {
+                    self.await_pickup::<D>(task);
+                    continue;
                 }
                 let key = self.plan.key(task, self.now);
                 self.fresh.push(key);
@@ -613,6 +648,31 @@ impl<'a, 'p> Simulator<'a, 'p> {
             self.queues[res.index()].push(Reverse(key));
         }
         self.requeue.clear();
+    }
+
+    /// The task waits for a runner to pick it up before it may take resources and start.
+    fn await_pickup<const D: u8>(&mut self, task: TaskIdx) {
+        let i = task.index();
+        self.tasks[i].pickup = PICKUP_WAITING;
+        if D == FULL {
+            let waits = &mut self.rec.waits[i];
+            self.rec.open_wait[i] = Some(waits.len());
+            waits.push(Wait { from: self.now, to: self.now, reason: WaitReason::Pickup });
+        }
+        self.trace::<D>(task, TraceKind::AwaitPickup);
+        self.schedule_event(self.now + self.pickups[i], Event::PickedUp(task));
+    }
+
+    /// A runner picked the task up: it is dispatched (it was judged when it became ready).
+    fn picked_up<const D: u8>(&mut self, task: TaskIdx) {
+        let i = task.index();
+        if self.tasks[i].resolved {
+            return; // cancelled meanwhile
+        }
+        self.tasks[i].pickup = PICKUP_DONE;
+        self.close_wait(i, None);
+        self.trace::<D>(task, TraceKind::PickedUp);
+        self.newly_ready.push(task);
     }
 
     /// Starts the candidate with this key if it fits, else queues it where it falls short.

@@ -33,6 +33,8 @@ pub struct Plan<'p> {
     pub(super) pending: Vec<u32>,
     pub(super) capacity: Vec<u32>,
     pub(super) nominal: Vec<Millis>,
+    /// Each task's wait for a runner to pick it up (the median of its distribution).
+    pub(super) pickup: Vec<Millis>,
     /// Members of each matrix in compressed rows, and whether a failure cancels the others.
     pub(super) matrix_start: Vec<u32>,
     pub(super) matrix_members: Vec<TaskIdx>,
@@ -185,6 +187,7 @@ impl<'p> Plan<'p> {
             pending,
             capacity: pipeline.resources.iter().map(|r| r.capacity).collect(),
             nominal: pipeline.tasks.iter().map(|t| t.duration.nominal()).collect(),
+            pickup: pipeline.tasks.iter().map(|t| t.pickup.nominal()).collect(),
             matrix_start,
             matrix_members,
             fail_fast: pipeline.matrices.iter().map(|m| m.fail_fast).collect(),
@@ -213,6 +216,11 @@ impl<'p> Plan<'p> {
     /// The durations the model gives, indexed like `Pipeline::tasks`.
     pub fn nominal_durations(&self) -> &[Millis] {
         &self.nominal
+    }
+
+    /// The pickup delays the model gives, indexed like `Pipeline::tasks`.
+    pub fn nominal_pickups(&self) -> &[Millis] {
+        &self.pickup
     }
 
     pub(super) fn dependents(&self, task: usize) -> &[TaskIdx] {

@@ -56,6 +56,8 @@ pub struct TaskTiming {
     pub outcome: Outcome,
     /// How many times it started (more than one after retries).
     pub attempts: u32,
+    /// How long it waited for a runner to pick it up once it could start (zero: no such wait).
+    pub pickup: Millis,
     /// How much later it could have ended without delaying the end of the pipeline, given the
     /// dependencies and the resource hand-overs of this schedule (full detail only).
     pub slack: Option<Millis>,
@@ -121,6 +123,9 @@ pub enum WaitReason {
         holders_total: usize,
         released_by: Option<TaskIdx>,
     },
+    /// It could start, and waited for a runner to pick it up (a pickup delay learnt from
+    /// past runs).
+    Pickup,
 }
 
 /// How many holders a wait names; a pool of hundreds would drown the message.
@@ -203,6 +208,10 @@ pub enum TraceKind {
     Cancel,
     /// It will not run: what it waits for ended otherwise than its `when` asks.
     Skip,
+    /// It may start, and waits for a runner to pick it up.
+    AwaitPickup,
+    /// A runner picked it up.
+    PickedUp,
 }
 
 impl TraceKind {
@@ -218,6 +227,8 @@ impl TraceKind {
             TraceKind::Retry => "retried",
             TraceKind::Cancel => "cancelled",
             TraceKind::Skip => "skipped",
+            TraceKind::AwaitPickup => "awaiting_pickup",
+            TraceKind::PickedUp => "picked_up",
         }
     }
 }

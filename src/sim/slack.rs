@@ -34,10 +34,16 @@ pub(super) fn fill(pipeline: &Pipeline, schedule: &mut Schedule) {
         edges.push((start(i), end(i), lag));
         for &child in &task.children {
             if child.index() < n && ran(child.index()) {
-                edges.push((start(i), start(child.index()), 0));
+                edges.push((
+                    start(i),
+                    start(child.index()),
+                    schedule.tasks[child.index()].pickup.0,
+                ));
                 edges.push((end(child.index()), end(i), 0));
             }
         }
+        // What it waits for must end a pickup before it starts.
+        let pickup = timing.pickup.0;
         through.clear();
         through.extend(task.deps.iter().filter_map(|d| d.target).map(|d| d.index()));
         while let Some(d) = through.pop() {
@@ -45,12 +51,12 @@ pub(super) fn fill(pipeline: &Pipeline, schedule: &mut Schedule) {
                 continue;
             }
             if ran(d) {
-                edges.push((end(d), start(i), 0));
+                edges.push((end(d), start(i), pickup));
             } else if schedule.tasks[d].outcome == Outcome::Skipped {
                 let skipped = &pipeline.tasks[d];
                 through.extend(skipped.deps.iter().filter_map(|x| x.target).map(|x| x.index()));
                 if let Some(p) = skipped.parent.filter(|p| p.index() < n && ran(p.index())) {
-                    edges.push((start(p.index()), start(i), 0));
+                    edges.push((start(p.index()), start(i), pickup));
                 }
             }
         }

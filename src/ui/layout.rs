@@ -149,6 +149,8 @@ pub fn scroll_to_show(index: usize, row_height: f64, scroll_top: f64, viewport_h
 pub enum WaitKind {
     Dependency,
     Resource,
+    /// For a runner to pick the task up.
+    Pickup,
 }
 
 impl WaitKind {
@@ -156,6 +158,7 @@ impl WaitKind {
         match self {
             WaitKind::Dependency => "wait-dep",
             WaitKind::Resource => "wait-res",
+            WaitKind::Pickup => "wait-pickup",
         }
     }
 }
@@ -233,6 +236,7 @@ pub fn bar(
             let kind = match w.reason {
                 WaitReason::Dependency { .. } => WaitKind::Dependency,
                 WaitReason::Resource { .. } => WaitKind::Resource,
+                WaitReason::Pickup => WaitKind::Pickup,
             };
             let s = segment(scale, w.from.0 as f64, w.to.0 as f64, 1.0)?;
             Some(WaitSegment { x: s.x, width: s.width, kind })

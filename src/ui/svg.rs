@@ -57,6 +57,7 @@ text { font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-se
 rect.critical { stroke: #111; stroke-width: 2.5; }
 .wait-dep { fill: url(#hatch-dep); stroke: #b07200; stroke-width: 1; }
 .wait-res { fill: url(#hatch-res); stroke: #a03f83; stroke-width: 1; }
+.wait-pickup { fill: none; stroke: #b07200; stroke-width: 1; stroke-dasharray: 3 2; }
 .blocked { fill: url(#hatch-res); stroke: #a03f83; stroke-dasharray: 4 3; }
 .blocked.never-ready { fill: none; stroke: #566170; }
 .run.failed { fill: #b3261e; }

@@ -198,7 +198,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             </div>
             <div class="legend-row">
                 if s.view == View::Chart {
-                    <Legend forecast={s.timeline_forecast().is_some()} outcomes={Outcomes::of(&s.shown.schedule)} />
+                    <Legend forecast={s.timeline_forecast().is_some()} outcomes={Outcomes::of(&s.shown.schedule)}
+                            pickup={s.shown.schedule.tasks.iter().any(|t| t.pickup > crate::duration::Millis::ZERO)} />
                 } else {
                     <p class="legend">{"◆ on the critical path · times from the start of the run"}</p>
                 }
@@ -248,6 +249,8 @@ struct LegendProps {
     /// The bars show a forecast (whiskers and shades); until then its item is dimmed.
     forecast: bool,
     outcomes: Outcomes,
+    /// Some task waited for a runner to pick it up (a delay learnt from past runs).
+    pickup: bool,
 }
 
 #[component]
@@ -257,6 +260,9 @@ fn Legend(props: &LegendProps) -> Html {
             <li><svg width="28" height="14" aria-hidden="true"><rect class="bar" x="1" y="1" width="26" height="12" rx="2" /></svg>{"running"}</li>
             <li><svg width="28" height="14" aria-hidden="true"><rect class="wait-dep" x="1" y="1" width="26" height="12" /></svg>{"waiting for a dependency"}</li>
             <li><svg width="28" height="14" aria-hidden="true"><rect class="wait-res" x="1" y="1" width="26" height="12" /></svg>{"waiting for a resource"}</li>
+            if props.pickup {
+                <li><svg width="28" height="14" aria-hidden="true"><rect class="wait-pickup" x="1" y="1" width="26" height="12" /></svg>{"waiting for a runner to pick it up"}</li>
+            }
             <li><svg width="28" height="14" aria-hidden="true"><rect class="bar critical" x="2" y="2" width="24" height="10" rx="2" /></svg>{"critical path (outlined)"}</li>
             // Always listed, so that the chart does not move when a forecast arrives.
             <li class={classes!((!props.forecast).then_some("pending"))}>

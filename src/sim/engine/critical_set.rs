@@ -80,17 +80,19 @@ impl Simulator<'_, '_> {
                 }
                 continue;
             }
-            if let Some(p) = self.plan.parent(i) {
-                if self.ran(p.index()) && self.tasks[p.index()].start() == start {
-                    walk.stack.push(2 * p.0);
-                }
-            }
             if let Some(r) = self.tasks[i].started_by {
                 if self.ran(r.index()) && self.tasks[r.index()].end() == start {
                     walk.stack.push(2 * r.0 + 1);
                 }
             }
-            self.tight_dependencies(i, start, &mut walk);
+            // What it waited for ended a pickup before it started.
+            let ready = start.map(|s| s - self.pickup_of(i));
+            if let Some(p) = self.plan.parent(i) {
+                if self.ran(p.index()) && self.tasks[p.index()].start() == ready {
+                    walk.stack.push(2 * p.0);
+                }
+            }
+            self.tight_dependencies(i, ready, &mut walk);
         }
         self.critical = walk;
         &self.critical.found

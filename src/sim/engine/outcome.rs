@@ -83,6 +83,9 @@ impl Simulator<'_, '_> {
             self.touch::<D>(res);
             self.close_wait(i, None);
         }
+        if self.tasks[i].pickup == PICKUP_WAITING {
+            self.close_wait(i, None);
+        }
         if running {
             // Running now, or between attempts; only a running attempt holds units.
             if std::mem::replace(&mut self.tasks[i].running, false) {

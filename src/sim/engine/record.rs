@@ -87,6 +87,11 @@ impl Simulator<'_, '_> {
         self.rec.touched.clear();
     }
 
+    /// The wait for a runner task `i` had in the last run (zero when it had none).
+    pub(super) fn pickup_of(&self, i: usize) -> Millis {
+        if self.tasks[i].pickup == PICKUP_NONE { Millis::ZERO } else { self.pickups[i] }
+    }
+
     /// Why a task that should have run never started.
     pub(super) fn blocked(&self, i: usize) -> Blocked {
         let pipeline = self.plan.pipeline;
@@ -126,6 +131,7 @@ impl Simulator<'_, '_> {
                 end: self.tasks[i].end(),
                 outcome: self.tasks[i].outcome,
                 attempts: self.tasks[i].attempts,
+                pickup: self.pickup_of(i),
                 slack: None,
                 waits: if full { std::mem::take(&mut waits[i]) } else { Vec::new() },
                 cause: if full { self.rec.cause[i] } else { None },
