@@ -928,3 +928,60 @@ fn compare_needs_one_run_with_times_and_no_history() {
         assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// 30 jobs on GitHub-hosted runners: 20 at a time on the Free plan (assumed, and said), all at
+/// once with `--plan team`, on every command that takes the inputs.
+#[test]
+fn the_github_plan_comes_from_the_command_line() {
+    let n: Vec<String> = (1..=30).map(|i| i.to_string()).collect();
+    let workflow = format!(
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix: {{n: [{}]}}\n    steps: [{{run: make}}]\n",
+        n.join(", ")
+    );
+    let simulate = |plan: &[&str]| {
+        let args = [&["simulate", "--format", "json"], plan, &["-"]].concat();
+        let output = run_with_stdin(&args, Some(workflow.as_bytes()));
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        json_of(&output)
+    };
+    let free = simulate(&[]);
+    assert_eq!(free["makespan"], json!(120.0), "20 at a time, then 10");
+    assert_eq!(free["resources"][0]["name"], "GitHub-hosted runners (Free plan)");
+    assert_eq!(free["resources"][0]["capacity"], json!(20));
+    let said = |report: &Value| {
+        report["diagnostics"].as_array().expect("diagnostics").iter().any(|d| {
+            d["code"] == "PS309" && d["message"].as_str().is_some_and(|m| m.contains("Free plan"))
+        })
+    };
+    assert!(said(&free), "the assumed plan is said");
+    let team = simulate(&["--plan", "team"]);
+    assert_eq!(team["makespan"], json!(60.0), "60 at a time");
+    assert_eq!(team["resources"][0]["name"], "GitHub-hosted runners (Team plan)");
+    assert_eq!(team["resources"][0]["capacity"], json!(60));
+    assert!(!said(&team), "a plan given is not assumed");
+
+    let lint = run_with_stdin(&["lint", "--plan", "team", "-"], Some(workflow.as_bytes()));
+    assert_eq!(code(&lint), 0);
+    assert!(!stdout(&lint).contains("PS309"), "{}", stdout(&lint));
+    let lint = run_with_stdin(&["lint", "-"], Some(workflow.as_bytes()));
+    assert!(stdout(&lint).contains("on the Free plan, assumed"), "{}", stdout(&lint));
+    assert!(stdout(&lint).contains("--plan free|pro|team|enterprise"), "{}", stdout(&lint));
+
+    let args = ["forecast", "--format", "json", "--runs", "10", "--plan", "enterprise", "-"];
+    let forecast = run_with_stdin(&args, Some(workflow.as_bytes()));
+    assert_eq!(code(&forecast), 0, "{}", stderr(&forecast));
+    assert_eq!(json_of(&forecast)["makespan"]["max"], json!(60.0));
+
+    let run_file = format!("{HISTORY}/github-rest.json");
+    let workflow_file = format!("{HISTORY}/ci.yml");
+    let compare = run(&["compare", "--plan", "pro", "--run", &run_file, &workflow_file]);
+    assert_eq!(code(&compare), 0, "{}", stderr(&compare));
+
+    let bad = run_with_stdin(&["simulate", "--plan", "business", "-"], Some(workflow.as_bytes()));
+    assert_eq!(code(&bad), 2);
+    assert!(
+        stderr(&bad).contains("[possible values: free, pro, team, enterprise]"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -16,7 +16,7 @@ use common::shared::shared_path;
 use expect_test::expect;
 use pipescope::diagnostic::Severity;
 use pipescope::dialect::{Dialect, ci};
-use pipescope::model::Inputs;
+use pipescope::model::{GithubPlan, Inputs};
 use pipescope::{AnalyzeOptions, analyze, yaml};
 
 fn corpus(dir: &str) -> Option<Vec<PathBuf>> {
@@ -159,32 +159,32 @@ fn every_github_workflow_of_the_corpus_is_simulated() {
     let Some((table, totals)) = conform("github-actions", Dialect::Github) else { return };
     assert_eq!(totals.files, 25);
     expect![[r#"
-        actionlint-ci.yaml: 4 defined, 15 in the timeline, 176 tasks, 0 resources, 0E 0W 1I, makespan 12m
-        actionlint-release.yaml: 3 defined, 3 in the timeline, 21 tasks, 0 resources, 0E 0W 0I, makespan 12m
-        containerd-ci.yml: 13 defined, 39 in the timeline, 401 tasks, 0 resources, 0E 0W 4I, makespan 30m
-        ingress-nginx-ci.yaml: 9 defined, 21 in the timeline, 73 tasks, 0 resources, 0E 0W 9I, makespan 16m
-        miette-ci.yml: 5 defined, 15 in the timeline, 81 tasks, 0 resources, 0E 0W 1I, makespan 6m
-        nexosim-ci.yml: 10 defined, 11 in the timeline, 59 tasks, 0 resources, 0E 0W 0I, makespan 18m
-        prometheus-ci.yml: 20 defined, 33 in the timeline, 165 tasks, 0 resources, 0E 0W 8I, makespan 15m
-        ruff-build-binaries.yml: 9 defined, 18 in the timeline, 176 tasks, 2 resources, 0E 0W 17I, makespan 1h 18m
-        ruff-build-docker.yml: 4 defined, 7 in the timeline, 57 tasks, 0 resources, 0E 0W 4I, makespan 29m
-        ruff-ci.yaml: 30 defined, 41 in the timeline, 327 tasks, 7 resources, 0E 0W 38I, makespan 50m
-        ruff-release.yml: 16 defined, 16 in the timeline, 39 tasks, 1 resources, 0E 0W 10I, makespan 25m
-        ruff-sync-typeshed.yaml: 6 defined, 6 in the timeline, 36 tasks, 0 resources, 0E 0W 8I, makespan 30m
-        rust-analyzer-ci.yaml: 12 defined, 17 in the timeline, 103 tasks, 0 resources, 0E 0W 10I, makespan 13m
-        rust-analyzer-metrics.yaml: 3 defined, 7 in the timeline, 41 tasks, 0 resources, 0E 0W 1I, makespan 14m
-        rust-analyzer-release.yaml: 4 defined, 12 in the timeline, 157 tasks, 0 resources, 0E 0W 5I, makespan 27m
-        tokio-ci.yml: 45 defined, 78 in the timeline, 475 tasks, 0 resources, 0E 0W 2I, makespan 15m
-        tokio-loom.yml: 6 defined, 10 in the timeline, 50 tasks, 0 resources, 0E 0W 7I, makespan 4m
-        tokio-stress-test.yml: 1 defined, 1 in the timeline, 7 tasks, 0 resources, 0E 0W 1I, makespan 6m
-        uv-ci.yml: 22 defined, 22 in the timeline, 34 tasks, 0 resources, 0E 0W 19I, makespan 13m
-        uv-pr-conflicts.yml: 3 defined, 3 in the timeline, 6 tasks, 1 resources, 0E 0W 5I, makespan 4m
-        uv-release.yml: 13 defined, 13 in the timeline, 43 tasks, 1 resources, 0E 0W 12I, makespan 32m
-        uv-test-system.yml: 27 defined, 34 in the timeline, 248 tasks, 0 resources, 0E 0W 1I, makespan 9m
-        yew-benchmark.yml: 1 defined, 1 in the timeline, 20 tasks, 0 resources, 0E 0W 2I, makespan 19m
-        yew-clippy.yml: 2 defined, 5 in the timeline, 29 tasks, 0 resources, 0E 0W 0I, makespan 9m
-        yew-main-checks.yml: 10 defined, 16 in the timeline, 103 tasks, 0 resources, 0E 0W 1I, makespan 9m
-        total: 25 files, 278 jobs defined, 444 in the timeline, 2927 tasks, diagnostics {"error": 0, "info": 166, "warning": 0}
+        actionlint-ci.yaml: 4 defined, 15 in the timeline, 176 tasks, 2 resources, 0E 0W 2I, makespan 12m
+        actionlint-release.yaml: 3 defined, 3 in the timeline, 21 tasks, 1 resources, 0E 0W 1I, makespan 12m
+        containerd-ci.yml: 13 defined, 39 in the timeline, 401 tasks, 2 resources, 0E 0W 5I, makespan 30m
+        ingress-nginx-ci.yaml: 9 defined, 21 in the timeline, 73 tasks, 1 resources, 0E 0W 10I, makespan 16m
+        miette-ci.yml: 5 defined, 15 in the timeline, 81 tasks, 2 resources, 0E 0W 2I, makespan 6m
+        nexosim-ci.yml: 10 defined, 11 in the timeline, 59 tasks, 1 resources, 0E 0W 1I, makespan 18m
+        prometheus-ci.yml: 20 defined, 33 in the timeline, 165 tasks, 1 resources, 0E 0W 9I, makespan 15m
+        ruff-build-binaries.yml: 9 defined, 18 in the timeline, 176 tasks, 3 resources, 0E 0W 18I, makespan 1h 18m
+        ruff-build-docker.yml: 4 defined, 7 in the timeline, 57 tasks, 1 resources, 0E 0W 5I, makespan 29m
+        ruff-ci.yaml: 30 defined, 41 in the timeline, 327 tasks, 8 resources, 0E 0W 39I, makespan 50m
+        ruff-release.yml: 16 defined, 16 in the timeline, 39 tasks, 2 resources, 0E 0W 11I, makespan 25m
+        ruff-sync-typeshed.yaml: 6 defined, 6 in the timeline, 36 tasks, 2 resources, 0E 0W 9I, makespan 30m
+        rust-analyzer-ci.yaml: 12 defined, 17 in the timeline, 103 tasks, 2 resources, 0E 0W 11I, makespan 13m
+        rust-analyzer-metrics.yaml: 3 defined, 7 in the timeline, 41 tasks, 1 resources, 0E 0W 2I, makespan 14m
+        rust-analyzer-release.yaml: 4 defined, 12 in the timeline, 157 tasks, 2 resources, 0E 0W 6I, makespan 27m
+        tokio-ci.yml: 45 defined, 78 in the timeline, 475 tasks, 2 resources, 0E 0W 3I, makespan 29m
+        tokio-loom.yml: 6 defined, 10 in the timeline, 50 tasks, 1 resources, 0E 0W 8I, makespan 4m
+        tokio-stress-test.yml: 1 defined, 1 in the timeline, 7 tasks, 1 resources, 0E 0W 2I, makespan 6m
+        uv-ci.yml: 22 defined, 22 in the timeline, 34 tasks, 1 resources, 0E 0W 20I, makespan 13m
+        uv-pr-conflicts.yml: 3 defined, 3 in the timeline, 6 tasks, 2 resources, 0E 0W 6I, makespan 4m
+        uv-release.yml: 13 defined, 13 in the timeline, 43 tasks, 2 resources, 0E 0W 13I, makespan 32m
+        uv-test-system.yml: 27 defined, 34 in the timeline, 248 tasks, 2 resources, 0E 0W 2I, makespan 14m
+        yew-benchmark.yml: 1 defined, 1 in the timeline, 20 tasks, 1 resources, 0E 0W 3I, makespan 19m
+        yew-clippy.yml: 2 defined, 5 in the timeline, 29 tasks, 1 resources, 0E 0W 1I, makespan 9m
+        yew-main-checks.yml: 10 defined, 16 in the timeline, 103 tasks, 1 resources, 0E 0W 2I, makespan 9m
+        total: 25 files, 278 jobs defined, 444 in the timeline, 2927 tasks, diagnostics {"error": 0, "info": 191, "warning": 0}
     "#]].assert_eq(&table);
 }
 
@@ -212,8 +212,8 @@ fn every_gitlab_pipeline_of_the_corpus_is_simulated() {
     "#]].assert_eq(&table);
 }
 
-/// The largest ruff workflow with its self-hosted pools sized: the user's counts reach the
-/// resources, and the makespan shrinks to what the dependencies allow.
+/// The largest ruff workflow with its self-hosted pools sized and its plan given: the user's
+/// counts reach the resources, and the makespan shrinks to what the dependencies allow.
 #[test]
 fn runner_counts_from_the_user_size_the_pools() {
     let Some(files) = corpus("github-actions") else { return };
@@ -221,13 +221,18 @@ fn runner_counts_from_the_user_size_the_pools() {
     let text = std::fs::read_to_string(file).unwrap();
     let tight = analyze(&text, &AnalyzeOptions::default());
     let mut runners = BTreeMap::new();
-    for r in &tight.pipeline.resources {
-        runners.insert(r.name.clone(), 100);
+    for size in &tight.pipeline.sizes {
+        runners.insert(size.key.clone(), 100);
     }
-    let options =
-        AnalyzeOptions { inputs: Inputs { runners, ..Inputs::default() }, ..Default::default() };
+    assert_eq!(runners.len(), 7);
+    let plan = Some(GithubPlan::Enterprise);
+    let inputs = Inputs { runners: runners.clone(), plan, ..Inputs::default() };
+    let options = AnalyzeOptions { inputs, ..Default::default() };
     let roomy = analyze(&text, &options);
-    assert!(roomy.pipeline.resources.iter().all(|r| r.capacity == 100));
+    for r in &roomy.pipeline.resources {
+        let expected = if runners.contains_key(&r.name) { 100 } else { 500 };
+        assert_eq!(r.capacity, expected, "{}", r.name);
+    }
     assert!(roomy.schedule.makespan < tight.schedule.makespan);
     assert!(!roomy.diagnostics.iter().any(|d| d.code() == "PS309"));
 }

@@ -9,6 +9,7 @@ mod common;
 use common::timeline::{Show, options, pipeline, task, timeline};
 use expect_test::{Expect, expect};
 use pipescope::AnalyzeOptions;
+use pipescope::model::{GithubPlan, Inputs};
 
 fn check(yaml: &str, expect: Expect) {
     expect.assert_eq(&timeline(
@@ -53,10 +54,10 @@ jobs:
       - run: cargo test --doc
 "#,
         expect![[r#"
-            lint 0:00–2:00
+            lint 0:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               lint/1 0:00–1:00~ «actions/checkout@v4»
               lint/2 1:00–2:00~ «cargo clippy»
-            test 0:00–3:00
+            test 0:00–3:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test/1 0:00–1:00~ «actions/checkout@v4»
               test/unit 1:00–2:00~ «Unit tests»
               test/3 2:00–3:00~ «cargo test --doc»
@@ -77,14 +78,14 @@ jobs:
   deploy: {needs: [test, lint], runs-on: ubuntu-latest, steps: [{run: make deploy}]}
 "#,
         expect![[r#"
-            build 0:00–2:00
+            build 0:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               build/1 0:00–1:00~ «make»
               build/2 1:00–2:00~ «make dist»
-            test 2:00–3:00
+            test 2:00–3:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test/1 2:00–3:00~ «make test»
-            lint 0:00–1:00
+            lint 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               lint/1 0:00–1:00~ «make lint»
-            deploy 3:00–4:00 (waited 2m for test)
+            deploy 3:00–4:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 2m for test)
               deploy/1 3:00–4:00~ «make deploy»
             makespan 4m · critical build → build/1 → build/2 → test → test/1 → deploy → deploy/1
         "#]],
@@ -122,19 +123,20 @@ jobs:
 "#,
         &options(&[("test (pear, dog, green)/1", "3m")], &[]),
         expect![[r#"
-            test (apple, cat, pink, circle) 0:00–1:00
+            ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
+            test (apple, cat, pink, circle) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (apple, cat, pink, circle)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
-            test (apple, dog, green, circle) 0:00–1:00
+            test (apple, dog, green, circle) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (apple, dog, green, circle)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
-            test (pear, cat, pink) 0:00–1:00
+            test (pear, cat, pink) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (pear, cat, pink)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
-            test (pear, dog, green) 0:00–3:00
+            test (pear, dog, green) 0:00–3:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (pear, dog, green)/1 0:00–3:00 «echo ${{ matrix.fruit }}»
-            test (banana) 0:00–1:00
+            test (banana) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (banana)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
-            test (banana, cat) 0:00–1:00
+            test (banana, cat) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (banana, cat)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
-            report 3:00–4:00 (waited 2m for test (pear, dog, green))
+            report 3:00–4:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 2m for test (pear, dog, green))
               report/1 3:00–4:00~ «report»
             makespan 4m · critical test (pear, dog, green) → test (pear, dog, green)/1 → report → report/1
         "#]],
@@ -160,11 +162,11 @@ jobs:
     steps: [{run: npm test}]
 "#,
         expect![[r#"
-            build (ubuntu-latest, 18) 0:00–1:00 «Build on ubuntu-latest»
+            build (ubuntu-latest, 18) 0:00–1:00 «Build on ubuntu-latest» [runner pool GitHub-hosted runners (Free plan)/20]
               build (ubuntu-latest, 18)/1 0:00–1:00~ «npm test»
-            build (ubuntu-latest, 20) 0:00–1:00 «Build on ubuntu-latest»
+            build (ubuntu-latest, 20) 0:00–1:00 «Build on ubuntu-latest» [runner pool GitHub-hosted runners (Free plan)/20]
               build (ubuntu-latest, 20)/1 0:00–1:00~ «npm test»
-            build (windows-latest, 20) 0:00–1:00 «Build on windows-latest»
+            build (windows-latest, 20) 0:00–1:00 «Build on windows-latest» [runner pool GitHub-hosted runners (Free plan)/20]
               build (windows-latest, 20)/1 0:00–1:00~ «npm test»
             makespan 1m · critical build (ubuntu-latest, 18) → build (ubuntu-latest, 18)/1
         "#]],
@@ -187,15 +189,15 @@ jobs:
     steps: [{run: "test ${{ matrix.shard }}"}]
 "#,
         expect![[r#"
-            test (1) 0:00–1:00 [parallelism limit test/2]
+            test (1) 0:00–1:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20]
               test (1)/1 0:00–1:00~ «test ${{ matrix.shard }}»
-            test (2) 0:00–1:00 [parallelism limit test/2]
+            test (2) 0:00–1:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20]
               test (2)/1 0:00–1:00~ «test ${{ matrix.shard }}»
-            test (3) 1:00–2:00 [parallelism limit test/2] (waited 1m for parallelism limit test held by test (1) and test (2))
+            test (3) 1:00–2:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for parallelism limit test held by test (1) and test (2))
               test (3)/1 1:00–2:00~ «test ${{ matrix.shard }}»
-            test (4) 1:00–2:00 [parallelism limit test/2] (waited 1m for parallelism limit test held by test (1) and test (2))
+            test (4) 1:00–2:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for parallelism limit test held by test (1) and test (2))
               test (4)/1 1:00–2:00~ «test ${{ matrix.shard }}»
-            test (5) 2:00–3:00 [parallelism limit test/2] (waited 2m for parallelism limit test held by test (1) and test (2), then test (4))
+            test (5) 2:00–3:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20] (waited 2m for parallelism limit test held by test (1) and test (2), then test (4))
               test (5)/1 2:00–3:00~ «test ${{ matrix.shard }}»
             makespan 3m · critical test (2) → test (2)/1 → test (4) → test (4)/1 → test (5) → test (5)/1
         "#]],
@@ -215,9 +217,9 @@ jobs:
 "#,
         expect![[r#"
             ! error PS304 `max-parallel` of `test` is `0`; it must be a whole number of at least 1; the instances are not capped
-            test (1) 0:00–1:00
+            test (1) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (1)/1 0:00–1:00~ «t»
-            test (2) 0:00–1:00
+            test (2) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (2)/1 0:00–1:00~ «t»
             makespan 1m · critical test (1) → test (1)/1
         "#]],
@@ -248,16 +250,17 @@ jobs:
 "#,
         expect![[r#"
             ! info PS312 workflow-level `concurrency` (group `ci-${{ github.ref }}`) lets one run of the workflow at a time; one run is simulated, so it changes nothing here
+            ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
             ! warning PS305 `deploy-staging`, `deploy-prod` share the concurrency group `deploy` and nothing orders them: they run one at a time
-            deploy-staging 0:00–2:00 [concurrency group deploy/1]
+            deploy-staging 0:00–2:00 [concurrency group deploy/1; runner pool GitHub-hosted runners (Free plan)/20]
               # concurrency: group `deploy`
               deploy-staging/1 0:00–1:00~ «deploy staging»
               deploy-staging/2 1:00–2:00~ «smoke»
-            deploy-prod 2:00–3:00 [concurrency group deploy/1] (waited 2m for concurrency group deploy held by deploy-staging)
+            deploy-prod 2:00–3:00 [concurrency group deploy/1; runner pool GitHub-hosted runners (Free plan)/20] (waited 2m for concurrency group deploy held by deploy-staging)
               # concurrency: group `deploy`
               # cancel-in-progress: false
               deploy-prod/1 2:00–3:00~ «deploy prod»
-            docs 0:00–1:00 [concurrency group docs-${{ github.ref }}/1]
+            docs 0:00–1:00 [concurrency group docs-${{ github.ref }}/1; runner pool GitHub-hosted runners (Free plan)/20]
               # concurrency: group `docs-${{ github.ref }}`: its expressions are not evaluated; jobs share the group when this text is the same
               docs/1 0:00–1:00~ «publish»
             makespan 3m · critical deploy-staging → deploy-staging/1 → deploy-staging/2 → deploy-prod → deploy-prod/1
@@ -280,21 +283,21 @@ jobs:
         expect![[r#"
             ! warning PS305 `deploy (eu, a)`, `deploy (eu, b)` share the concurrency group `deploy-eu` and nothing orders them: they run one at a time
             ! warning PS305 `deploy (us, a)`, `deploy (us, b)` share the concurrency group `deploy-us` and nothing orders them: they run one at a time
-            deploy (eu, a) 0:00–1:00 [concurrency group deploy-eu/1]
+            deploy (eu, a) 0:00–1:00 [concurrency group deploy-eu/1; runner pool GitHub-hosted runners (Free plan)/20]
               deploy (eu, a)/1 0:00–1:00~ «deploy»
-            deploy (eu, b) 1:00–2:00 [concurrency group deploy-eu/1] (waited 1m for concurrency group deploy-eu held by deploy (eu, a))
+            deploy (eu, b) 1:00–2:00 [concurrency group deploy-eu/1; runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for concurrency group deploy-eu held by deploy (eu, a))
               deploy (eu, b)/1 1:00–2:00~ «deploy»
-            deploy (us, a) 0:00–1:00 [concurrency group deploy-us/1]
+            deploy (us, a) 0:00–1:00 [concurrency group deploy-us/1; runner pool GitHub-hosted runners (Free plan)/20]
               deploy (us, a)/1 0:00–1:00~ «deploy»
-            deploy (us, b) 1:00–2:00 [concurrency group deploy-us/1] (waited 1m for concurrency group deploy-us held by deploy (us, a))
+            deploy (us, b) 1:00–2:00 [concurrency group deploy-us/1; runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for concurrency group deploy-us held by deploy (us, a))
               deploy (us, b)/1 1:00–2:00~ «deploy»
             makespan 2m · critical deploy (eu, a) → deploy (eu, a)/1 → deploy (eu, b) → deploy (eu, b)/1
         "#]],
     );
 }
 
-/// GitHub-hosted runners are unlimited; self-hosted labels share a pool sized by the user
-/// (1 runner unless told).
+/// Self-hosted labels share a pool sized by the user (1 runner unless told); GitHub-hosted
+/// runners are limited by the account's plan (below).
 #[test]
 fn self_hosted_labels_are_a_pool_that_the_user_can_size() {
     let yaml = r#"
@@ -311,6 +314,7 @@ jobs:
         &AnalyzeOptions::default(),
         expect![[r#"
             ! info PS309 runner pool `linux+self-hosted` is assumed to have 1 runner: jobs on it run one at a time
+            ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
             ! info PS309 runner pool `gpu-box` is assumed to have 1 runner: jobs on it run one at a time
             a 0:00–1:00 [runner pool linux+self-hosted/1]
               a/1 0:00–1:00~ «a»
@@ -318,7 +322,7 @@ jobs:
               b/1 1:00–2:00~ «b»
             c 2:00–3:00 [runner pool linux+self-hosted/1] (waited 2m for runner pool linux+self-hosted held by a, then b)
               c/1 2:00–3:00~ «c»
-            d 0:00–1:00
+            d 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               d/1 0:00–1:00~ «d»
             e 0:00–1:00 [runner pool gpu-box/1]
               e/1 0:00–1:00~ «e»
@@ -329,6 +333,7 @@ jobs:
         yaml,
         &options(&[], &[("self-hosted", 5), ("linux", 2)]),
         expect![[r#"
+            ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
             ! info PS309 runner pool `gpu-box` is assumed to have 1 runner: jobs on it run one at a time
             a 0:00–1:00 [runner pool linux+self-hosted/2]
               a/1 0:00–1:00~ «a»
@@ -336,12 +341,195 @@ jobs:
               b/1 0:00–1:00~ «b»
             c 1:00–2:00 [runner pool linux+self-hosted/2] (waited 1m for runner pool linux+self-hosted held by a and b)
               c/1 1:00–2:00~ «c»
-            d 0:00–1:00
+            d 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               d/1 0:00–1:00~ «d»
             e 0:00–1:00 [runner pool gpu-box/1]
               e/1 0:00–1:00~ «e»
             makespan 2m · critical b → b/1 → c → c/1
         "#]],
+    );
+}
+
+/// The jobs alone, without their steps: a matrix of 30 is long enough as it is.
+fn check_jobs(yaml: &str, options: &AnalyzeOptions, expect: Expect) {
+    let all = timeline(yaml, options, Show { notes: false, infos: true });
+    let jobs: Vec<&str> = all.lines().filter(|l| !l.starts_with(' ')).collect();
+    expect.assert_eq(&(jobs.join("\n") + "\n"));
+}
+
+/// The plan, and nothing else.
+fn plan(plan: GithubPlan) -> AnalyzeOptions {
+    let inputs = Inputs { plan: Some(plan), ..Inputs::default() };
+    AnalyzeOptions { inputs, ..AnalyzeOptions::default() }
+}
+
+const THIRTY_HOSTED_AND_ONE_SELF_HOSTED: &str = r#"
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        n: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30]
+    steps: [{run: "test ${{ matrix.n }}"}]
+  bench:
+    runs-on: [self-hosted, bench]
+    steps: [{run: bench}]
+  docs:
+    needs: bench
+    uses: ./.github/workflows/docs.yml
+"#;
+
+/// "Actions limits": the account's plan caps how many jobs run at once on GitHub-hosted
+/// standard runners, 20 on the Free plan, which is assumed (said once, as information).
+/// A self-hosted job and a reusable workflow's call hold none of them.
+#[test]
+fn the_free_plan_runs_twenty_hosted_jobs_at_a_time() {
+    check_jobs(
+        THIRTY_HOSTED_AND_ONE_SELF_HOSTED,
+        &AnalyzeOptions::default(),
+        expect![[r#"
+            ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
+            ! info PS309 runner pool `bench+self-hosted` is assumed to have 1 runner: jobs on it run one at a time
+            test (1) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (2) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (3) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (4) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (5) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (6) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (7) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (8) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (9) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (10) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (11) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (12) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (13) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (14) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (15) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (16) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (17) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (18) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (19) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (20) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+            test (21) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            test (22) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            test (23) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            test (24) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            test (25) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            test (26) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            test (27) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            test (28) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            test (29) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            test (30) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for runner pool GitHub-hosted runners (Free plan) held by test (1), test (2), test (3) and 17 more, then test (20))
+            bench 0:00–1:00 [runner pool bench+self-hosted/1]
+            docs 1:00–2:00~
+            makespan 2m · critical test (20) → test (20)/1 → test (21) → test (21)/1
+        "#]],
+    );
+}
+
+/// On the Team plan, 60 jobs run at once: none of the 30 waits.
+#[test]
+fn the_team_plan_runs_all_thirty_at_once() {
+    check_jobs(
+        THIRTY_HOSTED_AND_ONE_SELF_HOSTED,
+        &plan(GithubPlan::Team),
+        expect![[r#"
+            ! info PS309 runner pool `bench+self-hosted` is assumed to have 1 runner: jobs on it run one at a time
+            test (1) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (2) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (3) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (4) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (5) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (6) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (7) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (8) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (9) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (10) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (11) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (12) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (13) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (14) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (15) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (16) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (17) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (18) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (19) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (20) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (21) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (22) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (23) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (24) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (25) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (26) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (27) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (28) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (29) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            test (30) 0:00–1:00 [runner pool GitHub-hosted runners (Team plan)/60]
+            bench 0:00–1:00 [runner pool bench+self-hosted/1]
+            docs 1:00–2:00~
+            makespan 2m · critical bench → bench/1 → docs
+        "#]],
+    );
+}
+
+/// macOS jobs also share a smaller limit: 5 at a time on the Free plan (50 on Enterprise),
+/// while the other hosted jobs run beside them.
+#[test]
+fn macos_jobs_run_five_at_a_time() {
+    let yaml = r#"
+on: push
+jobs:
+  test:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [macos-latest, ubuntu-latest]
+        n: [1, 2, 3, 4, 5, 6, 7]
+    steps: [{run: "test ${{ matrix.n }}"}]
+"#;
+    check_jobs(
+        yaml,
+        &AnalyzeOptions::default(),
+        expect![[r#"
+        ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
+        test (macos-latest, 1) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20; runner pool GitHub-hosted macOS runners (Free plan)/5]
+        test (macos-latest, 2) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20; runner pool GitHub-hosted macOS runners (Free plan)/5]
+        test (macos-latest, 3) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20; runner pool GitHub-hosted macOS runners (Free plan)/5]
+        test (macos-latest, 4) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20; runner pool GitHub-hosted macOS runners (Free plan)/5]
+        test (macos-latest, 5) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20; runner pool GitHub-hosted macOS runners (Free plan)/5]
+        test (macos-latest, 6) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20; runner pool GitHub-hosted macOS runners (Free plan)/5] (waited 1m for runner pool GitHub-hosted macOS runners (Free plan) held by test (macos-latest, 1), test (macos-latest, 2), test (macos-latest, 3) and 2 more)
+        test (macos-latest, 7) 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20; runner pool GitHub-hosted macOS runners (Free plan)/5] (waited 1m for runner pool GitHub-hosted macOS runners (Free plan) held by test (macos-latest, 1), test (macos-latest, 2), test (macos-latest, 3) and 2 more)
+        test (ubuntu-latest, 1) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+        test (ubuntu-latest, 2) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+        test (ubuntu-latest, 3) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+        test (ubuntu-latest, 4) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+        test (ubuntu-latest, 5) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+        test (ubuntu-latest, 6) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+        test (ubuntu-latest, 7) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
+        makespan 2m · critical test (macos-latest, 5) → test (macos-latest, 5)/1 → test (macos-latest, 6) → test (macos-latest, 6)/1
+    "#]],
+    );
+    check_jobs(
+        yaml,
+        &plan(GithubPlan::Enterprise),
+        expect![[r#"
+        test (macos-latest, 1) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500; runner pool GitHub-hosted macOS runners (Enterprise plan)/50]
+        test (macos-latest, 2) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500; runner pool GitHub-hosted macOS runners (Enterprise plan)/50]
+        test (macos-latest, 3) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500; runner pool GitHub-hosted macOS runners (Enterprise plan)/50]
+        test (macos-latest, 4) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500; runner pool GitHub-hosted macOS runners (Enterprise plan)/50]
+        test (macos-latest, 5) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500; runner pool GitHub-hosted macOS runners (Enterprise plan)/50]
+        test (macos-latest, 6) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500; runner pool GitHub-hosted macOS runners (Enterprise plan)/50]
+        test (macos-latest, 7) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500; runner pool GitHub-hosted macOS runners (Enterprise plan)/50]
+        test (ubuntu-latest, 1) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500]
+        test (ubuntu-latest, 2) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500]
+        test (ubuntu-latest, 3) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500]
+        test (ubuntu-latest, 4) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500]
+        test (ubuntu-latest, 5) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500]
+        test (ubuntu-latest, 6) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500]
+        test (ubuntu-latest, 7) 0:00–1:00 [runner pool GitHub-hosted runners (Enterprise plan)/500]
+        makespan 1m · critical test (macos-latest, 1) → test (macos-latest, 1)/1
+    "#]],
     );
 }
 
@@ -359,7 +547,7 @@ jobs:
     steps: [{run: make}]
 "#,
         expect![[r#"
-            build (ubuntu-latest) 0:00–1:00
+            build (ubuntu-latest) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               build (ubuntu-latest)/1 0:00–1:00~ «make»
             build ([self-hosted, arm64]) 0:00–1:00 [runner pool arm64+self-hosted/1]
               build ([self-hosted, arm64])/1 0:00–1:00~ «make»
@@ -386,12 +574,12 @@ jobs:
     steps: [{run: a, timeout-minutes: 0.5}, {run: b}]
 "#,
         expect![[r#"
-            quick 0:00–2:00
+            quick 0:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               quick/1 0:00–0:30~ «a»
               quick/2 0:30–1:00~ «b»
               quick/3 1:00–1:30~ «c»
               quick/4 1:30–2:00~ «d»
-            step-bound 0:00–1:30
+            step-bound 0:00–1:30 [runner pool GitHub-hosted runners (Free plan)/20]
               step-bound/1 0:00–0:30~ «a»
               step-bound/2 0:30–1:30~ «b»
             makespan 2m · critical quick → quick/1 → quick/2 → quick/3 → quick/4
@@ -422,9 +610,10 @@ jobs:
 "#,
         expect![[r#"
             ! info PS201 the condition of `deploy` is not evaluated; the job is assumed to run
+            ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
             call 0:00–1:00~
               # uses: ./.github/workflows/build.yml: a reusable workflow, simulated as one task (its jobs are not read)
-            deploy 1:00–2:00
+            deploy 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               # if: github.ref == 'refs/heads/main'
               # continue-on-error: true
               # environment: production: protection rules (required reviewers, wait timers) are not simulated
@@ -449,11 +638,11 @@ jobs:
             ! error PS103 dependency cycle: a → c → b → a
             ! warning PS302 `b` lists `a` twice in `needs`
             ! error PS301 `b` needs `biuld`, which is not a job of this workflow
-            a never (never starts: waits for c, which never finishes)
+            a never [runner pool GitHub-hosted runners (Free plan)/20] (never starts: waits for c, which never finishes)
               a/1 never~ «a» (never starts: its stage a never starts)
-            b never (never starts: waits for a, which never finishes)
+            b never [runner pool GitHub-hosted runners (Free plan)/20] (never starts: waits for a, which never finishes)
               b/1 never~ «b» (never starts: its stage b never starts)
-            c never (never starts: waits for b, which never finishes)
+            c never [runner pool GitHub-hosted runners (Free plan)/20] (never starts: waits for b, which never finishes)
               c/1 never~ «c» (never starts: its stage c never starts)
             makespan 0s · critical 
         "#]],
@@ -475,10 +664,11 @@ jobs:
     steps: [{run: go}]
 "#,
         expect![[r#"
+            ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
             ! info PS312 the matrix of `run` is computed while the workflow runs (`${{ fromJSON(needs.plan.outputs.matrix) }}`); each value computed so is simulated as one value
-            plan 0:00–1:00
+            plan 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
               plan/1 0:00–1:00~ «plan»
-            run 1:00–2:00
+            run 1:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               # strategy.matrix: computed while the workflow runs; simulated as 1 instance: ${{ fromJSON(needs.plan.outputs.matrix) }}
               run/1 1:00–2:00~ «go»
             makespan 2m · critical plan → plan/1 → run → run/1
@@ -501,7 +691,7 @@ jobs:
 "#,
         expect![[r#"
             ! error PS314 `deploy` uses the workflow's own concurrency group `ci-${{ github.ref }}`: it would wait for its own run, so GitHub cancels it
-            deploy 0:00–1:00 [concurrency group ci-${{ github.ref }}/1]
+            deploy 0:00–1:00 [concurrency group ci-${{ github.ref }}/1; runner pool GitHub-hosted runners (Free plan)/20]
               deploy/1 0:00–1:00~ «./deploy»
             makespan 1m · critical deploy → deploy/1
         "#]],
@@ -641,15 +831,16 @@ jobs:
 "#,
         &AnalyzeOptions::default(),
         expect![[r#"
-            ! info PS312 the runner of `test` is computed while the workflow runs; it is simulated as an unlimited GitHub-hosted runner
+            ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
+            ! info PS312 the runner of `test` is computed while the workflow runs; it is simulated as a GitHub-hosted runner
             ! warning PS003 unknown key `cancel` in `concurrency`; it is ignored
             ! warning PS003 unknown key `wat` in a step; it is ignored
             ! error PS007 the job `lint` has no `runs-on`; GitHub rejects the workflow
-            test (1) 0:00–1:00 [concurrency group t-1/1]
+            test (1) 0:00–1:00 [concurrency group t-1/1; runner pool GitHub-hosted runners (Free plan)/20]
               test (1)/1 0:00–1:00~ «t»
-            test (2) 0:00–1:00 [concurrency group t-2/1]
+            test (2) 0:00–1:00 [concurrency group t-2/1; runner pool GitHub-hosted runners (Free plan)/20]
               test (2)/1 0:00–1:00~ «t»
-            test (3) 0:00–1:00 [concurrency group t-3/1]
+            test (3) 0:00–1:00 [concurrency group t-3/1; runner pool GitHub-hosted runners (Free plan)/20]
               test (3)/1 0:00–1:00~ «t»
             lint (1) 0:00–1:00
               lint (1)/1 0:00–1:00~ «l»
@@ -683,24 +874,25 @@ jobs:
         &AnalyzeOptions::default(),
         expect![[r#"
             ! info PS201 the condition of `test` is not evaluated; the job is assumed to run
+            ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
             ! info PS201 2 step conditions (`if:`) are not evaluated; every step is assumed to run
-            test (linux, 1) 0:00–2:00
+            test (linux, 1) 0:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (linux, 1)/1 0:00–1:00~ «a»
               test (linux, 1)/2 never~ «b» (skipped: it runs only when something before it fails)
               test (linux, 1)/3 1:00–2:00~ «c»
-            test (linux, 2) 0:00–2:00
+            test (linux, 2) 0:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (linux, 2)/1 0:00–1:00~ «a»
               test (linux, 2)/2 never~ «b» (skipped: it runs only when something before it fails)
               test (linux, 2)/3 1:00–2:00~ «c»
-            test (mac, 1) 0:00–2:00
+            test (mac, 1) 0:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (mac, 1)/1 0:00–1:00~ «a»
               test (mac, 1)/2 never~ «b» (skipped: it runs only when something before it fails)
               test (mac, 1)/3 1:00–2:00~ «c»
-            test (mac, 2) 0:00–2:00
+            test (mac, 2) 0:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               test (mac, 2)/1 0:00–1:00~ «a»
               test (mac, 2)/2 never~ «b» (skipped: it runs only when something before it fails)
               test (mac, 2)/3 1:00–2:00~ «c»
-            lint 0:00–2:00
+            lint 0:00–2:00 [runner pool GitHub-hosted runners (Free plan)/20]
               lint/1 0:00–1:00~ «l»
               lint/2 1:00–2:00~ «m»
             makespan 2m · critical test (linux, 1) → test (linux, 1)/1 → test (linux, 1)/3

@@ -498,3 +498,38 @@ async fn when_no_worker_can_start_the_forecast_runs_on_the_page() {
     app.destroy();
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_github_plan_is_chosen_in_the_capacities_section() {
+    // 30 jobs on GitHub-hosted runners: 20 at a time on the Free plan, all at once on Team.
+    let n: Vec<String> = (1..=30).map(|i| i.to_string()).collect();
+    let workflow = format!(
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix: {{n: [{}]}}\n    steps: [{{run: make}}]\n",
+        n.join(", ")
+    );
+    let root = mount(&workflow).await;
+    let capacities = one(&root, "section[aria-label=Capacities]");
+    let select: web_sys::HtmlSelectElement =
+        one(&capacities, "select[aria-label='GitHub plan']").unchecked_into();
+    let options: Vec<String> =
+        all(&select, "option").iter().map(|o| o.text_content().unwrap()).collect();
+    assert_eq!(options, ["Free", "Pro", "Team", "Enterprise"]);
+    assert_eq!(select.value(), "free");
+    assert!(capacities.text_content().unwrap().contains("assumed"));
+    let makespan = |root: &Element| {
+        one(root, "[aria-labelledby=stat-makespan]").text_content().unwrap_or_default()
+    };
+    assert_eq!(makespan(&root), "2m");
+    select.set_value("team");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(makespan(&root), "1m");
+    let capacities = one(&root, "section[aria-label=Capacities]");
+    assert!(!capacities.text_content().unwrap().contains("assumed"));
+    button(&root, "Reset GitHub plan").click();
+    settle().await;
+    assert_eq!(makespan(&root), "2m");
+    // A pipeline without GitHub-hosted jobs has no plan to choose.
+    let release = mount(RELEASE).await;
+    assert!(release.query_selector("select[aria-label='GitHub plan']").unwrap().is_none());
+}

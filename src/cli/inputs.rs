@@ -1,15 +1,16 @@
-//! `--durations FILE`, `--runners label=N`, `--targets role=N`: what the user knows that the
-//! pipeline file does not say, turned into the core's [`Inputs`].
+//! `--durations FILE`, `--runners label=N`, `--targets role=N`, `--plan PLAN`: what the user
+//! knows that the pipeline file does not say, turned into the core's [`Inputs`].
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use pipescope::dialect::fields;
 use pipescope::duration::DurationSpec;
 use pipescope::history::History;
-use pipescope::model::Inputs;
+use pipescope::model::{GithubPlan, Inputs};
 use pipescope::span::{LineIndex, Span};
 use pipescope::yaml;
 
@@ -34,6 +35,11 @@ pub struct InputArgs {
     /// How many deployment targets have a role: `--targets web=4,db=1`.
     #[arg(long, value_name = "ROLE=N", value_delimiter = ',', value_parser = count)]
     targets: Vec<(String, u32)>,
+    /// The GitHub plan of the account, which caps the jobs running at once on GitHub-hosted
+    /// runners: free 20 (5 on macOS), pro 40 (5), team 60 (5), enterprise 500 (50). Free,
+    /// assumed, when not given.
+    #[arg(long, value_name = "PLAN", value_parser = plan_parser())]
+    plan: Option<GithubPlan>,
 }
 
 impl InputArgs {
@@ -47,6 +53,7 @@ impl InputArgs {
             durations,
             runners: self.runners.iter().cloned().collect(),
             targets: self.targets.iter().cloned().collect(),
+            plan: self.plan,
         })
     }
 }
@@ -64,6 +71,21 @@ impl InputArgs {
         }
         Ok(history)
     }
+}
+
+/// `--plan`: the names the core parses and prints ([`GithubPlan::ALL`]).
+fn plan_parser() -> impl TypedValueParser<Value = GithubPlan> {
+    let names = GithubPlan::ALL.iter().map(|p| {
+        let help = format!(
+            "{} jobs at a time, {} on macOS",
+            p.concurrent_jobs(),
+            p.concurrent_macos_jobs()
+        );
+        clap::builder::PossibleValue::new(p.name()).help(help)
+    });
+    // The value has been checked against the names, so it parses.
+    PossibleValuesParser::new(names)
+        .map(|name| name.parse::<GithubPlan>().unwrap_or(GithubPlan::ASSUMED))
 }
 
 fn count(text: &str) -> Result<(String, u32), String> {

@@ -11,7 +11,7 @@ pub mod semantics;
 
 use crate::duration::{DurationSpec, Millis};
 use crate::span::Span;
-pub use inputs::Inputs;
+pub use inputs::{GithubPlan, Inputs};
 pub use notes::shorten;
 pub use semantics::*;
 
@@ -65,6 +65,17 @@ pub struct Pipeline {
     pub exclusion_groups: Vec<ExclusionGroup>,
     /// Whether the pipeline runs at all (GitLab `workflow: rules`), unevaluated.
     pub conditions: Vec<Condition>,
+    /// The GitHub plan whose limits the jobs on GitHub-hosted runners share, when some job
+    /// runs on one, so that a shell can show it and let the user choose another.
+    pub hosted_plan: Option<HostedPlan>,
+}
+
+/// The plan a workflow's jobs on GitHub-hosted runners are simulated under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostedPlan {
+    pub plan: GithubPlan,
+    /// `true` when nobody said it: [`GithubPlan::ASSUMED`] is used.
+    pub assumed: bool,
 }
 
 /// A count the simulation needed that the file does not say.
@@ -315,7 +326,8 @@ pub enum ResourceKind {
     /// A mutual-exclusion group: GitHub `concurrency`, GitLab `resource_group`, a Harness
     /// Queue step's key.
     Concurrency,
-    /// A pool of runners: runner labels or tags.
+    /// A pool of runners: runner labels or tags, or the runners a CI service hosts, as many
+    /// at once as the account's plan allows (GitHub-hosted runners).
     Pool,
     /// One deployment target (a machine of a role), which runs one step at a time.
     Target,

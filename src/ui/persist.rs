@@ -1,5 +1,5 @@
 //! What the app keeps in the browser's storage between visits: the text, the inputs that
-//! change its timeline (the past runs' timings among them), and how its forecast is drawn
+//! change its timeline (the past runs' timings and the GitHub plan among them), and how its forecast is drawn
 //! (runs and seed). Plain JSON, read leniently: a field that is missing or unreadable takes
 //! its default rather than losing the rest (above all, the text).
 
@@ -9,7 +9,7 @@ use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
 use crate::forecast::{DEFAULT_RUNS, DEFAULT_SEED};
 use crate::history::{self, History};
-use crate::model::Inputs;
+use crate::model::{GithubPlan, Inputs};
 use crate::sim::Policy;
 
 /// The storage key; bump the suffix if the shape ever changes incompatibly.
@@ -31,6 +31,8 @@ pub struct Saved {
     pub runners: BTreeMap<String, u32>,
     /// Deployment target role → how many targets have it.
     pub targets: BTreeMap<String, u32>,
+    /// The GitHub plan that limits jobs on GitHub-hosted runners; `None`: assumed.
+    pub plan: Option<GithubPlan>,
     /// How many runs the forecast draws, and from which seed.
     pub runs: u32,
     pub seed: u64,
@@ -48,6 +50,7 @@ impl Default for Saved {
             durations: BTreeMap::new(),
             runners: BTreeMap::new(),
             targets: BTreeMap::new(),
+            plan: None,
             runs: DEFAULT_RUNS,
             seed: DEFAULT_SEED,
             history: History::default(),
@@ -66,6 +69,7 @@ impl Saved {
                 .collect(),
             runners: self.runners.clone(),
             targets: self.targets.clone(),
+            plan: self.plan,
         }
     }
 }
@@ -100,6 +104,7 @@ pub fn to_json(saved: &Saved) -> String {
         "durations": durations,
         "runners": counts_to_json(&saved.runners),
         "targets": counts_to_json(&saved.targets),
+        "plan": saved.plan.map(GithubPlan::name),
         "runs": saved.runs,
         "seed": saved.seed,
         "history": history::store::to_json(&saved.history),
@@ -124,6 +129,8 @@ pub fn from_json(text: &str) -> Option<Saved> {
             .unwrap_or_default(),
         runners: counts_from_json(json.get("runners")),
         targets: counts_from_json(json.get("targets")),
+        // Saves from before plans have none, and a name we do not know is no plan: assumed.
+        plan: str_of("plan").and_then(|p| p.parse().ok()),
         // Saves from before forecasts have neither: the defaults, as on a first visit.
         runs: json
             .get("runs")
@@ -150,6 +157,7 @@ mod tests {
             durations: BTreeMap::from([("build".to_string(), Millis(90_000))]),
             runners: BTreeMap::from([("linux+self-hosted".to_string(), 4)]),
             targets: BTreeMap::from([("web".to_string(), 3)]),
+            plan: Some(GithubPlan::Team),
             runs: 2_500,
             seed: u64::MAX,
             history: History { runs: history::read("job,duration\nlint,45\n").expect("a CSV run") },
@@ -168,12 +176,22 @@ mod tests {
         assert_eq!(s.durations, BTreeMap::from([("b".to_string(), Millis(5))]));
         assert!(s.runners.is_empty() && s.targets.is_empty(), "older saves have no counts");
         assert_eq!((s.runs, s.seed), (DEFAULT_RUNS, DEFAULT_SEED), "nor forecast settings");
+        assert_eq!(s.plan, None, "nor a plan");
         let s = from_json(r#"{"text":"x","runners":{"a":0,"b":"3","c":2},"targets":[1]}"#);
         let s = s.unwrap();
         assert_eq!(s.runners, BTreeMap::from([("c".to_string(), 2)]));
         assert!(s.targets.is_empty());
         let s = from_json(r#"{"text":"x","runs":5,"seed":-3}"#).unwrap();
         assert_eq!((s.runs, s.seed), (DEFAULT_RUNS, DEFAULT_SEED), "out of range: the defaults");
+        for (plan, read) in [
+            (r#""enterprise""#, Some(GithubPlan::Enterprise)),
+            (r#""business""#, None),
+            ("3", None),
+            ("null", None),
+        ] {
+            let s = from_json(&format!(r#"{{"text":"x","plan":{plan}}}"#)).unwrap();
+            assert_eq!((s.text.as_str(), s.plan), ("x", read), "{plan}");
+        }
         assert_eq!(from_json("not json"), None);
         assert_eq!(from_json("{}"), None);
     }

@@ -14,8 +14,8 @@ use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
 use crate::history::{self, History};
 use crate::lint::rules::{malformed_file::MALFORMED_FILE, yaml_syntax::YAML_SYNTAX};
-use crate::model::Inputs;
 use crate::model::SizeKind;
+use crate::model::{GithubPlan, Inputs};
 use crate::sim::{Policy, SimOptions};
 use crate::text;
 
@@ -127,6 +127,8 @@ pub enum Action {
         key: String,
         count: Option<u32>,
     },
+    /// The GitHub plan that limits jobs on GitHub-hosted runners, or `None` to assume it again.
+    SetPlan(Option<GithubPlan>),
     SetView(View),
     /// Zoom by `factor` (> 1 zooms in) keeping the time `anchor` (ms) in place; `None` keeps
     /// the middle.
@@ -196,6 +198,8 @@ pub struct AppState {
     pub runners: BTreeMap<String, u32>,
     /// Deployment target role → how many targets have it.
     pub targets: BTreeMap<String, u32>,
+    /// The GitHub plan that limits jobs on GitHub-hosted runners; `None`: assumed.
+    pub plan: Option<GithubPlan>,
     /// The job timings of imported past runs.
     pub history: Rc<History>,
     /// The analysis of the current text.
@@ -257,6 +261,7 @@ impl AppState {
             durations: saved.durations,
             runners: saved.runners,
             targets: saved.targets,
+            plan: saved.plan,
             history,
             current: analysis.clone(),
             usual: analysis.clone(),
@@ -293,6 +298,7 @@ impl AppState {
             durations: self.durations.clone(),
             runners: self.runners.clone(),
             targets: self.targets.clone(),
+            plan: self.plan,
             runs: self.runs,
             seed: self.seed,
             history: (*self.history).clone(),
@@ -389,6 +395,7 @@ impl AppState {
                 | Action::SetDuration { .. }
                 | Action::ClearDurations
                 | Action::SetSize { .. }
+                | Action::SetPlan(_)
                 | Action::ToggleCollapse(_)
                 | Action::CollapseAll(_)
                 | Action::Resize { .. }
@@ -496,6 +503,13 @@ impl AppState {
                     None => map.remove(&key).is_some(),
                 };
                 if changed {
+                    self.saved_rev += 1;
+                    self.reanalyze();
+                }
+            }
+            Action::SetPlan(plan) => {
+                if plan != self.plan {
+                    self.plan = plan;
                     self.saved_rev += 1;
                     self.reanalyze();
                 }
@@ -648,6 +662,7 @@ impl AppState {
                 .collect(),
             runners: self.runners.clone(),
             targets: self.targets.clone(),
+            plan: self.plan,
         };
         let options = options(self.dialect, self.policy.clone(), &inputs, &self.history);
         let analysis = Rc::new(analyze(&self.text, &options));
@@ -1049,6 +1064,44 @@ mod tests {
             count: None,
         });
         assert_eq!(targets(&s), role.count as usize);
+    }
+
+    #[test]
+    fn the_github_plan_changes_a_timeline_of_hosted_jobs_and_is_saved() {
+        // 30 jobs of one 1m step: 20 at a time on the Free plan, all at once on Team.
+        let workflow = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      \
+                        matrix: {n: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, \
+                        18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30]}\n    steps: [{run: \
+                        make}]\n";
+        let s = state(workflow);
+        let plan = |s: &AppState| s.shown.pipeline.hosted_plan.expect("hosted jobs");
+        assert_eq!((plan(&s).plan, plan(&s).assumed), (GithubPlan::Free, true));
+        assert_eq!(s.shown.schedule.makespan, Millis(120_000));
+        let rev = s.saved_rev;
+        let s = s.apply(Action::SetPlan(Some(GithubPlan::Team)));
+        assert_eq!((plan(&s).plan, plan(&s).assumed), (GithubPlan::Team, false));
+        assert_eq!(s.shown.schedule.makespan, Millis(60_000));
+        assert!(s.saved_rev > rev);
+        // The worker forecasts under the same plan.
+        assert_eq!(s.forecast_request().options().inputs.plan, Some(GithubPlan::Team));
+        // Saved, and restored on the next visit.
+        let saved = s.saved();
+        assert_eq!(saved.plan, Some(GithubPlan::Team));
+        let restored = AppState::new(
+            super::super::persist::from_json(&super::super::persist::to_json(&saved)).unwrap(),
+        );
+        assert_eq!(restored.plan, Some(GithubPlan::Team));
+        assert_eq!(restored.shown.schedule.makespan, Millis(60_000));
+        // The same plan again changes nothing; `None` assumes the Free plan again.
+        let rev = s.saved_rev;
+        let s = s.apply(Action::SetPlan(Some(GithubPlan::Team)));
+        assert_eq!(s.saved_rev, rev);
+        let s = s.apply(Action::SetPlan(None));
+        assert_eq!((plan(&s).plan, plan(&s).assumed), (GithubPlan::Free, true));
+        assert_eq!(s.shown.schedule.makespan, Millis(120_000));
+        assert_eq!(s.saved().plan, None);
+        // A pipeline without GitHub-hosted jobs has no plan to show.
+        assert_eq!(state(RELEASE).shown.pipeline.hosted_plan, None);
     }
 
     #[test]

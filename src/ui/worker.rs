@@ -24,7 +24,7 @@ use crate::analysis::{AnalyzeOptions, analyze};
 use crate::duration::{DurationSpec, Millis};
 use crate::forecast::Forecaster;
 use crate::history::{self, History};
-use crate::model::Inputs;
+use crate::model::{GithubPlan, Inputs};
 use crate::sim::{Plan, Policy, SimOptions};
 
 use super::forecast::ForecastSummary;
@@ -57,6 +57,8 @@ pub struct ForecastRequest {
     pub durations: BTreeMap<String, u64>,
     pub runners: BTreeMap<String, u32>,
     pub targets: BTreeMap<String, u32>,
+    /// The GitHub plan; `None`: assumed.
+    pub plan: Option<GithubPlan>,
     pub runs: u32,
     pub seed: u64,
     /// Imported past runs, whose times the analysis in the worker learns again.
@@ -79,6 +81,7 @@ impl ForecastRequest {
                 .collect(),
             runners: options.inputs.runners.clone(),
             targets: options.inputs.targets.clone(),
+            plan: options.inputs.plan,
             runs,
             seed,
             history: options.history.clone(),
@@ -97,6 +100,7 @@ impl ForecastRequest {
                     .collect(),
                 runners: self.runners.clone(),
                 targets: self.targets.clone(),
+                plan: self.plan,
             },
             sim: SimOptions { policy: self.policy.parse().unwrap_or_default() },
             history: self.history.clone(),
@@ -165,6 +169,7 @@ impl Request {
                 "durations": f.durations,
                 "runners": f.runners,
                 "targets": f.targets,
+                "plan": f.plan.map(GithubPlan::name),
                 "runs": f.runs,
                 "seed": f.seed,
                 "history": history::store::to_json(&f.history),
@@ -208,6 +213,8 @@ fn forecast_request(v: &Value) -> Option<ForecastRequest> {
         durations: map(v, "durations", Value::as_u64)?,
         runners: map(v, "runners", count)?,
         targets: map(v, "targets", count)?,
+        // Absent or unknown: assumed, as a saved state reads it.
+        plan: v.get("plan").and_then(Value::as_str).and_then(|p| p.parse().ok()),
         runs: count(v.get("runs")?)?,
         seed: v.get("seed")?.as_u64()?,
         history: v.get("history").map(history::store::from_json).unwrap_or_default(),
@@ -502,6 +509,7 @@ mod tests {
                 durations: [("build".to_string(), DurationSpec::Fixed(Millis(60_000)))].into(),
                 runners: [("linux".to_string(), 3)].into(),
                 targets: [("web".to_string(), 2)].into(),
+                plan: Some(GithubPlan::Enterprise),
             },
             sim: SimOptions { policy: Policy::DocumentOrder },
             history: History { runs: history::read("job,duration\nbuild,75\n").expect("csv") },
@@ -522,6 +530,7 @@ mod tests {
         assert_eq!(o.inputs.durations, options.inputs.durations);
         assert_eq!(o.inputs.runners, options.inputs.runners);
         assert_eq!(o.inputs.targets, options.inputs.targets);
+        assert_eq!(o.inputs.plan, Some(GithubPlan::Enterprise));
         assert_eq!(o.history, options.history, "the worker learns from the same past runs");
         assert_eq!((f.runs, f.seed), (300, u64::MAX));
         let cancel = Request { id: 10, body: RequestBody::Cancel };

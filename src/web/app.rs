@@ -427,7 +427,7 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                 </section>
                 <section class="pane results-pane" aria-label="Results">
                     <Summary analysis={Shared(s.shown.clone())} stale={s.is_stale()} />
-                    <Capacities analysis={Shared(s.shown.clone())} runners={s.runners.clone()} targets={s.targets.clone()}
+                    <Capacities analysis={Shared(s.shown.clone())} runners={s.runners.clone()} targets={s.targets.clone()} plan={s.plan}
                                 on_action={on_action.clone()} />
                     <PastRuns history={Shared(s.history.clone())} matched={s.current.history_jobs} on_action={on_action.clone()} />
                     <Timeline state={s.clone()} on_action={on_action.clone()} />

@@ -68,8 +68,7 @@ pub struct Instance {
     pub label: Option<String>,
     /// The job-level `concurrency` group, with matrix values replaced.
     pub group: Option<Group>,
-    /// A runner pool, for self-hosted or other non-GitHub-hosted labels; none for a
-    /// GitHub-hosted runner, which is taken as unlimited.
+    /// Where it runs; none for a call of a reusable workflow, or a job without `runs-on`.
     pub runner: Option<Runner>,
     /// Notes of this instance (its group, its runner), after the job's.
     pub notes: Vec<Note>,
@@ -84,11 +83,15 @@ pub struct Group {
     pub span: Span,
 }
 
-/// The labels of a `runs-on` that needs a runner pool.
+/// The runner of an instance, by its `runs-on` (`span`).
 #[derive(Debug)]
-pub struct Runner {
-    pub labels: Vec<String>,
-    pub span: Span,
+pub enum Runner {
+    /// A runner GitHub hosts: it counts against the account's limit of jobs at once, and a
+    /// macOS one against the macOS limit too.
+    Hosted { macos: bool, span: Span },
+    /// A pool of the runners carrying these labels: self-hosted or other non-GitHub-hosted
+    /// labels.
+    Pool { labels: Vec<String>, span: Span },
 }
 
 /// A step as read.

@@ -15,7 +15,7 @@ use crate::yaml::Node;
 
 use super::form::{Group, Instance, Job, Need, Work};
 use super::matrix::{self, Combination};
-use super::resources::{self, Concurrency, Runs, RunsOn};
+use super::resources::{self, Concurrency, RunsOn};
 use super::semantics::{Semantics, timeout_minutes};
 use super::{shared_rules, steps};
 
@@ -219,15 +219,14 @@ fn instances(
                 ));
             }
         }
-        let runner = match runs_on.as_ref().map(|r| r.resolve(&lookup)) {
-            Some(Runs::Pool(runner)) => Some(runner),
-            Some(Runs::Computed(note)) => {
+        let runner = runs_on.as_ref().map(|r| {
+            let (runner, note) = r.resolve(&lookup);
+            if let Some(note) = note {
                 notes.push(note);
                 computed_runner = true;
-                None
             }
-            Some(Runs::Hosted) | None => None,
-        };
+            runner
+        });
         let allow = job.semantics.allow_for(&lookup);
         instances.push(Instance { id, label, group, runner, notes, allow });
     }

@@ -1,20 +1,25 @@
 //! The intermediate form lowered into the model: each job instance a task (a group of its
 //! steps, which run in sequence), `needs` dependencies on every instance of the jobs named,
-//! and runner pools, concurrency groups and `max-parallel` caps as resources.
+//! and runner pools, the plan's limits on GitHub-hosted runners, concurrency groups and
+//! `max-parallel` caps as resources.
 
 use crate::diagnostic::Diagnostic;
 use crate::dialect::ci::{self, Pools};
 use crate::duration::{DurationSpec, Millis};
+use crate::lint::rules::runner_capacity_assumed;
 use crate::model;
 use crate::model::{
-    DepKind, Dependency, DurationSource, GroupMember, Inputs, Pipeline, ResourceKind, Task,
-    TaskIdx, TaskKind,
+    Demand, DepKind, Dependency, DurationSource, GithubPlan, GroupMember, HostedPlan, Inputs,
+    Pipeline, ResourceKind, Task, TaskIdx, TaskKind,
 };
+use crate::span::Span;
 
-use super::form::{Group, Instance, Job, Step, Work, Workflow};
+use super::form::{Group, Instance, Job, Runner, Step, Work, Workflow};
+use super::resources;
 
 /// Builds the model of `workflow` into `pipeline`. Creating a runner pool whose size nobody
-/// gave is said in `out`; everything else about the text was said while reading.
+/// gave, or the first job on a GitHub-hosted runner when nobody gave the plan, is said in
+/// `out`; everything else about the text was said while reading.
 pub fn lower(
     workflow: &Workflow,
     inputs: &Inputs,
@@ -22,7 +27,13 @@ pub fn lower(
     out: &mut Vec<Diagnostic>,
 ) {
     pipeline.name.clone_from(&workflow.name);
-    let mut lowering = Lowering { pipeline, pools: Pools::new(inputs), out, grouped: Vec::new() };
+    let mut lowering = Lowering {
+        pipeline,
+        pools: Pools::new(inputs),
+        plan: inputs.plan,
+        out,
+        grouped: Vec::new(),
+    };
     let instances: Vec<Vec<TaskIdx>> = workflow.jobs.iter().map(|job| lowering.job(job)).collect();
     lowering.needs(&workflow.jobs, &instances);
     for (task, group) in std::mem::take(&mut lowering.grouped) {
@@ -34,6 +45,8 @@ pub fn lower(
 struct Lowering<'a, 'i> {
     pipeline: &'a mut Pipeline,
     pools: Pools<'i>,
+    /// The plan the user gave, if any.
+    plan: Option<GithubPlan>,
     out: &'a mut Vec<Diagnostic>,
     /// The instances in a concurrency group, in the order of the file.
     grouped: Vec<(TaskIdx, Group)>,
@@ -64,12 +77,15 @@ impl Lowering<'_, '_> {
             let kind = ResourceKind::Concurrency;
             demands.push(ci::exclusive(self.pipeline, &group.name, kind, 1, group.span));
         }
-        if let Some(runner) = &instance.runner {
-            let demand =
-                self.pools.demand(self.pipeline, &runner.labels, runner.span, "jobs", self.out);
-            let text = format!("runner pool `{}`", demand.name);
-            notes.push(ci::note_text("runs-on", text, runner.span));
-            demands.push(demand);
+        match &instance.runner {
+            Some(Runner::Pool { labels, span }) => {
+                let demand = self.pools.demand(self.pipeline, labels, *span, "jobs", self.out);
+                let text = format!("runner pool `{}`", demand.name);
+                notes.push(ci::note_text("runs-on", text, *span));
+                demands.push(demand);
+            }
+            Some(Runner::Hosted { macos, span }) => demands.extend(self.hosted(*macos, *span)),
+            None => {}
         }
         let estimate = model::estimated_duration(job.timeout);
         let mut task = job.semantics.apply(Task {
@@ -93,6 +109,37 @@ impl Lowering<'_, '_> {
             self.steps(idx, &instance.id, steps, job.timeout);
         }
         idx
+    }
+
+    /// A job on a GitHub-hosted runner holds one of the jobs the plan lets run at once, and on
+    /// macOS one of the macOS jobs too. The first one sets the plan of the pipeline and, when
+    /// nobody gave it, says so.
+    fn hosted(&mut self, macos: bool, span: Span) -> Vec<Demand> {
+        let plan = self.plan.unwrap_or(GithubPlan::ASSUMED);
+        if self.pipeline.hosted_plan.is_none() {
+            let assumed = self.plan.is_none();
+            self.pipeline.hosted_plan = Some(HostedPlan { plan, assumed });
+            if assumed {
+                self.out.push(runner_capacity_assumed::hosted_plan(span, plan));
+            }
+        }
+        let mut demands = vec![ci::exclusive(
+            self.pipeline,
+            &resources::hosted_runners(plan),
+            ResourceKind::Pool,
+            plan.concurrent_jobs(),
+            span,
+        )];
+        if macos {
+            demands.push(ci::exclusive(
+                self.pipeline,
+                &resources::hosted_macos_runners(plan),
+                ResourceKind::Pool,
+                plan.concurrent_macos_jobs(),
+                span,
+            ));
+        }
+        demands
     }
 
     /// The steps of one instance, in sequence; the job then lasts as long as they do.

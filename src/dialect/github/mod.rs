@@ -2,9 +2,10 @@
 //!
 //! Jobs run in parallel unless `needs` orders them; a job is a group task whose steps run one
 //! after another. A matrix becomes one job per combination, named as GitHub names them; a
-//! `needs` on a matrix job waits for all of them. `max-parallel`, job-level `concurrency` and
-//! self-hosted runner labels become resources; `if:`, `continue-on-error` and `fail-fast`
-//! become the model's typed settings, other runtime settings notes.
+//! `needs` on a matrix job waits for all of them. `max-parallel`, job-level `concurrency`,
+//! self-hosted runner labels and the plan's limits on GitHub-hosted runners become resources;
+//! `if:`, `continue-on-error` and `fail-fast` become the model's typed settings, other runtime
+//! settings notes.
 //!
 //! Reading and building are two passes: the text is read into a typed intermediate form
 //! (`form.rs`: the workflow, its jobs with their expanded matrix instances, steps and
@@ -16,7 +17,7 @@
 //! | `workflow.rs` | the workflow's keys, its own `concurrency`, the jobs, `needs` resolved |
 //! | `job.rs` | a job: its id, `strategy`, settings, and per instance its name, group, runner |
 //! | `matrix.rs` | `strategy.matrix` expanded as GitHub documents it |
-//! | `resources.rs` | `runs-on`, `concurrency`, `max-parallel` |
+//! | `resources.rs` | `runs-on` (a runner pool or GitHub-hosted), `concurrency`, `max-parallel` |
 //! | `steps.rs` | `steps` |
 //! | `semantics.rs` | `if:`, `continue-on-error`, `timeout-minutes` |
 //! | `shared_rules.rs` | the diagnostics of the rules shared with the GitLab reader |
@@ -48,7 +49,8 @@ pub fn looks_like(root: &Node) -> bool {
             .any(|(_, job)| ["runs-on", "steps", "uses"].iter().any(|k| job.get(k).is_some()))
 }
 
-/// Whether a label names a GitHub-hosted runner, which is taken as unlimited.
+/// Whether a label names a GitHub-hosted runner, whose jobs share the limits of the account's
+/// plan (`model::GithubPlan`) rather than a runner pool.
 pub fn is_github_hosted(label: &str) -> bool {
     let label = label.to_ascii_lowercase();
     ["ubuntu-", "windows-", "macos-"].iter().any(|p| label.starts_with(p))

@@ -1,13 +1,13 @@
-//! What holds jobs apart besides `needs`: `runs-on` labels (a runner pool unless GitHub hosts
-//! the runner), `concurrency` groups and `strategy.max-parallel`. Each is read once per job;
-//! the matrix values of each instance are put in afterwards.
+//! What holds jobs apart besides `needs`: `runs-on` labels (a runner pool, or GitHub's hosted
+//! runners, which the account's plan limits), `concurrency` groups and `strategy.max-parallel`.
+//! Each is read once per job; the matrix values of each instance are put in afterwards.
 
 use crate::diagnostic::Diagnostic;
 use crate::dialect::ci;
 use crate::dialect::fields::{self, check_keys};
 use crate::lint::rules::invalid_max_parallel;
 use crate::model;
-use crate::model::Note;
+use crate::model::{GithubPlan, Note};
 use crate::span::Span;
 use crate::yaml::Node;
 
@@ -73,17 +73,6 @@ pub struct RunsOn {
     span: Span,
 }
 
-/// The runner of one instance.
-pub enum Runs {
-    /// GitHub hosts it (or no label was left): unlimited.
-    Hosted,
-    /// A label is an expression the matrix does not give: simulated as GitHub-hosted, with
-    /// this note.
-    Computed(Note),
-    /// A pool of runners carrying these labels.
-    Pool(Runner),
-}
-
 impl RunsOn {
     pub fn read(node: &Node, out: &mut Vec<Diagnostic>) -> RunsOn {
         let mut labels: Vec<String> = Vec::new();
@@ -102,21 +91,25 @@ impl RunsOn {
         RunsOn { labels, span: node.span }
     }
 
-    /// The runner of the instance whose matrix values `lookup` gives.
-    pub fn resolve(&self, lookup: Lookup) -> Runs {
+    /// The runner of the instance whose matrix values `lookup` gives: GitHub-hosted (also when
+    /// no label is left), or a pool. A label that is an expression the matrix does not give is
+    /// simulated as a GitHub-hosted runner, not macOS, with the note that says so.
+    pub fn resolve(&self, lookup: Lookup) -> (Runner, Option<Note>) {
+        let span = self.span;
         let mut resolved = Vec::new();
         for label in &self.labels {
             let (text, complete) = ci::substitute_expressions(label, lookup);
             if !complete {
-                return Runs::Computed(ci::note_text(
+                let note = ci::note_text(
                     "runs-on",
                     format!(
-                        "{}: an expression, not evaluated; the job is simulated on an unlimited \
-                         GitHub-hosted runner",
+                        "{}: an expression, not evaluated; the job is simulated on a GitHub-hosted \
+                         runner",
                         model::shorten(&text)
                     ),
-                    self.span,
-                ));
+                    span,
+                );
+                return (Runner::Hosted { macos: false, span }, Some(note));
             }
             // A matrix value may itself be a list of labels.
             if text.starts_with('[') && text.ends_with(']') {
@@ -128,10 +121,27 @@ impl RunsOn {
         resolved.retain(|l| !l.is_empty());
         let self_hosted = resolved.iter().any(|l| l.eq_ignore_ascii_case("self-hosted"));
         if resolved.is_empty() || (!self_hosted && resolved.iter().all(|l| is_github_hosted(l))) {
-            return Runs::Hosted;
+            let macos = resolved.iter().any(|l| is_macos(l));
+            return (Runner::Hosted { macos, span }, None);
         }
-        Runs::Pool(Runner { labels: resolved, span: self.span })
+        (Runner::Pool { labels: resolved, span }, None)
     }
+}
+
+/// Whether a GitHub-hosted label is a macOS runner's.
+fn is_macos(label: &str) -> bool {
+    label.to_ascii_lowercase().starts_with("macos-")
+}
+
+/// The resource every job on a GitHub-hosted runner holds a unit of: the account's limit of
+/// jobs at once under `plan`.
+pub fn hosted_runners(plan: GithubPlan) -> String {
+    format!("GitHub-hosted runners ({} plan)", plan.title())
+}
+
+/// The resource a job on a GitHub-hosted macOS runner also holds a unit of.
+pub fn hosted_macos_runners(plan: GithubPlan) -> String {
+    format!("GitHub-hosted macOS runners ({} plan)", plan.title())
 }
 
 /// A label or a list of labels.

@@ -99,8 +99,8 @@ pub fn computed_runner(span: Span, job: &str) -> Diagnostic {
         &NOT_SIMULATED,
         span,
         format!(
-            "the runner of `{job}` is computed while the workflow runs; it is simulated as an \
-             unlimited GitHub-hosted runner"
+            "the runner of `{job}` is computed while the workflow runs; it is simulated as a \
+             GitHub-hosted runner"
         ),
     )
 }
