@@ -293,7 +293,7 @@ test("past runs: import their job timings, see what matched, keep them, forget t
   await (await chooser).setFiles({ name: "gitlab-ci.yml", mimeType: "text/yaml", buffer: Buffer.from(pipeline) });
   await page.waitForFunction(() => document.querySelector("textarea").value.includes("rspec"));
   const estimated = (await makespan().textContent()).trim();
-  assert.notEqual(estimated, "7m");
+  assert.notEqual(estimated, "7m 4s");
 
   // The first page through the button, the second by a drop: one pipeline id, one run.
   const importer = page.waitForEvent("filechooser");
@@ -311,7 +311,11 @@ test("past runs: import their job timings, see what matched, keep them, forget t
   }, data("gitlab-page2.json"));
   await pastRuns.getByText("1 run, 7 jobs; 7 of them match").waitFor();
   assert.equal(await editor().inputValue(), pipeline, "an import never touches the text");
-  await makespan().filter({ hasText: /^\s*7m\s*$/ }).waitFor();
+  // The run's durations and its waits for a runner: what the run took.
+  await makespan().filter({ hasText: /^\s*7m 4s\s*$/ }).waitFor();
+  await page.getByRole("list", { name: "Legend" }).getByText("waiting for a runner to pick it up").waitFor();
+  const names = await bars().evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")).join("\n"));
+  assert.match(names, /waited 2\.5s for a runner to pick it up/, names);
   assert.match(await page.getByRole("status").first().textContent(), /Imported jobs-2\.json: 1 run, 4 jobs/);
   // The job cancelled in the run keeps its estimate: the Problems list says so.
   assert.match(await problems().textContent(), /rspec 3 of 3. got no duration from the imported runs/);
@@ -319,7 +323,7 @@ test("past runs: import their job timings, see what matched, keep them, forget t
   await page.reload();
   await ready(page);
   await page.getByRole("region", { name: "Past runs" }).getByText("1 run, 7 jobs").waitFor();
-  assert.equal((await makespan().textContent()).trim(), "7m", "the runs are saved with the text");
+  assert.equal((await makespan().textContent()).trim(), "7m 4s", "the runs are saved with the text");
 
   await page.getByRole("region", { name: "Past runs" }).getByRole("button", { name: "Forget past runs" }).click();
   await page.getByRole("region", { name: "Past runs" }).waitFor({ state: "detached" });
