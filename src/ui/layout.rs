@@ -204,7 +204,9 @@ pub const MIN_BAR_PX: f64 = 3.0;
 /// The width of the marker of a task that did not run.
 pub const MARKER_PX: f64 = 12.0;
 
-fn segment(scale: &Scale, from: f64, to: f64, min: f64) -> Option<Segment> {
+/// The pixels of the interval `from..to` (ms) on `scale`, at least `min` wide; `None` when
+/// it lies outside the window.
+pub fn segment(scale: &Scale, from: f64, to: f64, min: f64) -> Option<Segment> {
     // A segment that only touches the window's edge is outside it (unless it has no length).
     if to < scale.start || from > scale.end || from < to && (to <= scale.start || from >= scale.end)
     {

@@ -12,7 +12,7 @@ use crate::analysis::{Analysis, AnalyzeOptions, analyze};
 use crate::diagnostic::Diagnostic;
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
-use crate::history::{self, History};
+use crate::history::{self, Comparison, History};
 use crate::lint::rules::{malformed_file::MALFORMED_FILE, yaml_syntax::YAML_SYNTAX};
 use crate::model::SizeKind;
 use crate::model::{GithubPlan, Inputs};
@@ -102,6 +102,9 @@ pub enum Action {
     Edit(String),
     /// Forget the imported past runs.
     ClearHistory,
+    /// Compare the timeline with past run `k` (simulated with that run's durations and
+    /// pickup delays, the run's own bars as ghosts behind), or with `None` end the comparison.
+    Compare(Option<usize>),
     /// Say something in the notice bar (a file that could not be read).
     Notice(String),
     /// Replace the whole text (an example, an opened file); the old text can be restored.
@@ -213,7 +216,13 @@ pub struct AppState {
     pub usual_rev: u64,
     /// The task made to fail ("What if this fails?"), if any.
     pub failing: Option<String>,
-    /// What the timeline shows: the usual run, or the run in which `failing` fails.
+    /// The past run (index into `history.runs`) the timeline is compared with, if any; it
+    /// and `failing` exclude each other.
+    pub compared: Option<usize>,
+    /// The comparison of `shown` with that run.
+    pub comparison: Option<Rc<Comparison>>,
+    /// What the timeline shows: the usual run, the run in which `failing` fails, or the
+    /// prediction from the compared run's durations.
     pub shown: Rc<Analysis>,
     /// How many runs the forecast draws, and from which seed.
     pub runs: u32,
@@ -269,6 +278,8 @@ impl AppState {
             usual_options: options,
             usual_rev: 1,
             failing: None,
+            compared: None,
+            comparison: None,
             shown: analysis,
             runs: saved.runs.clamp(*RUNS_RANGE.start(), *RUNS_RANGE.end()),
             seed: saved.seed,
@@ -323,7 +334,7 @@ impl AppState {
     /// The forecast the timeline draws (whiskers, shades, words): the last result, when it is
     /// of the usual run on screen (not of an older text, nor while a task is made to fail).
     pub fn timeline_forecast(&self) -> Option<&ForecastSummary> {
-        if self.failing.is_some() {
+        if self.failing.is_some() || self.compared.is_some() {
             return None;
         }
         let summary = &self.forecast.result_for(self.usual_rev)?.summary;
@@ -352,8 +363,12 @@ impl AppState {
     pub fn fit(&self) -> Window {
         let mut all = fit(&self.shown);
         let p90 = self.forecast.result.as_ref().map(|r| r.summary.p90_ms as f64);
-        if let Some(p90) = p90.filter(|_| self.failing.is_none()) {
+        if let Some(p90) = p90.filter(|_| self.failing.is_none() && self.compared.is_none()) {
             all.end = all.end.max(p90);
+        }
+        // The run compared with may have ended later than the prediction.
+        if let Some(c) = &self.comparison {
+            all.end = all.end.max(c.makespan.actual.0 as f64);
         }
         all
     }
@@ -412,6 +427,7 @@ impl AppState {
             Action::ClearHistory => {
                 if !self.history.is_empty() {
                     self.history = Rc::default();
+                    self.compared = None;
                     self.saved_rev += 1;
                     self.notice =
                         Some("Forgot the past runs: durations are the file's again.".into());
@@ -435,6 +451,7 @@ impl AppState {
                 self.viewport.scroll_top = 0.0;
                 self.gallery = false;
                 self.failing = None;
+                self.compared = None;
                 // A new text starts with a clean slate: its last good timeline is its own, and
                 // no forecast of another text sets its scale (nor arrives later to do so).
                 self.forecast.result = None;
@@ -576,7 +593,19 @@ impl AppState {
             Action::ShowRule(rule) => self.rule = rule,
             Action::FailTask(id) => {
                 if id != self.failing {
+                    if id.is_some() {
+                        self.compared = None;
+                    }
                     self.failing = id;
+                    self.show();
+                }
+            }
+            Action::Compare(run) => {
+                if run != self.compared {
+                    if run.is_some() {
+                        self.failing = None;
+                    }
+                    self.compared = run;
                     self.show();
                 }
             }
@@ -680,6 +709,10 @@ impl AppState {
     /// fails. A failing task the text no longer has ends the what-if, and a notice says so.
     fn show(&mut self) {
         self.shown = self.usual.clone();
+        self.comparison = None;
+        if let Some(k) = self.compared {
+            self.compare_with(k);
+        }
         if let Some(id) = self.failing.clone() {
             let options =
                 AnalyzeOptions { failing: vec![id.clone()], ..self.usual_options.clone() };
@@ -694,6 +727,31 @@ impl AppState {
             }
         }
         self.keep_window_inside();
+    }
+
+    /// Shows the prediction from past run `k`'s durations, beside what the run did; a run
+    /// that cannot be compared (gone, or without times of day) ends the comparison, said.
+    fn compare_with(&mut self, k: usize) {
+        let Some(run) = self.history.runs.get(k) else {
+            self.compared = None;
+            return;
+        };
+        let options = AnalyzeOptions {
+            history: History { runs: vec![run.clone()] },
+            ..self.usual_options.clone()
+        };
+        let predicted = analyze(&self.usual_text, &options);
+        match history::compare(&predicted.pipeline, &predicted.schedule, run) {
+            Ok(comparison) => {
+                self.comparison = Some(Rc::new(comparison));
+                self.shown = Rc::new(predicted);
+            }
+            Err(e) => {
+                self.compared = None;
+                self.notice = Some(format!("{} cannot be compared: {e}", run.label(k)));
+                self.undo = None;
+            }
+        }
     }
 
     /// Keeps a zoom window inside the whole run (after it changed).
@@ -950,6 +1008,47 @@ mod tests {
         assert!(s.history.is_empty());
         assert_eq!(s.current.history_jobs, (0, 0));
         assert!(s.shown.schedule.makespan < Millis(424_000));
+    }
+
+    #[test]
+    fn comparing_with_a_run_shows_its_prediction_beside_it_and_ends() {
+        let gitlab = include_str!("../../tests/data/history/gitlab-ci.yml");
+        let s = state(gitlab);
+        let pages = ["gitlab-page1.json", "gitlab-page2.json"]
+            .map(|f| std::fs::read_to_string(format!("tests/data/history/{f}")).expect("fixture"));
+        let s = pages.iter().fold(s, |s, page| {
+            s.apply(Action::Worker(Message { id: 0, reply: import(page, "jobs.json") }))
+        });
+        // A second run, shorter, makes the usual timeline the median of the two.
+        let other =
+            r#"[{"name": "lint", "status": "success", "duration": 10, "pipeline": {"id": 7}}]"#;
+        let s = s.apply(Action::Worker(Message { id: 0, reply: import(other, "other.json") }));
+        let s = s.apply(Action::FailTask(Some("lint".into())));
+        let s = s.apply(Action::Compare(Some(0)));
+        assert_eq!(s.failing, None, "a comparison ends a what-if failure");
+        let c = s.comparison.clone().expect("a comparison");
+        assert_eq!((c.makespan.predicted, c.makespan.actual), (Millis(424_000), Millis(424_000)));
+        let lint = s.shown.pipeline.find_task("lint").expect("lint");
+        assert_eq!(
+            s.shown.schedule.timing(lint).end,
+            Some(Millis(215_750)),
+            "run 42's own 30.75 s"
+        );
+        assert!(s.timeline_forecast().is_none());
+        assert_eq!(*s.text, gitlab);
+        let s = s.apply(Action::Compare(None));
+        assert!(s.comparison.is_none());
+        assert!(Rc::ptr_eq(&s.shown, &s.usual));
+        // A run without times of day cannot be compared: said, and nothing changes.
+        let csv = "job,duration\nlint,45\n";
+        let s = s.apply(Action::Worker(Message { id: 0, reply: import(csv, "t.csv") }));
+        let s = s.apply(Action::Compare(Some(2)));
+        assert_eq!(s.compared, None);
+        assert!(
+            s.notice.clone().unwrap_or_default().contains("cannot be compared"),
+            "{:?}",
+            s.notice
+        );
     }
 
     #[test]

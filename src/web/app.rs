@@ -429,7 +429,8 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     <Summary analysis={Shared(s.shown.clone())} stale={s.is_stale()} />
                     <Capacities analysis={Shared(s.shown.clone())} runners={s.runners.clone()} targets={s.targets.clone()} plan={s.plan}
                                 on_action={on_action.clone()} />
-                    <PastRuns history={Shared(s.history.clone())} matched={s.current.history_jobs} on_action={on_action.clone()} />
+                    <PastRuns history={Shared(s.history.clone())} matched={s.current.history_jobs} compared={s.compared}
+                              on_action={on_action.clone()} />
                     <Timeline state={s.clone()} on_action={on_action.clone()} />
                     <Forecast forecast={s.forecast.clone()} rev={s.usual_rev} runs={s.runs} seed={s.seed}
                               due={s.forecast_due()} stale={s.is_stale()} on_action={on_action.clone()}

@@ -15,6 +15,8 @@ pub struct PastRunsProps {
     pub history: Shared<History>,
     /// Of the runs' jobs, how many match a job of the pipeline, and how many there are.
     pub matched: (usize, usize),
+    /// The run the timeline is compared with, if any.
+    pub compared: Option<usize>,
     pub on_action: Callback<Action>,
 }
 
@@ -31,7 +33,19 @@ pub fn PastRuns(props: &PastRunsProps) -> Html {
         count_of(all, "job"),
     );
     let runs = history.runs.iter().enumerate().map(|(k, run)| {
-        html! { <li>{ format!("{} · {}", run.label(k), count_of(run.jobs.len(), "job")) }</li> }
+        let label = run.label(k);
+        let on = props.compared == Some(k);
+        let onclick = {
+            let on_action = props.on_action.clone();
+            Callback::from(move |_: MouseEvent| on_action.emit(Action::Compare((!on).then_some(k))))
+        };
+        html! {
+            <li>
+                { format!("{label} · {}", count_of(run.jobs.len(), "job")) }
+                <button type="button" class="text-button" aria-pressed={on.to_string()}
+                        aria-label={format!("Compare with {label}")} {onclick}>{"Compare"}</button>
+            </li>
+        }
     });
     let on_forget = {
         let on_action = props.on_action.clone();

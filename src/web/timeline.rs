@@ -142,15 +142,29 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     // "What if this fails?": what the failure did, and the way back.
     let failure = s.failing.as_ref().map(|id| {
         let text = describe::failure_text(&s.usual, &s.shown, id);
-        let on_action = on_action.clone();
-        html! {
-            <div class="scenario-banner" role="status">
-                <span>{ text }</span>
-                <button type="button" class="button" onclick={Callback::from(move |_| on_action.emit(Action::FailTask(None)))}>
-                    {"Back to the usual run"}
-                </button>
-            </div>
-        }
+        scenario_banner(text, "Back to the usual run", Action::FailTask(None), &on_action)
+    });
+
+    // "Compare": the prediction from one past run's durations, beside what the run did.
+    let comparison = s.comparison.as_ref().zip(s.compared).map(|(c, k)| {
+        let run = s.history.runs.get(k).map(|r| r.label(k)).unwrap_or_default();
+        let m = &c.makespan;
+        let text = format!(
+            "Compared with {run}: predicted {}, actual {}, error {:+.1}%; the run's own bars are drawn behind.{}",
+            crate::duration::clock(m.predicted),
+            crate::duration::clock(m.actual),
+            m.error_pct,
+            if c.unmatched.run.is_empty() && c.unmatched.file.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " {} jobs of the run and {} of the file are not in the other.",
+                    c.unmatched.run.len(),
+                    c.unmatched.file.len()
+                )
+            }
+        );
+        scenario_banner(text, "End the comparison", Action::Compare(None), &on_action)
     });
 
     let content = match s.view {
@@ -214,6 +228,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             </div>
             <div class="slot">{ for banner }</div>
             <div class="slot">{ for failure }</div>
+            <div class="slot">{ for comparison }</div>
             { content }
         </section>
     }
@@ -241,6 +256,24 @@ impl Outcomes {
             }
         }
         o
+    }
+}
+
+/// A status banner over the chart saying which run it shows instead of the usual one, with
+/// the button that goes back.
+fn scenario_banner(
+    text: String,
+    back: &'static str,
+    action: Action,
+    on_action: &Callback<Action>,
+) -> Html {
+    let on_action = on_action.clone();
+    let onclick = Callback::from(move |_: MouseEvent| on_action.emit(action.clone()));
+    html! {
+        <div class="scenario-banner" role="status">
+            <span>{ text }</span>
+            <button type="button" class="button" {onclick}>{ back }</button>
+        </div>
     }
 }
 
@@ -413,6 +446,16 @@ fn chart(
             html! { <path {class} d={a.d} marker-end="url(#arrowhead)" /> }
         });
 
+    // When compared with a past run: each job's actual start and end, by id.
+    let actual: std::collections::HashMap<
+        &str,
+        (crate::duration::Millis, crate::duration::Millis),
+    > = s
+        .comparison
+        .iter()
+        .flat_map(|c| &c.jobs)
+        .filter_map(|j| Some((j.id.as_str(), (j.actual_start?, j.actual_end?))))
+        .collect();
     let row_views = shown.into_iter().map(|i| {
         let row = rows[i];
         let idx = row.task;
@@ -425,6 +468,7 @@ fn chart(
             Some(idx) == hovered,
             critical[idx.index()],
             forecast.and_then(|f| f.tasks.get(idx.index())),
+            actual.get(p.task(idx).id.as_str()).copied(),
             &scale,
             width,
         )
@@ -661,6 +705,7 @@ fn row_view(
     hovered: bool,
     critical: bool,
     forecast: Option<&TaskSummary>,
+    actual: Option<(crate::duration::Millis, crate::duration::Millis)>,
     scale: &layout::Scale,
     width: f64,
 ) -> Html {
@@ -671,6 +716,10 @@ fn row_view(
     if let Some(f) = forecast {
         label.push_str(", ");
         label.push_str(&forecast::task_words(f));
+    }
+    if let Some((a, b)) = actual {
+        let (a, b) = (crate::duration::clock(a), crate::duration::clock(b));
+        label.push_str(&format!(", in the run {a} to {b}"));
     }
     let word = layout::outcome_word(bar.outcome);
     let y = index as f64 * ROW_HEIGHT;
@@ -697,6 +746,11 @@ fn row_view(
                 <path d={d} />
             </g>
         }
+    });
+    // The compared run's own bar, behind the predicted one.
+    let ghost = actual.and_then(|(a, b)| {
+        let g = layout::segment(scale, a.0 as f64, b.0 as f64, 2.0)?;
+        Some(html! { <rect class="ghost" x={fmt(g.x)} y={fmt(mid - 12.0)} width={fmt(g.width)} height="24" rx="3" /> })
     });
     let waits = bar.waits.iter().map(|w| {
         html! { <rect class={w.kind.class()} x={fmt(w.x)} y={fmt(mid - 8.0)} width={fmt(w.width)} height="16" /> }
@@ -771,6 +825,7 @@ fn row_view(
             { for chevron }
             <text class="row-label" x={fmt(text_x)} y={fmt(mid + 5.0)}>{ name }</text>
             <g clip-path="url(#clip-row)">
+                { for ghost }
                 { for waits }
                 { for blocked }
                 { for run }

@@ -320,6 +320,16 @@ test("past runs: import their job timings, see what matched, keep them, forget t
   // The job cancelled in the run keeps its estimate: the Problems list says so.
   assert.match(await problems().textContent(), /rspec 3 of 3. got no duration from the imported runs/);
 
+  // Compare with the run: its prediction beside it, the run's own bars behind.
+  await pastRuns.getByRole("button", { name: "Compare with run 42 (GitLab REST)" }).click();
+  await page.getByRole("status").filter({ hasText: "Compared with run 42 (GitLab REST): predicted 7:04, actual 7:04, error +0.0%" }).waitFor();
+  assert.ok((await page.locator("rect.ghost").count()) >= 6, "the run's own bars are drawn");
+  const compared = await bars().evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")).join("\n"));
+  assert.match(compared, /lint, 3:05 to 3:35.*in the run 3:05 to 3:35/, compared);
+  await page.getByRole("button", { name: "End the comparison" }).click();
+  await page.getByRole("status").filter({ hasText: "Compared with" }).waitFor({ state: "detached" });
+  assert.equal(await page.locator("rect.ghost").count(), 0);
+
   await page.reload();
   await ready(page);
   await page.getByRole("region", { name: "Past runs" }).getByText("1 run, 7 jobs").waitFor();
