@@ -1,5 +1,6 @@
 //! The same schedule as a table: task, ready, start, end, waited, cause, and when anything did
-//! not succeed (a what-if failure, a task that runs only on failure), its outcome.
+//! not succeed (a what-if failure, a task that runs only on failure), its outcome; when compared
+//! with a past run, when each job started and ended in the run and the error of its end.
 //!
 //! Like the chart, it puts only the rows in view in the page (with `aria-rowcount` and
 //! `aria-rowindex` so assistive technology knows the whole size), so a thousand tasks cost what
@@ -9,6 +10,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::analysis::Analysis;
+use crate::duration::clock;
+use crate::history::Comparison;
 use crate::model::TaskIdx;
 use crate::ui::describe;
 use crate::ui::layout;
@@ -24,6 +27,8 @@ const OVERSCAN: usize = 12;
 #[derive(Properties, PartialEq)]
 pub struct ScheduleTableProps {
     pub analysis: Shared<Analysis>,
+    /// The comparison with a past run the timeline shows, if any.
+    pub comparison: Option<Shared<Comparison>>,
     pub focused: Option<String>,
     pub on_action: Callback<Action>,
 }
@@ -69,7 +74,15 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
     let n = analysis.pipeline.tasks.len();
     let critical = layout::critical_set(&analysis.schedule, n);
     let outcomes = describe::has_outcomes(&analysis.schedule);
-    let columns = if outcomes { 7 } else { 6 };
+    let comparison = props.comparison.as_ref().map(|c| &*c.0);
+    let columns = 6 + usize::from(outcomes) + if comparison.is_some() { 3 } else { 0 };
+    // In the run: start, end and the error of the predicted end, by job id.
+    let in_run = |id: &str| {
+        let job = comparison?.jobs.iter().find(|j| j.id == id)?;
+        let show = |t: Option<crate::duration::Millis>| t.map_or_else(|| "—".to_string(), clock);
+        let error = job.end_error.map_or_else(|| "—".to_string(), |e| format!("{e:+.0}s"));
+        Some((show(job.actual_start), show(job.actual_end), error))
+    };
     let row = *row_height;
     let range = layout::visible_range(n, row, view.0, view.1, OVERSCAN);
     let (before, after) = (range.start as f64 * row, (n - range.end) as f64 * row);
@@ -105,6 +118,9 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
                 if outcomes {
                     <td class={classes!("outcome", r.outcome.replace(' ', "-"))}>{ r.outcome }</td>
                 }
+                if comparison.is_some() {
+                    { run_cells(in_run(&r.id)) }
+                }
             </tr>
         }
     });
@@ -130,6 +146,11 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
                         if outcomes {
                             <th scope="col">{"Outcome"}</th>
                         }
+                        if comparison.is_some() {
+                            <th scope="col">{"Run start"}</th>
+                            <th scope="col">{"Run end"}</th>
+                            <th scope="col">{"End error"}</th>
+                        }
                     </tr>
                 </thead>
                 <tbody>
@@ -140,4 +161,10 @@ pub fn ScheduleTable(props: &ScheduleTableProps) -> Html {
             </table>
         </div>
     }
+}
+
+/// The cells of a job's times in the compared run (empty for a task the run does not have).
+fn run_cells(cells: Option<(String, String, String)>) -> Html {
+    let (start, end, error) = cells.unwrap_or_default();
+    html! { <><td>{ start }</td><td>{ end }</td><td>{ error }</td></> }
 }

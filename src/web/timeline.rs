@@ -173,7 +173,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         }
         View::Table => html! {
             <div id="table-panel" role="tabpanel" aria-labelledby="tab-table-panel" class={classes!("table-panel", stale.then_some("stale"))}>
-                <ScheduleTable analysis={Shared(s.shown.clone())} focused={s.focused.clone()} on_action={props.on_action.clone()} />
+                <ScheduleTable analysis={Shared(s.shown.clone())} comparison={s.comparison.clone().map(Shared)}
+                               focused={s.focused.clone()} on_action={props.on_action.clone()} />
             </div>
         },
     };

@@ -326,6 +326,12 @@ test("past runs: import their job timings, see what matched, keep them, forget t
   assert.ok((await page.locator("rect.ghost").count()) >= 6, "the run's own bars are drawn");
   const compared = await bars().evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")).join("\n"));
   assert.match(compared, /lint, 3:05 to 3:35.*in the run 3:05 to 3:35/, compared);
+  // The table gives the run's own times and the error of each end.
+  await page.getByRole("tab", { name: "Table" }).click();
+  const schedule = page.locator("table.schedule");
+  await schedule.getByRole("columnheader", { name: "End error" }).waitFor();
+  assert.match(await schedule.locator("tbody tr", { hasText: "lint" }).textContent(), /3:05.*3:35\.75.*\+0s/);
+  await page.getByRole("tab", { name: "Chart" }).click();
   await page.getByRole("button", { name: "End the comparison" }).click();
   await page.getByRole("status").filter({ hasText: "Compared with" }).waitFor({ state: "detached" });
   assert.equal(await page.locator("rect.ghost").count(), 0);
@@ -392,6 +398,8 @@ test("odd texts never break the page", async () => {
       t.value = text;
       t.dispatchEvent(new InputEvent("input", { bubbles: true }));
     }, text);
+    // Let the page draw the new text first, or the chart of the last one may still be there.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const tab = page.locator("[role=treeitem][tabindex='0']");
     if (await tab.count()) {
       await tab.focus();
