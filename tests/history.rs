@@ -237,3 +237,25 @@ fn files_that_are_not_job_timings_say_what_was_expected_and_found() {
         assert!(err.contains(expected), "{text:?}: {err}");
     }
 }
+
+#[test]
+fn many_jobs_that_match_nothing_are_named_up_to_twenty_then_counted() {
+    let mut jobs: Vec<String> = (0..45)
+        .map(|k| format!(r#"{{"name": "extra {k}", "status": "success", "duration": 5, "pipeline": {{"id": 9}}}}"#))
+        .collect();
+    jobs.push(
+        r#"{"name": "lint", "status": "success", "duration": 5, "pipeline": {"id": 9}}"#.into(),
+    );
+    let mut history = History::default();
+    history.add(history::read(&format!("[{}]", jobs.join(","))).expect("read"));
+    let a = analyze(&data("gitlab-ci.yml"), &AnalyzeOptions { history, ..Default::default() });
+    let found = messages(&a);
+    let named = found.iter().filter(|m| m.contains("job `extra ")).count();
+    assert_eq!(named, 20, "{found:#?}");
+    assert!(
+        found.iter().any(|m| m.contains("25 more jobs match no job of this file")),
+        "{found:#?}"
+    );
+    let (start, end) = times(&a, "lint");
+    assert_eq!(end - start, 5.0, "the job that matched still gives its time");
+}

@@ -68,7 +68,8 @@ fn shown_paths(paths: &[PathBuf]) -> String {
 fn read_one_run(paths: &[PathBuf]) -> Result<history::Run, String> {
     let mut merged = History::default();
     for path in paths {
-        let input = super::input::read(path).map_err(|e| e.to_string())?;
+        let input = super::input::read_at_most(path, super::input::MAX_HISTORY_BYTES)
+            .map_err(|e| e.to_string())?;
         let runs = history::read(&input.text).map_err(|e| format!("{}: {e}", path.display()))?;
         merged.add(runs);
     }

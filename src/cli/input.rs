@@ -8,6 +8,9 @@ use std::path::Path;
 /// The largest input accepted. Real pipeline files are kilobytes; anything near this is a
 /// mistake (a binary, a log), and reading it whole would only waste memory.
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest file of past runs: exports of many runs of a large pipeline reach tens of
+/// megabytes (the app takes 50 MB).
+pub const MAX_HISTORY_BYTES: u64 = 256 * 1024 * 1024;
 
 /// One input, read: the name to show for it and its text.
 #[derive(Debug)]
@@ -32,24 +35,26 @@ impl fmt::Display for ReadError {
 
 /// Reads `path`, or stdin when it is `-`.
 pub fn read(path: &Path) -> Result<Input, ReadError> {
+    read_at_most(path, MAX_INPUT_BYTES)
+}
+
+/// Reads `path` (or stdin) as [`read`] does, up to `limit` bytes.
+pub fn read_at_most(path: &Path, limit: u64) -> Result<Input, ReadError> {
     let is_stdin = path.as_os_str() == "-";
     let name = if is_stdin { "<stdin>".to_string() } else { path.display().to_string() };
     let fail = |reason: String| ReadError { name: name.clone(), reason };
     let bytes = if is_stdin {
-        read_limited(io::stdin().lock())
+        read_limited(io::stdin().lock(), limit)
     } else {
         // Opening a directory succeeds on Unix and only the read fails, with a vaguer message.
         if path.is_dir() {
             return Err(fail("it is a directory".to_string()));
         }
-        File::open(path).and_then(read_limited)
+        File::open(path).and_then(|f| read_limited(f, limit))
     }
     .map_err(|e| fail(describe(&e)))?;
     let Some(bytes) = bytes else {
-        return Err(fail(format!(
-            "it is larger than the {} MiB limit",
-            MAX_INPUT_BYTES / (1024 * 1024)
-        )));
+        return Err(fail(format!("it is larger than the {} MiB limit", limit / (1024 * 1024))));
     };
     let mut text = String::from_utf8(bytes).map_err(|e| {
         fail(format!(
@@ -64,12 +69,12 @@ pub fn read(path: &Path) -> Result<Input, ReadError> {
     Ok(Input { name, text })
 }
 
-/// Reads everything, or `None` when there is more than [`MAX_INPUT_BYTES`]; never reads more
-/// than one byte past the limit (stdin may be endless).
-fn read_limited(reader: impl Read) -> io::Result<Option<Vec<u8>>> {
+/// Reads everything, or `None` when there is more than `limit` bytes; never reads more than
+/// one byte past the limit (stdin may be endless).
+fn read_limited(reader: impl Read, limit: u64) -> io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::new();
-    reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= MAX_INPUT_BYTES).then_some(bytes))
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 /// The reason without the `(os error N)` suffix people do not need.

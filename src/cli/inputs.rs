@@ -64,7 +64,8 @@ impl InputArgs {
     pub fn load_history(&self) -> Result<History, String> {
         let mut history = History::default();
         for path in &self.history {
-            let input = input::read(path).map_err(|e| e.to_string())?;
+            let input =
+                input::read_at_most(path, input::MAX_HISTORY_BYTES).map_err(|e| e.to_string())?;
             let runs = pipescope::history::read(&input.text)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
             history.add(runs);

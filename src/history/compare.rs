@@ -109,7 +109,7 @@ pub fn compare(
         (predicted.0 as f64 - actual.0 as f64) / actual.0 as f64 * 100.0
     };
     let unmatched = Unmatched {
-        run: m.unmatched_jobs.iter().map(|&(j, _)| run.jobs[j].name.clone()).collect(),
+        run: m.unmatched_jobs.iter().map(|&j| run.jobs[j].name.clone()).collect(),
         file: pipeline
             .tasks
             .iter()

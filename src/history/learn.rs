@@ -9,16 +9,19 @@
 //! (`gh run view`) the job's time is given to the job, and `analysis` spreads it over its steps.
 //! Jobs that were skipped, cancelled or never started give no time (not zero).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use super::matching::{match_run, step_span};
+use super::matching::{closest, known_job_names, match_run, step_span};
 use super::{History, JobOutcome, Source};
 use crate::diagnostic::Diagnostic;
 use crate::duration::{DurationSpec, Millis};
 use crate::lint::rules::history_mismatch as rule;
 use crate::model::{Pipeline, TaskIdx};
 use crate::span::Span;
+
+/// Jobs (and steps) of one run that match nothing, named one by one; the rest are counted.
+const MAX_LISTED: usize = 20;
 
 /// What the runs say about a pipeline.
 #[derive(Debug, Clone, Default)]
@@ -44,7 +47,9 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
     let mut without_time: Vec<Vec<JobOutcome>> = vec![Vec::new(); n];
     let mut learned = Learned::default();
     let mut spread_over_steps = false;
-    let mut reported_steps: Vec<(TaskIdx, String)> = Vec::new();
+    let mut reported_steps: HashSet<(TaskIdx, String)> = HashSet::new();
+    // The names of the pipeline's jobs, for "the closest is …", made when first needed.
+    let mut known: Option<Vec<String>> = None;
     let span_of = |name: &str| {
         pipeline
             .tasks
@@ -77,9 +82,14 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
             );
             continue;
         }
-        for (j, near) in &m.unmatched_jobs {
+        // The first few by name, the rest counted: an export of another size than the file
+        // would otherwise bury every other finding.
+        for &j in m.unmatched_jobs.iter().take(MAX_LISTED) {
+            let known = known.get_or_insert_with(|| known_job_names(pipeline));
+            let names: Vec<&str> = known.iter().map(String::as_str).collect();
+            let name = &run.jobs[j].name;
+            let near = closest(name, &names);
             let span = near.as_deref().map_or(Span::default(), span_of);
-            let name = &run.jobs[*j].name;
             learned.diagnostics.push(rule::unmatched_job(
                 span,
                 &label,
@@ -88,16 +98,29 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
                 near.as_deref(),
             ));
         }
+        if let Some(more) = m.unmatched_jobs.len().checked_sub(MAX_LISTED).filter(|&n| n > 0) {
+            learned.diagnostics.push(rule::more_unmatched(&label, more, "job"));
+        }
+        let by_job: HashMap<usize, TaskIdx> = m.jobs.iter().copied().collect();
+        let mut listed = 0;
+        let mut more = 0;
         for &(j, s) in &m.unmatched_steps {
-            let Some(&(_, task)) = m.jobs.iter().find(|(jj, _)| *jj == j) else { continue };
+            let Some(&task) = by_job.get(&j) else { continue };
             let step = &run.jobs[j].steps[s].name;
             // Once per step name of a job, however many runs have it.
-            if reported_steps.iter().any(|(t, name)| *t == task && name == step) {
+            if !reported_steps.insert((task, step.clone())) {
                 continue;
             }
-            reported_steps.push((task, step.clone()));
+            if listed == MAX_LISTED {
+                more += 1;
+                continue;
+            }
+            listed += 1;
             let job = pipeline.task(task);
             learned.diagnostics.push(rule::unmatched_step(job.id_span, &label, &job.id, step));
+        }
+        if more > 0 {
+            learned.diagnostics.push(rule::more_unmatched(&label, more, "step"));
         }
 
         for &(j, task) in &m.jobs {

@@ -45,11 +45,6 @@ impl Names {
         };
         pick(self.exact.get(name), taken).or_else(|| pick(self.loose.get(&loose(name)), taken))
     }
-
-    /// Every name known, for "the closest is …".
-    fn all(&self) -> impl Iterator<Item = &str> {
-        self.exact.keys().map(String::as_str)
-    }
 }
 
 /// A name ignoring case and runs of spaces.
@@ -64,8 +59,8 @@ pub struct RunMatch {
     pub jobs: Vec<(usize, TaskIdx)>,
     /// (job index, step index, task)
     pub steps: Vec<(usize, usize, TaskIdx)>,
-    /// Jobs of the run that match no task, with the closest name the pipeline has.
-    pub unmatched_jobs: Vec<(usize, Option<String>)>,
+    /// Jobs of the run that match no task.
+    pub unmatched_jobs: Vec<usize>,
     /// Steps of matched jobs that match no step of the job in the file (the runner's own
     /// steps are not listed).
     pub unmatched_steps: Vec<(usize, usize)>,
@@ -113,6 +108,13 @@ fn step_names(pipeline: &Pipeline, job: TaskIdx) -> Names {
     names
 }
 
+/// Every name a job of the pipeline goes by in runs, for "the closest is …".
+pub fn known_job_names(pipeline: &Pipeline) -> Vec<String> {
+    let mut names: Vec<String> = job_names(pipeline).exact.into_keys().collect();
+    names.sort();
+    names
+}
+
 /// The steps the runner adds to every job, which no file has.
 pub fn is_runner_step(name: &str) -> bool {
     matches!(
@@ -138,10 +140,7 @@ pub fn match_run(pipeline: &Pipeline, run: &Run) -> RunMatch {
                 result.jobs.push((j, task));
                 match_steps(pipeline, task, j, job, &mut taken, &mut result);
             }
-            None => {
-                let all: Vec<&str> = names.all().collect();
-                result.unmatched_jobs.push((j, closest(&job.name, &all)));
-            }
+            None => result.unmatched_jobs.push(j),
         }
     }
     result

@@ -65,6 +65,19 @@ pub fn unmatched_step(span: Span, run: &str, job: &str, step: &str) -> Diagnosti
     )
 }
 
+/// How many more jobs (or steps) of a run match nothing, past those named one by one.
+pub fn more_unmatched(run: &str, more: usize, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        &HISTORY_MISMATCH,
+        Span::default(),
+        format!(
+            "{run}: {} more {what}{} match no {what} of this file; their times are not used",
+            crate::text::count(more),
+            if more == 1 { "" } else { "s" }
+        ),
+    )
+}
+
 /// A job of the file that got no duration from any imported run.
 pub fn no_duration(span: Span, id: &str, why: &str) -> Diagnostic {
     Diagnostic::new(
