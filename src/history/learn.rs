@@ -137,10 +137,11 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
                 pickup_samples[task.index()].push(waited);
             }
             if !pipeline.task(task).children.is_empty() {
-                let mut steps: Vec<(i64, i64, TaskIdx)> = m
-                    .steps
+                // `match_run` lists steps in job order: this job's are one slice.
+                let (lo, hi) =
+                    (m.steps.partition_point(|s| s.0 < j), m.steps.partition_point(|s| s.0 <= j));
+                let mut steps: Vec<(i64, i64, TaskIdx)> = m.steps[lo..hi]
                     .iter()
-                    .filter(|(jj, _, _)| *jj == j)
                     .filter(|(_, s, _)| job.steps[*s].outcome.ran())
                     .filter_map(|&(_, s, t)| step_span(&job.steps[s]).map(|(a, b)| (a, b, t)))
                     .collect();

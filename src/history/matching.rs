@@ -57,7 +57,7 @@ fn loose(name: &str) -> String {
 pub struct RunMatch {
     /// (job index in the run, task)
     pub jobs: Vec<(usize, TaskIdx)>,
-    /// (job index, step index, task)
+    /// (job index, step index, task), in job order.
     pub steps: Vec<(usize, usize, TaskIdx)>,
     /// Jobs of the run that match no task.
     pub unmatched_jobs: Vec<usize>,
