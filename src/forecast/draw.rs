@@ -35,15 +35,13 @@ enum Duration {
 /// Draws runs of one pipeline.
 #[derive(Debug, Clone)]
 pub struct Draws {
-    rng: fastrand::Rng,
+    random: Random,
     /// Tasks whose duration varies, with how.
     durations: Vec<(usize, Duration)>,
     /// Tasks that can fail: the chance one attempt fails and how many attempts there are.
     failures: Vec<(usize, f64, u32)>,
     /// Tasks whose wait for a runner varies, with how.
     pickups: Vec<(usize, Duration)>,
-    /// A second normal value left from the last pair the polar method made.
-    spare: Option<f64>,
 }
 
 impl Draws {
@@ -66,7 +64,8 @@ impl Draws {
                 pickups.push((i, Duration::of(&task.pickup)));
             }
         }
-        Draws { rng: fastrand::Rng::with_seed(seed), durations, failures, pickups, spare: None }
+        let random = Random { rng: fastrand::Rng::with_seed(seed), spare: None };
+        Draws { random, durations, failures, pickups }
     }
 
     /// Whether every run is the same (nothing varies, nothing can fail).
@@ -78,27 +77,34 @@ impl Draws {
     /// fixed ones), `failures` (failing attempts per task; all of them: the task fails) and
     /// `pickups` (like `durations`, the nominal ones to begin with).
     pub fn draw(&mut self, durations: &mut [Millis], failures: &mut [u32], pickups: &mut [Millis]) {
-        for k in 0..self.durations.len() {
-            let i = self.durations[k].0;
-            durations[i] = self.one(k, false);
+        for (i, how) in &self.durations {
+            durations[*i] = self.random.duration(how);
         }
         for &(i, rate, attempts) in &self.failures {
             let mut failed = 0;
-            while failed < attempts && self.rng.f64() < rate {
+            while failed < attempts && self.random.rng.f64() < rate {
                 failed += 1;
             }
             failures[i] = failed;
         }
         // Last, so that a pipeline without varying pickups draws what it always drew.
-        for k in 0..self.pickups.len() {
-            let i = self.pickups[k].0;
-            pickups[i] = self.one(k, true);
+        for (i, how) in &self.pickups {
+            pickups[*i] = self.random.duration(how);
         }
     }
+}
 
-    /// A draw of the `k`th varying duration (or pickup).
-    fn one(&mut self, k: usize, pickup: bool) -> Millis {
-        let how = if pickup { &self.pickups[k].1 } else { &self.durations[k].1 };
+/// The seeded stream the draws come from.
+#[derive(Debug, Clone)]
+struct Random {
+    rng: fastrand::Rng,
+    /// A second normal value left from the last pair the polar method made.
+    spare: Option<f64>,
+}
+
+impl Random {
+    /// One duration drawn as `how` says.
+    fn duration(&mut self, how: &Duration) -> Millis {
         match *how {
             Duration::Uniform { low, steps, step } => Millis(low + step * self.rng.u64(0..=steps)),
             Duration::LogNormal { mu, sigma, step } => {

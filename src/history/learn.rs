@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use super::matching::{closest, known_job_names, match_run, step_span};
+use super::matching::{closest, known_job_names, match_run};
 use super::{History, JobOutcome, Source};
 use crate::diagnostic::Diagnostic;
 use crate::duration::{DurationSpec, Millis};
@@ -143,7 +143,7 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
                 let mut steps: Vec<(i64, i64, TaskIdx)> = m.steps[lo..hi]
                     .iter()
                     .filter(|(_, s, _)| job.steps[*s].outcome.ran())
-                    .filter_map(|&(_, s, t)| step_span(&job.steps[s]).map(|(a, b)| (a, b, t)))
+                    .filter_map(|&(_, s, t)| job.steps[s].times().map(|(a, b)| (a, b, t)))
                     .collect();
                 if !steps.is_empty() {
                     // Each step of the file runs until the next one starts, so that the

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use super::{JobRecord, Run, StepRecord};
+use super::{JobRecord, Run};
 use crate::model::{Pipeline, TaskIdx};
 
 /// The tasks each name may stand for, in file order.
@@ -184,9 +184,4 @@ pub fn closest(name: &str, names: &[&str]) -> Option<String> {
         .filter(|(score, _)| *score > 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.len().cmp(&a.1.len())).then(b.1.cmp(a.1)))
         .map(|(_, n)| n.to_string())
-}
-
-/// A step's time as the run shows it, for steps matched in order.
-pub fn step_span(step: &StepRecord) -> Option<(i64, i64)> {
-    Some((step.started?, step.finished?)).filter(|(a, b)| b >= a)
 }

@@ -106,10 +106,20 @@ pub struct StepRecord {
 }
 
 impl StepRecord {
-    pub fn duration(&self) -> Option<Millis> {
-        let (from, to) = (self.started?, self.finished?);
-        (to >= from).then(|| Millis((to - from) as u64))
+    /// When it started and ended, when both are known and in order.
+    pub fn times(&self) -> Option<(i64, i64)> {
+        Some((self.started?, self.finished?)).filter(|(a, b)| b >= a)
     }
+
+    pub fn duration(&self) -> Option<Millis> {
+        elapsed(self.started, self.finished)
+    }
+}
+
+/// The time between two stamps, when both are known and in order.
+fn elapsed(from: Option<i64>, to: Option<i64>) -> Option<Millis> {
+    let (from, to) = (from?, to?);
+    (to >= from).then(|| Millis((to - from) as u64))
 }
 
 /// The jobs of one run of a pipeline.

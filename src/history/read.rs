@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::time;
-use super::{JobOutcome, JobRecord, Run, Source, StepRecord};
+use super::{JobOutcome, JobRecord, Run, Source, StepRecord, elapsed};
 use crate::duration::Millis;
 
 /// Why a file could not be read as job timings.
@@ -163,7 +163,7 @@ fn github(text: &str) -> Result<Vec<Run>, ReadError> {
             created: stamp(job.created_at.as_ref()),
             started,
             finished,
-            duration: span(started, finished),
+            duration: elapsed(started, finished),
             queued: None,
             labels: job.labels.unwrap_or_default(),
             steps,
@@ -179,12 +179,6 @@ fn add(runs: &mut Vec<Run>, source: Source, key: Option<String>, job: JobRecord)
         Some(run) => run.jobs.push(job),
         None => runs.push(Run { source, key, jobs: vec![job] }),
     }
-}
-
-/// The time between two stamps, when both are known and in order.
-fn span(from: Option<i64>, to: Option<i64>) -> Option<Millis> {
-    let (from, to) = (from?, to?);
-    (to >= from).then(|| Millis((to - from) as u64))
 }
 
 #[derive(Deserialize)]
@@ -239,7 +233,7 @@ fn gitlab(text: &str) -> Result<Vec<Run>, ReadError> {
             created: stamp(job.created_at.as_ref()),
             started,
             finished,
-            duration: seconds(job.duration).or_else(|| span(started, finished)),
+            duration: seconds(job.duration).or_else(|| elapsed(started, finished)),
             queued: seconds(job.queued_duration),
             labels: job.tag_list.unwrap_or_default(),
             steps: Vec::new(),

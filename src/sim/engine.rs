@@ -373,7 +373,7 @@ impl<'a, 'p> Simulator<'a, 'p> {
             return Err(SimError::FailuresLength { expected: n, got: f.len() });
         }
         if let Some(p) = input.pickups.filter(|p| p.len() != n) {
-            return Err(SimError::DurationsLength { expected: n, got: p.len() });
+            return Err(SimError::PickupsLength { expected: n, got: p.len() });
         }
         Ok(())
     }

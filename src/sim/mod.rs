@@ -31,6 +31,7 @@ pub struct SimOptions {
 pub enum SimError {
     DurationsLength { expected: usize, got: usize },
     FailuresLength { expected: usize, got: usize },
+    PickupsLength { expected: usize, got: usize },
     PriorityLength { expected: usize, got: usize },
 }
 
@@ -39,6 +40,7 @@ impl fmt::Display for SimError {
         let (what, expected, got) = match *self {
             SimError::DurationsLength { expected, got } => ("durations", expected, got),
             SimError::FailuresLength { expected, got } => ("failure counts", expected, got),
+            SimError::PickupsLength { expected, got } => ("pickup delays", expected, got),
             SimError::PriorityLength { expected, got } => ("priorities", expected, got),
         };
         write!(f, "{got} {what} given for a pipeline of {expected} tasks; one per task is needed")
