@@ -259,3 +259,84 @@ fn many_jobs_that_match_nothing_are_named_up_to_twenty_then_counted() {
     let (start, end) = times(&a, "lint");
     assert_eq!(end - start, 5.0, "the job that matched still gives its time");
 }
+
+/// A GitHub REST "list jobs for a workflow run" page: (name, labels, created, started,
+/// completed) in seconds after 10:00:00, every job succeeded.
+fn github_run(jobs: &[(&str, &[&str], u32, u32, u32)]) -> String {
+    let at = |s: u32| format!("\"2026-11-30T10:{:02}:{:02}Z\"", s / 60, s % 60);
+    let jobs: Vec<String> = jobs
+        .iter()
+        .map(|(name, labels, created, started, completed)| {
+            format!(
+                r#"{{"run_id": 9, "run_attempt": 1, "name": "{name}", "status": "completed",
+                "conclusion": "success", "created_at": {}, "started_at": {}, "completed_at": {},
+                "labels": {labels:?}, "steps": []}}"#,
+                at(*created),
+                at(*started),
+                at(*completed)
+            )
+        })
+        .collect();
+    format!(r#"{{"total_count": {}, "jobs": [{}]}}"#, jobs.len(), jobs.join(","))
+}
+
+fn analyze_text(pipeline: &str, run: &str) -> Analysis {
+    let mut history = History::default();
+    history.add(history::read(run).expect("read"));
+    analyze(pipeline, &AnalyzeOptions { history, ..Default::default() })
+}
+
+#[test]
+fn a_job_no_run_timed_waits_as_long_as_the_jobs_with_its_labels_or_its_os() {
+    let workflow = "on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps: [{run: make}]
+  docs:
+    runs-on: ubuntu-latest
+    steps: [{run: make docs}]
+  package:
+    runs-on: ubuntu-22.04
+    steps: [{run: make package}]
+  gpu:
+    runs-on: [self-hosted, gpu]
+    steps: [{run: make gpu}]
+";
+    // Only build ran (the others were added since): it waited 7 s for a runner.
+    let a = analyze_text(workflow, &github_run(&[("build", &["ubuntu-latest"], 0, 7, 67)]));
+    let pickup = |id: &str| {
+        let t = a.pipeline.find_task(id).expect("task");
+        a.pipeline.task(t).pickup.nominal().as_secs_f64()
+    };
+    assert_eq!(pickup("build"), 7.0);
+    assert_eq!(pickup("docs"), 7.0, "the same labels");
+    assert_eq!(pickup("package"), 7.0, "another Linux label: the same operating system");
+    assert_eq!(pickup("gpu"), 0.0, "nothing is known of this pool");
+    assert_eq!(times(&a, "docs").0, 7.0);
+}
+
+#[test]
+fn a_wait_for_a_resource_the_simulation_models_overlaps_the_pickup_rather_than_adds() {
+    let workflow = "on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      max-parallel: 1
+      matrix:
+        n: [1, 2]
+    steps: [{run: make test}]
+";
+    // Both instances are created together; the second waits for the first (max-parallel 1),
+    // which ends at 60 s, and is picked up 5 s later: its 65 s "pickup" holds the wait for
+    // the slot, which the simulation does not count a second time.
+    let run = github_run(&[
+        ("test (1)", &["ubuntu-latest"], 0, 0, 60),
+        ("test (2)", &["ubuntu-latest"], 0, 65, 125),
+    ]);
+    let a = analyze_text(workflow, &run);
+    assert_eq!(times(&a, "test (1)"), (0.0, 60.0));
+    assert_eq!(times(&a, "test (2)"), (65.0, 125.0), "not 60 + 65");
+    assert_eq!(a.schedule.makespan.as_secs_f64(), 125.0);
+}

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::matching::{closest, known_job_names, match_run};
+use super::pickup::Pickups;
 use super::{History, JobOutcome, Source};
 use crate::diagnostic::Diagnostic;
 use crate::duration::{DurationSpec, Millis};
@@ -28,9 +29,8 @@ const MAX_LISTED: usize = 20;
 pub struct Learned {
     /// Task full id → its duration from the runs.
     pub durations: BTreeMap<String, DurationSpec>,
-    /// Job full id → how long it waited for a runner to pick it up in the runs: GitHub's
-    /// `started_at − created_at` (a job is created when its needs are done), GitLab's
-    /// `queued_duration`, a CSV's `queued`.
+    /// Job full id → how long it waited for a runner to pick it up in the runs (see
+    /// `pickup`), or, for a job no run timed, the jobs with its runner labels.
     pub pickups: BTreeMap<String, DurationSpec>,
     pub diagnostics: Vec<Diagnostic>,
     /// Jobs of the runs that matched a task, of all the jobs of the runs.
@@ -41,7 +41,7 @@ pub struct Learned {
 pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
     let n = pipeline.tasks.len();
     let mut job_samples: Vec<Vec<Millis>> = vec![Vec::new(); n];
-    let mut pickup_samples: Vec<Vec<Millis>> = vec![Vec::new(); n];
+    let mut pickups = Pickups::new(pipeline);
     let mut step_samples: Vec<Vec<Millis>> = vec![Vec::new(); n];
     // How the job ended in runs that gave it no time.
     let mut without_time: Vec<Vec<JobOutcome>> = vec![Vec::new(); n];
@@ -101,6 +101,7 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
         if let Some(more) = m.unmatched_jobs.len().checked_sub(MAX_LISTED).filter(|&n| n > 0) {
             learned.diagnostics.push(rule::more_unmatched(&label, more, "job"));
         }
+        pickups.add_run(run, &m.jobs);
         let by_job: HashMap<usize, TaskIdx> = m.jobs.iter().copied().collect();
         let mut listed = 0;
         let mut more = 0;
@@ -129,13 +130,6 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
                 without_time[task.index()].push(job.outcome);
                 continue;
             };
-            let waited = job.queued.or_else(|| {
-                let (created, started) = (job.created?, job.started?);
-                (started >= created).then(|| Millis((started - created) as u64))
-            });
-            if let Some(waited) = waited {
-                pickup_samples[task.index()].push(waited);
-            }
             if !pipeline.task(task).children.is_empty() {
                 // `match_run` lists steps in job order: this job's are one slice.
                 let (lo, hi) =
@@ -173,11 +167,9 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
              to the steps' own durations",
         ));
     }
+    learned.pickups = pickups.finish(pipeline);
     let runs = history.runs.len();
     for (i, task) in pipeline.tasks.iter().enumerate() {
-        if let Some(spec) = spec(&mut pickup_samples[i]).filter(|s| s.nominal() > Millis::ZERO) {
-            learned.pickups.insert(task.id.clone(), spec);
-        }
         let steps_timed = task.children.iter().any(|c| !step_samples[c.index()].is_empty());
         if steps_timed {
             for &c in &task.children {
@@ -236,7 +228,7 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
 
 /// One sample: that time; several: the samples, sorted (the same runs in any order give the
 /// same distribution); all equal: that time.
-fn spec(samples: &mut [Millis]) -> Option<DurationSpec> {
+pub(super) fn spec(samples: &mut [Millis]) -> Option<DurationSpec> {
     samples.sort_unstable();
     let (&first, &last) = (samples.first()?, samples.last()?);
     Some(if first == last {

@@ -5,12 +5,14 @@
 //! `read` turns a file into [`Run`]s; [`History`] merges the pages of one run and keeps the
 //! runs; `matching` pairs a run's jobs and steps with the pipeline's tasks; `learn` turns the
 //! matched runs into durations (one run: fixed; several: the samples a forecast resamples and
-//! whose median a simulation uses) and says what matched nothing; `compare` puts a prediction
+//! whose median a simulation uses) and says what matched nothing; `pickup` learns how long
+//! jobs waited for a runner, beyond what the simulation models itself; `compare` puts a prediction
 //! beside the run it was made from.
 
 mod compare;
 mod learn;
 mod matching;
+mod pickup;
 mod read;
 pub mod store;
 pub mod time;

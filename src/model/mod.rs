@@ -232,6 +232,11 @@ pub struct Task {
     /// runs: GitHub's `started_at − created_at`, GitLab's `queued_duration`); zero when
     /// unknown. Its own kind of wait, before any wait for a resource.
     pub pickup: DurationSpec,
+    /// The labels (GitHub `runs-on`) or tags (GitLab) a job asks its runner for, as a run's
+    /// job lists them: a job that no past run timed waits for a runner as long as the jobs
+    /// with the same labels did. `None` for what no runner picks up (a step, a stage, a
+    /// reusable workflow's call, a runner that is an expression).
+    pub runner_labels: Option<Vec<String>>,
     pub deps: Vec<Dependency>,
     pub demands: Vec<Demand>,
     /// The whole item as written.

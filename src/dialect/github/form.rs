@@ -87,8 +87,9 @@ pub struct Group {
 #[derive(Debug)]
 pub enum Runner {
     /// A runner GitHub hosts: it counts against the account's limit of jobs at once, and a
-    /// macOS one against the macOS limit too.
-    Hosted { macos: bool, span: Span },
+    /// macOS one against the macOS limit too. `labels` as resolved; empty when an expression
+    /// was left.
+    Hosted { macos: bool, labels: Vec<String>, span: Span },
     /// A pool of the runners carrying these labels: self-hosted or other non-GitHub-hosted
     /// labels.
     Pool { labels: Vec<String>, span: Span },

@@ -77,22 +77,27 @@ impl Lowering<'_, '_> {
             let kind = ResourceKind::Concurrency;
             demands.push(ci::exclusive(self.pipeline, &group.name, kind, 1, group.span));
         }
-        match &instance.runner {
+        let runner_labels = match &instance.runner {
             Some(Runner::Pool { labels, span }) => {
                 let demand = self.pools.demand(self.pipeline, labels, *span, "jobs", self.out);
                 let text = format!("runner pool `{}`", demand.name);
                 notes.push(ci::note_text("runs-on", text, *span));
                 demands.push(demand);
+                Some(labels.clone())
             }
-            Some(Runner::Hosted { macos, span }) => demands.extend(self.hosted(*macos, *span)),
-            None => {}
-        }
+            Some(Runner::Hosted { macos, labels, span }) => {
+                demands.extend(self.hosted(*macos, *span));
+                Some(labels.clone()).filter(|l| !l.is_empty())
+            }
+            None => None,
+        };
         let estimate = model::estimated_duration(job.timeout);
         let mut task = job.semantics.apply(Task {
             name: instance.label.clone(),
             duration: DurationSpec::Fixed(estimate),
             duration_source: DurationSource::Estimated,
             demands,
+            runner_labels,
             span: job.span,
             id_span: job.key_span,
             notes,

@@ -109,7 +109,7 @@ impl RunsOn {
                     ),
                     span,
                 );
-                return (Runner::Hosted { macos: false, span }, Some(note));
+                return (Runner::Hosted { macos: false, labels: Vec::new(), span }, Some(note));
             }
             // A matrix value may itself be a list of labels.
             if text.starts_with('[') && text.ends_with(']') {
@@ -122,7 +122,7 @@ impl RunsOn {
         let self_hosted = resolved.iter().any(|l| l.eq_ignore_ascii_case("self-hosted"));
         if resolved.is_empty() || (!self_hosted && resolved.iter().all(|l| is_github_hosted(l))) {
             let macos = resolved.iter().any(|l| is_macos(l));
-            return (Runner::Hosted { macos, span }, None);
+            return (Runner::Hosted { macos, labels: resolved, span }, None);
         }
         (Runner::Pool { labels: resolved, span }, None)
     }

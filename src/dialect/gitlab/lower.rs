@@ -98,7 +98,8 @@ impl<'c> Lowering<'_, '_, 'c> {
         }
         let labels: Vec<String> =
             job.tags.iter().map(|t| expand(t, &scopes)).filter(|t| !t.is_empty()).collect();
-        if labels.iter().any(|t| t.contains('$')) {
+        let unexpanded = labels.iter().any(|t| t.contains('$'));
+        if unexpanded {
             // A variable only the running pipeline sets (`$RUNNER_TAG`): which runners carry
             // the tags is unknown, so there is no pool to wait for.
             let shown = labels.join(", ");
@@ -124,6 +125,7 @@ impl<'c> Lowering<'_, '_, 'c> {
             duration: DurationSpec::Fixed(duration),
             duration_source: DurationSource::Estimated,
             demands,
+            runner_labels: (!unexpanded).then_some(labels),
             span: job.span,
             id_span: job.key_span,
             notes,
