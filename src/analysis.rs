@@ -1,6 +1,7 @@
 //! The one call the shells make: read a text, lint it, simulate it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::dialect::Dialect;
@@ -27,8 +28,9 @@ pub struct AnalyzeOptions {
     /// `forecast --seed`) instead of the median run in which nothing fails.
     pub seed: Option<u64>,
     /// Past runs (`--history`): their times replace the file's and the defaults'; durations
-    /// the user gives (`Inputs::durations`) still win over them.
-    pub history: History,
+    /// the user gives (`Inputs::durations`) still win over them. Shared: the app analyses
+    /// after every key with the same runs, which may hold hundreds of thousands of steps.
+    pub history: Arc<History>,
 }
 
 /// Everything known about one text: the model, every diagnostic, and the simulated schedule.
@@ -67,9 +69,9 @@ pub fn analyze(text: &str, options: &AnalyzeOptions) -> Analysis {
         diagnostics.extend(learned.diagnostics);
         let source = DurationSource::History;
         apply_durations(&mut pipeline, &learned.durations, policy, source, &mut diagnostics);
-        for (id, pickup) in learned.pickups {
-            if let Some(t) = pipeline.find_task(&id) {
-                pipeline.tasks[t.index()].pickup = pickup;
+        for task in &mut pipeline.tasks {
+            if let Some(pickup) = learned.pickups.get(&task.id) {
+                task.pickup = pickup.clone();
             }
         }
     }
@@ -175,36 +177,40 @@ fn apply_durations(
     source: DurationSource,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    let mut unmatched = Vec::new();
-    let mut groups = Vec::new();
-    for (id, spec) in durations {
-        let matches: Vec<TaskIdx> =
-            pipeline.task_indices().filter(|&t| &pipeline.task(t).id == id).collect();
-        if matches.is_empty() {
-            unmatched.push(id.clone());
+    // One pass over the tasks, each looked up by id: a history of thousands of jobs against
+    // a pipeline of thousands of tasks stays linear.
+    let mut hits: Vec<(TaskIdx, &DurationSpec)> = Vec::new();
+    let mut used: HashSet<&str> = HashSet::new();
+    for (i, task) in pipeline.tasks.iter().enumerate() {
+        if let Some((id, spec)) = durations.get_key_value(task.id.as_str()) {
+            hits.push((TaskIdx(i as u32), spec));
+            used.insert(id);
         }
-        for t in matches {
-            let task = &mut pipeline.tasks[t.index()];
-            if task.is_group() {
-                // Past runs without step times: `history::learn` says once what is done.
-                if spec.varies() && source != DurationSource::History {
-                    diagnostics.push(Diagnostic::new(
-                        &IGNORED_SETTING,
-                        task.id_span,
-                        format!(
-                            "only the median ({}) of the duration {spec} given for `{}` is used: \
-                             a stage with steps is scaled to one duration; give its steps \
-                             distributions to vary it",
-                            spec.nominal(),
-                            task.id
-                        ),
-                    ));
-                }
-                groups.push((t, spec.nominal()));
-            } else {
-                task.duration = spec.clone();
-                task.duration_source = source;
+    }
+    let unmatched: Vec<String> =
+        durations.keys().filter(|id| !used.contains(id.as_str())).cloned().collect();
+    let mut groups = Vec::new();
+    for (t, spec) in hits {
+        let task = &mut pipeline.tasks[t.index()];
+        if task.is_group() {
+            // Past runs without step times: `history::learn` says once what is done.
+            if spec.varies() && source != DurationSource::History {
+                diagnostics.push(Diagnostic::new(
+                    &IGNORED_SETTING,
+                    task.id_span,
+                    format!(
+                        "only the median ({}) of the duration {spec} given for `{}` is used: \
+                         a stage with steps is scaled to one duration; give its steps \
+                         distributions to vary it",
+                        spec.nominal(),
+                        task.id
+                    ),
+                ));
             }
+            groups.push((t, spec.nominal()));
+        } else {
+            task.duration = spec.clone();
+            task.duration_source = source;
         }
     }
     if groups.is_empty() {

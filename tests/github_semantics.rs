@@ -125,17 +125,17 @@ jobs:
         expect![[r#"
             ! info PS309 GitHub-hosted jobs share the account's concurrency limit: 20 jobs at a time (5 on macOS) on the Free plan, assumed
             test (apple, cat, pink, circle) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
-              test (apple, cat, pink, circle)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
+              test (apple, cat, pink, circle)/1 0:00–1:00~ «echo apple»
             test (apple, dog, green, circle) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
-              test (apple, dog, green, circle)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
+              test (apple, dog, green, circle)/1 0:00–1:00~ «echo apple»
             test (pear, cat, pink) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
-              test (pear, cat, pink)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
+              test (pear, cat, pink)/1 0:00–1:00~ «echo pear»
             test (pear, dog, green) 0:00–3:00 [runner pool GitHub-hosted runners (Free plan)/20]
-              test (pear, dog, green)/1 0:00–3:00 «echo ${{ matrix.fruit }}»
+              test (pear, dog, green)/1 0:00–3:00 «echo pear»
             test (banana) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
-              test (banana)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
+              test (banana)/1 0:00–1:00~ «echo banana»
             test (banana, cat) 0:00–1:00 [runner pool GitHub-hosted runners (Free plan)/20]
-              test (banana, cat)/1 0:00–1:00~ «echo ${{ matrix.fruit }}»
+              test (banana, cat)/1 0:00–1:00~ «echo banana»
             report 3:00–4:00 [runner pool GitHub-hosted runners (Free plan)/20] (waited 2m for test (pear, dog, green))
               report/1 3:00–4:00~ «report»
             makespan 4m · critical test (pear, dog, green) → test (pear, dog, green)/1 → report → report/1
@@ -190,15 +190,15 @@ jobs:
 "#,
         expect![[r#"
             test (1) 0:00–1:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20]
-              test (1)/1 0:00–1:00~ «test ${{ matrix.shard }}»
+              test (1)/1 0:00–1:00~ «test 1»
             test (2) 0:00–1:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20]
-              test (2)/1 0:00–1:00~ «test ${{ matrix.shard }}»
+              test (2)/1 0:00–1:00~ «test 2»
             test (3) 1:00–2:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for parallelism limit test held by test (1) and test (2))
-              test (3)/1 1:00–2:00~ «test ${{ matrix.shard }}»
+              test (3)/1 1:00–2:00~ «test 3»
             test (4) 1:00–2:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20] (waited 1m for parallelism limit test held by test (1) and test (2))
-              test (4)/1 1:00–2:00~ «test ${{ matrix.shard }}»
+              test (4)/1 1:00–2:00~ «test 4»
             test (5) 2:00–3:00 [parallelism limit test/2; runner pool GitHub-hosted runners (Free plan)/20] (waited 2m for parallelism limit test held by test (1) and test (2), then test (4))
-              test (5)/1 2:00–3:00~ «test ${{ matrix.shard }}»
+              test (5)/1 2:00–3:00~ «test 5»
             makespan 3m · critical test (2) → test (2)/1 → test (4) → test (4)/1 → test (5) → test (5)/1
         "#]],
     );

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use pipescope::analysis::{Analysis, AnalyzeOptions, analyze};
+use pipescope::diagnostic::Severity;
 use pipescope::duration::{DurationSpec, Millis};
 use pipescope::history::{self, History, JobOutcome, Source};
 use pipescope::model::DurationSource;
@@ -23,7 +24,7 @@ fn history_of(files: &[&str]) -> History {
 }
 
 fn analyze_with(pipeline: &str, files: &[&str]) -> Analysis {
-    let options = AnalyzeOptions { history: history_of(files), ..Default::default() };
+    let options = AnalyzeOptions { history: history_of(files).into(), ..Default::default() };
     analyze(&data(pipeline), &options)
 }
 
@@ -114,7 +115,7 @@ jobs:
        "started_at": "2026-11-30T10:00:00Z", "completed_at": "2026-11-30T10:05:00Z"}]}"#;
     let mut history = History::default();
     history.add(history::read(run).expect("read"));
-    let a = analyze(workflow, &AnalyzeOptions { history, ..Default::default() });
+    let a = analyze(workflow, &AnalyzeOptions { history: history.into(), ..Default::default() });
     assert_eq!(times(&a, "unit (3.11)").1, 300.0);
     assert_eq!(times(&a, "unit (3.12)").1, 420.0);
     let warnings: Vec<&str> = a
@@ -191,7 +192,10 @@ fn several_runs_give_samples_whose_median_the_simulation_uses() {
         history.add(history::read(&run(p, s)).expect("read"));
     }
     assert_eq!(history.runs.len(), 3);
-    let a = analyze(&data("gitlab-ci.yml"), &AnalyzeOptions { history, ..Default::default() });
+    let a = analyze(
+        &data("gitlab-ci.yml"),
+        &AnalyzeOptions { history: history.into(), ..Default::default() },
+    );
     let lint = a.pipeline.tasks.iter().find(|t| t.id == "lint").expect("lint");
     assert_eq!(lint.duration, DurationSpec::Samples([30_000, 60_000, 90_000].map(Millis).into()));
     let (start, end) = times(&a, "lint");
@@ -201,7 +205,7 @@ fn several_runs_give_samples_whose_median_the_simulation_uses() {
 #[test]
 fn durations_the_user_gives_win_over_the_runs() {
     let mut options =
-        AnalyzeOptions { history: history_of(&["timings.csv"]), ..Default::default() };
+        AnalyzeOptions { history: history_of(&["timings.csv"]).into(), ..Default::default() };
     options.inputs.durations.insert("lint".into(), DurationSpec::Fixed(Millis(10_000)));
     let a = analyze(&data("gitlab-ci.yml"), &options);
     let (start, end) = times(&a, "lint");
@@ -248,7 +252,10 @@ fn many_jobs_that_match_nothing_are_named_up_to_twenty_then_counted() {
     );
     let mut history = History::default();
     history.add(history::read(&format!("[{}]", jobs.join(","))).expect("read"));
-    let a = analyze(&data("gitlab-ci.yml"), &AnalyzeOptions { history, ..Default::default() });
+    let a = analyze(
+        &data("gitlab-ci.yml"),
+        &AnalyzeOptions { history: history.into(), ..Default::default() },
+    );
     let found = messages(&a);
     let named = found.iter().filter(|m| m.contains("job `extra ")).count();
     assert_eq!(named, 20, "{found:#?}");
@@ -283,7 +290,7 @@ fn github_run(jobs: &[(&str, &[&str], u32, u32, u32)]) -> String {
 fn analyze_text(pipeline: &str, run: &str) -> Analysis {
     let mut history = History::default();
     history.add(history::read(run).expect("read"));
-    analyze(pipeline, &AnalyzeOptions { history, ..Default::default() })
+    analyze(pipeline, &AnalyzeOptions { history: history.into(), ..Default::default() })
 }
 
 #[test]
@@ -339,4 +346,159 @@ jobs:
     assert_eq!(times(&a, "test (1)"), (0.0, 60.0));
     assert_eq!(times(&a, "test (2)"), (65.0, 125.0), "not 60 + 65");
     assert_eq!(a.schedule.makespan.as_secs_f64(), 125.0);
+}
+
+#[test]
+fn a_job_that_matches_nothing_in_many_runs_is_said_once_with_how_many_runs_have_it() {
+    let workflow =
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n";
+    let mut history = History::default();
+    for _ in 0..30 {
+        history.add(history::read("job,duration\nbuild,60\nold-job,30\n").expect("csv"));
+    }
+    let foreign = "job,duration\nsomething-else,10\n";
+    history.add(history::read(foreign).expect("csv"));
+    history.add(history::read(foreign).expect("csv"));
+    let a = analyze(workflow, &AnalyzeOptions { history: history.into(), ..Default::default() });
+    let found: Vec<&String> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "PS315" && d.severity == Severity::Warning)
+        .map(|d| &d.message)
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found.iter().any(|m| m.starts_with("run 1 (CSV) and 29 other runs: job `old-job` matches")),
+        "{found:#?}"
+    );
+    assert!(
+        found.iter().any(|m| m.starts_with("run 31 (CSV) and 1 other run: none of their jobs")),
+        "{found:#?}"
+    );
+}
+
+/// A job of a GitHub REST page, times in seconds after 10:00:00 (`None`: left out).
+fn rest_job(
+    name: &str,
+    created: Option<u32>,
+    started: u32,
+    completed: Option<u32>,
+    steps: &str,
+) -> String {
+    let at = |s: u32| format!("\"2026-11-30T10:{:02}:{:02}Z\"", s / 60, s % 60);
+    let (status, conclusion) =
+        if completed.is_some() { ("completed", "\"success\"") } else { ("in_progress", "null") };
+    let created = created.map_or(String::new(), |c| format!(r#""created_at": {},"#, at(c)));
+    let completed = completed.map_or("null".to_string(), at);
+    format!(
+        r#"{{"run_id": 4, "run_attempt": 1, "name": "{name}", "status": "{status}", "conclusion": {conclusion},
+           {created} "started_at": {}, "completed_at": {completed}, "labels": ["ubuntu-latest"], "steps": [{steps}]}}"#,
+        at(started)
+    )
+}
+
+fn rest_step(name: &str, conclusion: &str, started: u32, completed: u32) -> String {
+    let at = |s: u32| format!("\"2026-11-30T10:{:02}:{:02}Z\"", s / 60, s % 60);
+    format!(
+        r#"{{"name": "{name}", "status": "completed", "conclusion": "{conclusion}", "started_at": {}, "completed_at": {}}}"#,
+        at(started),
+        at(completed)
+    )
+}
+
+const BUILD_DEPLOY: &str = "on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        os: [linux]
+    steps:
+      - name: Compile for ${{ matrix.os }}
+        run: make
+      - name: Upload
+        if: github.ref == 'refs/heads/main'
+        run: upload
+      - name: Report
+        run: report
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    steps: [{run: deploy}]
+";
+
+#[test]
+fn a_real_run_is_reproduced_matrix_step_names_skipped_steps_and_the_wait_after_needs() {
+    // As GitHub writes them: the step name with the matrix value filled in, a skipped step
+    // (it took no time), a last step that ends before it starts, and `deploy` created 2 s
+    // after `build` ended and picked up 5 s later.
+    let steps = [
+        rest_step("Set up job", "success", 3, 5),
+        rest_step("Compile for linux", "success", 5, 65),
+        rest_step("Upload", "skipped", 65, 65),
+        rest_step("Report", "success", 66, 64),
+        rest_step("Complete job", "success", 70, 70),
+    ]
+    .join(",");
+    let jobs = [
+        rest_job("build (linux)", Some(0), 3, Some(70), &steps),
+        rest_job("deploy", Some(72), 77, Some(97), ""),
+    ];
+    let run = format!(r#"{{"total_count": 2, "jobs": [{}]}}"#, jobs.join(","));
+    let a = analyze_text(BUILD_DEPLOY, &run);
+    let warnings: Vec<&String> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "PS315" && d.severity == Severity::Warning)
+        .map(|d| &d.message)
+        .collect();
+    assert!(warnings.is_empty(), "every job and step matched: {warnings:#?}");
+    assert_eq!(times(&a, "build (linux)"), (3.0, 70.0));
+    assert_eq!(times(&a, "build (linux)/2").1 - times(&a, "build (linux)/2").0, 0.0);
+    assert_eq!(times(&a, "deploy"), (77.0, 97.0), "7 s after build ended, as in the run");
+    let history = {
+        let mut h = History::default();
+        h.add(history::read(&run).expect("read"));
+        h
+    };
+    let c = history::compare(&a.pipeline, &a.schedule, &history.runs[0]).expect("compare");
+    assert_eq!(c.makespan.error_pct, 0.0, "{c:?}");
+}
+
+#[test]
+fn a_bare_list_of_github_jobs_without_creation_times_is_read_and_timed_from_the_first_start() {
+    // A script's `jobs` array (no envelope), from before GitHub gave `created_at`.
+    let jobs = [
+        rest_job("build (linux)", None, 0, Some(60), ""),
+        rest_job("deploy", None, 70, Some(90), ""),
+    ];
+    let text = format!("[{}]", jobs.join(","));
+    let runs = history::read(&text).expect("read");
+    assert_eq!((runs[0].source, runs[0].jobs.len()), (Source::GithubRest, 2));
+    let a = analyze_text(BUILD_DEPLOY, &text);
+    assert_eq!(times(&a, "deploy"), (70.0, 90.0));
+}
+
+#[test]
+fn a_run_saved_while_it_ran_compares_the_jobs_that_had_ended_or_says_there_are_none() {
+    let jobs = [
+        rest_job("build (linux)", Some(0), 3, Some(70), ""),
+        rest_job("deploy", Some(72), 77, None, ""),
+    ];
+    let run = format!(r#"{{"total_count": 2, "jobs": [{}]}}"#, jobs.join(","));
+    let a = analyze_text(BUILD_DEPLOY, &run);
+    let runs = history::read(&run).expect("read");
+    let c = history::compare(&a.pipeline, &a.schedule, &runs[0]).expect("compare");
+    assert_eq!(c.unfinished, 1);
+    // Build's time is spread over its three steps: to the millisecond.
+    assert!((c.makespan.predicted.as_secs_f64() - 70.0).abs() < 0.01, "{c:?}");
+    assert_eq!(c.makespan.actual.as_secs_f64(), 70.0);
+
+    let running = format!(
+        r#"{{"total_count": 1, "jobs": [{}]}}"#,
+        rest_job("build (linux)", Some(0), 3, None, "")
+    );
+    let runs = history::read(&running).expect("read");
+    let e = history::compare(&a.pipeline, &a.schedule, &runs[0]).expect_err("nothing ended");
+    assert!(e.to_string().contains("still running"), "{e}");
 }

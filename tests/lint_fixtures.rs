@@ -96,7 +96,7 @@ fn options_for(fixture: &Path) -> pipescope::AnalyzeOptions {
     if let Ok(text) = std::fs::read_to_string(&history) {
         let runs = pipescope::history::read(&text)
             .unwrap_or_else(|e| panic!("{}: {e}", history.display()));
-        options.history.add(runs);
+        std::sync::Arc::make_mut(&mut options.history).add(runs);
     }
     options
 }

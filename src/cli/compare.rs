@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
 
@@ -40,7 +41,7 @@ pub fn compare(args: &CompareArgs) -> (String, Outcome) {
             return (String::new(), Outcome::Unreadable);
         }
     };
-    options.history = History { runs: vec![run.clone()] };
+    options.history = Arc::new(History { runs: vec![run.clone()] });
     let analysis = analyze(&input.text, &options);
     warn_unmatched(&analysis);
     let comparison = match history::compare(&analysis.pipeline, &analysis.schedule, &run) {
@@ -104,6 +105,13 @@ fn render(c: &Comparison, file: &str, run: &str, style: Style) -> String {
         style.bold(&pipescope::duration::clock(m.actual)),
         style.bold(&format!("{:+.1}%", m.error_pct)),
     );
+    if c.unfinished > 0 {
+        let _ = writeln!(
+            out,
+            "the run was saved while {} ran: the makespans are of the jobs that had ended",
+            pipescope::text::count_of(c.unfinished, "job")
+        );
+    }
     out.push('\n');
     let width = c.jobs.iter().map(|j| j.id.chars().count()).max().unwrap_or(3).clamp(3, 40);
     let _ = writeln!(

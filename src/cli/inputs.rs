@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -61,7 +62,7 @@ impl InputArgs {
 impl InputArgs {
     /// The past runs of every `--history` file, or a message naming the file that cannot be
     /// read and why.
-    pub fn load_history(&self) -> Result<History, String> {
+    pub fn load_history(&self) -> Result<Arc<History>, String> {
         let mut history = History::default();
         for path in &self.history {
             let input =
@@ -70,7 +71,7 @@ impl InputArgs {
                 .map_err(|e| format!("{}: {e}", path.display()))?;
             history.add(runs);
         }
-        Ok(history)
+        Ok(Arc::new(history))
     }
 }
 

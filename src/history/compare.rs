@@ -6,15 +6,18 @@
 
 use serde::Serialize;
 
-use super::Run;
-use super::matching::match_run;
+use super::matching::Matcher;
+use super::{JobOutcome, Run};
 use crate::duration::Millis;
 use crate::model::Pipeline;
 use crate::sim::Schedule;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
+    /// Of the jobs that finished in the run, when some were still running as it was saved.
     pub makespan: MakespanError,
+    /// Jobs the run had not finished when it was saved.
+    pub unfinished: usize,
     pub jobs: Vec<JobComparison>,
     pub unmatched: Unmatched,
 }
@@ -74,7 +77,7 @@ pub fn compare(
             ))
         })?;
     let at = |t: Option<i64>| t.map(|t| Millis((t - origin).max(0) as u64));
-    let m = match_run(pipeline, run);
+    let m = Matcher::new(pipeline).run(run);
     let mut matched = vec![false; pipeline.tasks.len()];
     let mut jobs = Vec::new();
     for &(j, task) in &m.jobs {
@@ -95,14 +98,28 @@ pub fn compare(
             end_error,
         });
     }
-    let actual = run
-        .jobs
-        .iter()
-        .filter(|j| j.outcome.ran())
-        .filter_map(|j| at(j.finished))
-        .max()
-        .unwrap_or(Millis::ZERO);
-    let predicted = schedule.makespan;
+    let unfinished = run.jobs.iter().filter(|j| j.outcome == JobOutcome::Unfinished).count();
+    let Some(actual) =
+        run.jobs.iter().filter(|j| j.outcome.ran()).filter_map(|j| at(j.finished)).max()
+    else {
+        return Err(CompareError(format!(
+            "no job of the run ({}) ran to its end{}: there is nothing to compare with",
+            run.source.name(),
+            if unfinished > 0 {
+                format!(" ({unfinished} were still running when it was saved)")
+            } else {
+                String::new()
+            }
+        )));
+    };
+    // A run saved while it ran: the prediction up to the jobs that had ended, not the jobs
+    // that had not.
+    let predicted = if unfinished > 0 {
+        jobs.iter().filter(|j| j.actual_end.is_some()).filter_map(|j| j.predicted_end).max()
+    } else {
+        None
+    }
+    .unwrap_or(schedule.makespan);
     let error_pct = if actual.0 == 0 {
         0.0
     } else {
@@ -118,5 +135,6 @@ pub fn compare(
             .map(|(_, t)| t.id.clone())
             .collect(),
     };
-    Ok(Comparison { makespan: MakespanError { predicted, actual, error_pct }, jobs, unmatched })
+    let makespan = MakespanError { predicted, actual, error_pct };
+    Ok(Comparison { makespan, unfinished, jobs, unmatched })
 }

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use super::matching::{closest, known_job_names, match_run};
+use super::matching::{Matcher, closest};
 use super::pickup::Pickups;
 use super::{History, JobOutcome, Source};
 use crate::diagnostic::Diagnostic;
@@ -48,8 +48,7 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
     let mut learned = Learned::default();
     let mut spread_over_steps = false;
     let mut reported_steps: HashSet<(TaskIdx, String)> = HashSet::new();
-    // The names of the pipeline's jobs, for "the closest is …", made when first needed.
-    let mut known: Option<Vec<String>> = None;
+    let matcher = Matcher::new(pipeline);
     let span_of = |name: &str| {
         pipeline
             .tasks
@@ -58,53 +57,37 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
             .map_or(Span::default(), |t| t.id_span)
     };
 
+    // What matched nothing, said once however many runs have it: a name in the first run
+    // that has it, with how many runs do; the first few by name, the rest counted, since an
+    // export of another size than the file would otherwise bury every other finding.
+    let mut foreign_runs: Vec<(String, usize, String)> = Vec::new();
+    let mut unmatched_jobs: Vec<(String, String, Source, usize)> = Vec::new();
+    let mut unmatched_at: HashMap<String, usize> = HashMap::new();
+    let (mut steps_listed, mut steps_more) = (0, 0);
     for (r, run) in history.runs.iter().enumerate() {
         let label = run.label(r);
-        let m = match_run(pipeline, run);
+        let m = matcher.run(run);
         learned.run_jobs += run.jobs.len();
         learned.matched_jobs += m.jobs.len();
         if m.jobs.is_empty() && !run.jobs.is_empty() {
             let names: Vec<String> =
                 run.jobs.iter().take(3).map(|j| format!("`{}`", j.name)).collect();
             let more = if run.jobs.len() > 3 { ", …" } else { "" };
-            learned.diagnostics.push(
-                Diagnostic::new(
-                    &rule::HISTORY_MISMATCH,
-                    Span::default(),
-                    format!(
-                        "{label}: none of its {} jobs ({}{more}) matches a job of this file; \
-                         its times are not used",
-                        run.jobs.len(),
-                        names.join(", ")
-                    ),
-                )
-                .with_help("is it a run of another workflow or pipeline?"),
-            );
+            foreign_runs.push((label, run.jobs.len(), format!("{}{more}", names.join(", "))));
             continue;
         }
-        // The first few by name, the rest counted: an export of another size than the file
-        // would otherwise bury every other finding.
-        for &j in m.unmatched_jobs.iter().take(MAX_LISTED) {
-            let known = known.get_or_insert_with(|| known_job_names(pipeline));
-            let names: Vec<&str> = known.iter().map(String::as_str).collect();
+        for &j in &m.unmatched_jobs {
             let name = &run.jobs[j].name;
-            let near = closest(name, &names);
-            let span = near.as_deref().map_or(Span::default(), span_of);
-            learned.diagnostics.push(rule::unmatched_job(
-                span,
-                &label,
-                "job",
-                name,
-                near.as_deref(),
-            ));
+            match unmatched_at.get(name) {
+                Some(&k) => unmatched_jobs[k].3 += 1,
+                None => {
+                    unmatched_at.insert(name.clone(), unmatched_jobs.len());
+                    unmatched_jobs.push((name.clone(), label.clone(), run.source, 1));
+                }
+            }
         }
-        if let Some(more) = m.unmatched_jobs.len().checked_sub(MAX_LISTED).filter(|&n| n > 0) {
-            learned.diagnostics.push(rule::more_unmatched(&label, more, "job"));
-        }
-        pickups.add_run(run, &m.jobs);
+        pickups.add_run(pipeline, run, &m.jobs);
         let by_job: HashMap<usize, TaskIdx> = m.jobs.iter().copied().collect();
-        let mut listed = 0;
-        let mut more = 0;
         for &(j, s) in &m.unmatched_steps {
             let Some(&task) = by_job.get(&j) else { continue };
             let step = &run.jobs[j].steps[s].name;
@@ -112,16 +95,13 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
             if !reported_steps.insert((task, step.clone())) {
                 continue;
             }
-            if listed == MAX_LISTED {
-                more += 1;
+            if steps_listed == MAX_LISTED {
+                steps_more += 1;
                 continue;
             }
-            listed += 1;
+            steps_listed += 1;
             let job = pipeline.task(task);
             learned.diagnostics.push(rule::unmatched_step(job.id_span, &label, &job.id, step));
-        }
-        if more > 0 {
-            learned.diagnostics.push(rule::more_unmatched(&label, more, "step"));
         }
 
         for &(j, task) in &m.jobs {
@@ -131,9 +111,16 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
                 continue;
             };
             if !pipeline.task(task).children.is_empty() {
-                // `match_run` lists steps in job order: this job's are one slice.
+                // `Matcher::run` lists steps in job order: this job's are one slice.
                 let (lo, hi) =
                     (m.steps.partition_point(|s| s.0 < j), m.steps.partition_point(|s| s.0 <= j));
+                // A step the run skipped (its `if:`, or a failure before it) took no time:
+                // the job's time belongs to the steps that ran.
+                for &(_, s, t) in &m.steps[lo..hi] {
+                    if job.steps[s].outcome == JobOutcome::Skipped {
+                        step_samples[t.index()].push(Millis::ZERO);
+                    }
+                }
                 let mut steps: Vec<(i64, i64, TaskIdx)> = m.steps[lo..hi]
                     .iter()
                     .filter(|(_, s, _)| job.steps[*s].outcome.ran())
@@ -160,9 +147,38 @@ pub fn learn(pipeline: &Pipeline, history: &History) -> Learned {
         }
     }
 
+    if steps_more > 0 {
+        learned.diagnostics.push(rule::more_unmatched("the imported runs", steps_more, "step"));
+    }
+    for (name, label, source, runs) in unmatched_jobs.iter().take(MAX_LISTED) {
+        let near = closest(name, matcher.known_names(*source));
+        let span = near.map_or(Span::default(), span_of);
+        let seen = rule::seen_in(label, *runs);
+        learned.diagnostics.push(rule::unmatched_job(span, &seen, "job", name, near));
+    }
+    if let Some(more) = unmatched_jobs.len().checked_sub(MAX_LISTED).filter(|&n| n > 0) {
+        learned.diagnostics.push(rule::more_unmatched("the imported runs", more, "job"));
+    }
+    if let Some((label, count, names)) = foreign_runs.first() {
+        let what = match foreign_runs.len() {
+            1 => format!("{label}: none of its {count} jobs ({names}) matches"),
+            n => format!(
+                "{}: none of their jobs (the first has {count}: {names}) matches",
+                rule::seen_in(label, n)
+            ),
+        };
+        learned.diagnostics.push(
+            Diagnostic::new(
+                &rule::HISTORY_MISMATCH,
+                Span::default(),
+                format!("{what} a job of this file; their times are not used"),
+            )
+            .with_help("is it a run of another workflow or pipeline?"),
+        );
+    }
     if spread_over_steps {
         learned.diagnostics.push(rule::limited(
-            "some imported jobs have no step times (`gh run view` gives none): their \
+            "some imported jobs have no step times (a CSV or `gh run view` gives none): their \
              times (the median of them, over several runs) are spread over their steps in proportion \
              to the steps' own durations",
         ));

@@ -108,9 +108,11 @@ pub struct StepRecord {
 }
 
 impl StepRecord {
-    /// When it started and ended, when both are known and in order.
+    /// When it started and ended, when both are known. An end before the start (GitHub
+    /// writes such for the last steps of a job, seconds apart) is taken as the start.
     pub fn times(&self) -> Option<(i64, i64)> {
-        Some((self.started?, self.finished?)).filter(|(a, b)| b >= a)
+        let (started, finished) = (self.started?, self.finished?);
+        Some((started, finished.max(started)))
     }
 
     pub fn duration(&self) -> Option<Millis> {

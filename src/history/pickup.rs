@@ -1,8 +1,12 @@
 //! How long jobs waited for a runner to pick them up, learnt from past runs.
 //!
-//! A run gives each job's wait from the moment it could start: GitHub's `started_at −
-//! created_at` (a job is created when its needs are done), GitLab's `queued_duration`, a
-//! CSV's `queued`. Part of that wait may have been for something the simulation models
+//! A job of a run could start when the last of the jobs it needs (in the file) ended in that
+//! run; from then until it started it waited, for the CI system to create it and for a runner
+//! to pick it up: that wait is what the simulation adds after its needs, so the run's own
+//! durations reproduce its start times. A job that needs nothing (or whose needs the run does
+//! not time) waits GitHub's `started_at − created_at`, GitLab's `queued_duration`, a CSV's
+//! `queued`, or, when the export has none of these (GitHub before 2022), from the run's
+//! first start, as `compare` counts. Part of that wait may have been for something the simulation models
 //! itself (a slot of the plan's hosted runners, `max-parallel`): the simulation waits for the
 //! pickup first and for resources after, so the two overlap rather than add up, and the run's
 //! own durations reproduce its start times.
@@ -34,13 +38,28 @@ impl Pickups {
     }
 
     /// Adds the waits of one run whose jobs `matched` pairs with tasks (job index, task).
-    pub fn add_run(&mut self, run: &Run, matched: &[(usize, TaskIdx)]) {
+    pub fn add_run(&mut self, pipeline: &Pipeline, run: &Run, matched: &[(usize, TaskIdx)]) {
         let mut task_of: Vec<Option<TaskIdx>> = vec![None; run.jobs.len()];
         for &(j, t) in matched {
             task_of[j] = Some(t);
         }
+        let job_of: HashMap<TaskIdx, usize> = matched.iter().map(|&(j, t)| (t, j)).collect();
+        let origin = run.jobs.iter().filter_map(|j| j.created.or(j.started)).min();
         for (j, job) in run.jobs.iter().enumerate() {
-            let Some(waited) = waited(job) else { continue };
+            if !job.outcome.ran() {
+                continue;
+            }
+            let needs_done = task_of[j].and_then(|t| needs_done(pipeline, t, run, &job_of));
+            let waited = match (needs_done, job.started) {
+                (Some(ready), Some(started)) => Millis((started - ready).max(0) as u64),
+                _ => match (waited(job), origin, job.started) {
+                    (Some(waited), _, _) => waited,
+                    (None, Some(origin), Some(started)) if task_of[j].is_some() => {
+                        Millis((started - origin).max(0) as u64)
+                    }
+                    _ => continue,
+                },
+            };
             if let Some(t) = task_of[j] {
                 self.per_task[t.index()].push(waited);
             }
@@ -82,11 +101,24 @@ impl Pickups {
     }
 }
 
-/// How long a job that ran waited for a runner.
+/// When the last of the jobs `task` needs ended in the run; `None` when it needs none, or the
+/// run times none of them.
+fn needs_done(
+    pipeline: &Pipeline,
+    task: TaskIdx,
+    run: &Run,
+    job_of: &HashMap<TaskIdx, usize>,
+) -> Option<i64> {
+    pipeline
+        .task(task)
+        .deps
+        .iter()
+        .filter_map(|d| run.jobs[*job_of.get(&d.target?)?].finished)
+        .max()
+}
+
+/// How long a job waited for a runner by the export's own account.
 fn waited(job: &JobRecord) -> Option<Millis> {
-    if !job.outcome.ran() {
-        return None;
-    }
     // GitLab creates every job with the pipeline: its queue time is the wait.
     job.queued.or_else(|| {
         let (created, started) = (job.created?, job.started?);

@@ -31,6 +31,9 @@ pub fn read(text: &str) -> Result<Vec<Run>, ReadError> {
     match text.trim_start().as_bytes().first() {
         None => Err(ReadError(format!("the file is empty; {EXPECTED}"))),
         Some(b'{') => github(text),
+        // A bare list of GitHub's jobs (the `jobs` of a page, saved by a script) has GitHub's
+        // keys near its start; GitLab's jobs have none of them.
+        Some(b'[') if has_github_keys(text) => github_jobs(text),
         Some(b'[') => gitlab(text),
         Some(_) => csv(text),
     }
@@ -116,6 +119,19 @@ fn run_of_url(url: &str) -> Option<u64> {
     after.split('/').next()?.parse().ok()
 }
 
+/// Whether the first few kilobytes hold a key only GitHub's jobs have.
+fn has_github_keys(text: &str) -> bool {
+    let head = &text.as_bytes()[..text.len().min(8192)];
+    [&b"\"completed_at\""[..], b"\"completedAt\"", b"\"conclusion\"", b"\"run_id\""]
+        .iter()
+        .any(|key| head.windows(key.len()).any(|w| w == *key))
+}
+
+fn github_jobs(text: &str) -> Result<Vec<Run>, ReadError> {
+    let jobs: Vec<GithubJob> = serde_json::from_str(text).map_err(|e| json_error("file", &e))?;
+    github_runs(jobs)
+}
+
 fn github(text: &str) -> Result<Vec<Run>, ReadError> {
     let page: GithubPage = serde_json::from_str(text).map_err(|e| json_error("file", &e))?;
     let Some(jobs) = page.jobs else {
@@ -126,6 +142,10 @@ fn github(text: &str) -> Result<Vec<Run>, ReadError> {
             "found a JSON object with the keys {keys} but no \"jobs\"; {EXPECTED}"
         )));
     };
+    github_runs(jobs)
+}
+
+fn github_runs(jobs: Vec<GithubJob>) -> Result<Vec<Run>, ReadError> {
     let mut runs: Vec<Run> = Vec::new();
     for (k, job) in jobs.into_iter().enumerate() {
         let cli = job.started_at_cli.is_some() || job.completed_at_cli.is_some();

@@ -3,6 +3,10 @@
 //! `serde_json::Value`, as the rest of the saved state, and read leniently: a field that is
 //! missing or unreadable takes its default, a job without a name is left out.
 
+use std::cell::OnceCell;
+use std::ops::Deref;
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use super::{History, JobOutcome, JobRecord, Run, Source, StepRecord};
@@ -39,6 +43,61 @@ fn outcome_of(v: Option<&Value>) -> JobOutcome {
     }
 }
 
+/// Past runs as the app keeps them: shared rather than copied, with their JSON made once. The
+/// app saves its work after every change and sends the runs with every forecast request; the
+/// JSON of a large export takes long to make, and the runs change only on an import.
+#[derive(Debug, Default)]
+pub struct Kept {
+    history: Arc<History>,
+    json: OnceCell<String>,
+}
+
+impl Kept {
+    pub fn new(history: History) -> Kept {
+        Kept { history: Arc::new(history), json: OnceCell::new() }
+    }
+
+    /// The runs, for an analysis.
+    pub fn shared(&self) -> Arc<History> {
+        Arc::clone(&self.history)
+    }
+
+    /// The runs as JSON text ([`to_json`]).
+    pub fn json(&self) -> &str {
+        self.json.get_or_init(|| to_json(&self.history).to_string())
+    }
+}
+
+impl Deref for Kept {
+    type Target = History;
+
+    fn deref(&self) -> &History {
+        &self.history
+    }
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Kept) -> bool {
+        self.history == other.history
+    }
+}
+
+/// The text of `object` (a JSON object) with `key` set to `json`, text that is JSON already:
+/// made once, not parsed again to be written again.
+pub fn with_json_field(object: Value, key: &str, json: &str) -> String {
+    let mut text = object.to_string();
+    debug_assert!(text.ends_with('}'));
+    text.pop();
+    if text.len() > 1 {
+        text.push(',');
+    }
+    text.push_str(&Value::from(key).to_string());
+    text.push(':');
+    text.push_str(json);
+    text.push('}');
+    text
+}
+
 pub fn to_json(history: &History) -> Value {
     let runs: Vec<Value> = history
         .runs
@@ -51,10 +110,9 @@ pub fn to_json(history: &History) -> Value {
                     let steps: Vec<Value> = j
                         .steps
                         .iter()
-                        .map(|s| {
-                            json!({"name": s.name, "outcome": outcome_key(s.outcome),
-                                   "started": s.started, "finished": s.finished})
-                        })
+                        // A list, not an object: a run has tens of steps for each job, and
+                        // keys per step would double the text and the time to make it.
+                        .map(|s| json!([s.name, outcome_key(s.outcome), s.started, s.finished]))
                         .collect();
                     json!({
                         "name": j.name, "stage": j.stage, "outcome": outcome_key(j.outcome),
@@ -128,7 +186,16 @@ pub fn from_json(v: &Value) -> History {
     History { runs }
 }
 
+/// A step as `[name, outcome, started, finished]`, or as the object saved before.
 fn step_of(s: &Value) -> Option<StepRecord> {
+    if let Some(fields) = s.as_array() {
+        return Some(StepRecord {
+            name: fields.first()?.as_str()?.to_string(),
+            outcome: outcome_of(fields.get(1)),
+            started: fields.get(2).and_then(Value::as_i64),
+            finished: fields.get(3).and_then(Value::as_i64),
+        });
+    }
     Some(StepRecord {
         name: s.get("name")?.as_str()?.to_string(),
         outcome: outcome_of(s.get("outcome")),
@@ -158,6 +225,14 @@ mod tests {
     }
 
     #[test]
+    fn a_field_of_json_text_joins_an_object() {
+        let joined = with_json_field(json!({"a": 1}), "h\"x", "[1, 2]");
+        let v: Value = serde_json::from_str(&joined).expect("json");
+        assert_eq!(v, json!({"a": 1, "h\"x": [1, 2]}));
+        assert_eq!(with_json_field(json!({}), "h", "{}"), r#"{"h":{}}"#);
+    }
+
+    #[test]
     fn a_damaged_entry_loses_only_itself() {
         let v = json!({"runs": [
             {"source": "gitlab", "key": "42", "jobs": [{"name": "a", "duration": 5000}, {"duration": 1}]},
@@ -169,5 +244,17 @@ mod tests {
         assert_eq!(history.runs[0].jobs.len(), 1);
         assert_eq!(history.runs[0].jobs[0].duration, Some(Millis(5000)));
         assert_eq!(from_json(&json!("nonsense")), History::default());
+    }
+
+    #[test]
+    fn steps_saved_as_objects_by_an_earlier_version_still_read() {
+        let v = json!({"runs": [{"source": "github", "key": "5 attempt 1", "jobs": [{
+            "name": "build", "duration": 120000,
+            "steps": [{"name": "Run make", "outcome": "failed", "started": 5, "finished": 9},
+                      ["Run test", "succeeded", 9, 12]]}]}]});
+        let steps = &from_json(&v).runs[0].jobs[0].steps;
+        assert_eq!(steps.len(), 2);
+        assert_eq!((steps[0].outcome, steps[0].times()), (JobOutcome::Failed, Some((5, 9))));
+        assert_eq!((steps[1].name.as_str(), steps[1].times()), ("Run test", Some((9, 12))));
     }
 }

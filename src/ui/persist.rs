@@ -4,11 +4,13 @@
 //! its default rather than losing the rest (above all, the text).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
 use crate::forecast::{DEFAULT_RUNS, DEFAULT_SEED};
-use crate::history::{self, History};
+use crate::history;
+use crate::history::store::{Kept, with_json_field};
 use crate::model::{GithubPlan, Inputs};
 use crate::sim::Policy;
 
@@ -37,7 +39,7 @@ pub struct Saved {
     pub runs: u32,
     pub seed: u64,
     /// The job timings of imported past runs (not the files they came from).
-    pub history: History,
+    pub history: Rc<Kept>,
 }
 
 impl Default for Saved {
@@ -53,7 +55,7 @@ impl Default for Saved {
             plan: None,
             runs: DEFAULT_RUNS,
             seed: DEFAULT_SEED,
-            history: History::default(),
+            history: Rc::default(),
         }
     }
 }
@@ -96,7 +98,7 @@ fn counts_from_json(value: Option<&serde_json::Value>) -> BTreeMap<String, u32> 
 pub fn to_json(saved: &Saved) -> String {
     let durations: serde_json::Map<String, serde_json::Value> =
         saved.durations.iter().map(|(k, v)| (k.clone(), v.0.into())).collect();
-    serde_json::json!({
+    let fields = serde_json::json!({
         "text": saved.text,
         "file_name": saved.file_name,
         "dialect": saved.dialect.map(|d| d.name()),
@@ -107,9 +109,9 @@ pub fn to_json(saved: &Saved) -> String {
         "plan": saved.plan.map(GithubPlan::name),
         "runs": saved.runs,
         "seed": saved.seed,
-        "history": history::store::to_json(&saved.history),
-    })
-    .to_string()
+    });
+    // The runs' JSON is made once per import, not once per save.
+    with_json_field(fields, "history", saved.history.json())
 }
 
 /// `None` when there is nothing usable (no JSON, or no text in it).
@@ -139,7 +141,9 @@ pub fn from_json(text: &str) -> Option<Saved> {
             .filter(|n| RUNS_RANGE.contains(n))
             .unwrap_or(DEFAULT_RUNS),
         seed: json.get("seed").and_then(|v| v.as_u64()).unwrap_or(DEFAULT_SEED),
-        history: json.get("history").map(history::store::from_json).unwrap_or_default(),
+        history: Rc::new(Kept::new(
+            json.get("history").map(history::store::from_json).unwrap_or_default(),
+        )),
     })
 }
 
@@ -160,7 +164,9 @@ mod tests {
             plan: Some(GithubPlan::Team),
             runs: 2_500,
             seed: u64::MAX,
-            history: History { runs: history::read("job,duration\nlint,45\n").expect("a CSV run") },
+            history: Rc::new(Kept::new(history::History {
+                runs: history::read("job,duration\nlint,45\n").expect("a CSV run"),
+            })),
         };
         assert_eq!(from_json(&to_json(&saved)), Some(saved));
     }

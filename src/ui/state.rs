@@ -7,11 +7,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::analysis::{Analysis, AnalyzeOptions, analyze};
 use crate::diagnostic::Diagnostic;
 use crate::dialect::Dialect;
 use crate::duration::{DurationSpec, Millis};
+use crate::history::store::Kept;
 use crate::history::{self, Comparison, History};
 use crate::lint::rules::{malformed_file::MALFORMED_FILE, yaml_syntax::YAML_SYNTAX};
 use crate::model::SizeKind;
@@ -204,7 +206,7 @@ pub struct AppState {
     /// The GitHub plan that limits jobs on GitHub-hosted runners; `None`: assumed.
     pub plan: Option<GithubPlan>,
     /// The job timings of imported past runs.
-    pub history: Rc<History>,
+    pub history: Rc<Kept>,
     /// The analysis of the current text.
     pub current: Rc<Analysis>,
     /// The usual run of the last text that could be read: the current analysis, or while the
@@ -256,7 +258,7 @@ pub fn is_broken_diagnostic(d: &Diagnostic) -> bool {
 
 impl AppState {
     pub fn new(saved: Saved) -> AppState {
-        let history = Rc::new(saved.history.clone());
+        let history = Rc::clone(&saved.history);
         let options = options(saved.dialect, saved.policy.clone(), &saved.inputs(), &history);
         let analysis = Rc::new(analyze(&saved.text, &options));
         let text = Rc::new(saved.text);
@@ -312,7 +314,7 @@ impl AppState {
             plan: self.plan,
             runs: self.runs,
             seed: self.seed,
-            history: (*self.history).clone(),
+            history: Rc::clone(&self.history),
         }
     }
 
@@ -328,7 +330,8 @@ impl AppState {
 
     /// The request for a forecast of the usual run.
     pub fn forecast_request(&self) -> ForecastRequest {
-        ForecastRequest::new(&self.usual_text, &self.usual_options, self.runs, self.seed)
+        let history = Rc::clone(&self.history);
+        ForecastRequest::new(&self.usual_text, &self.usual_options, history, self.runs, self.seed)
     }
 
     /// The forecast the timeline draws (whiskers, shades, words): the last result, when it is
@@ -661,18 +664,20 @@ impl AppState {
 
     /// Adds the runs of one file, and says what they matched.
     fn import(&mut self, runs: Vec<history::Run>, file_name: &str) {
-        let mut all = (*self.history).clone();
+        let mut all = History::clone(&self.history);
         let (count, jobs) = (runs.len(), runs.iter().map(|r| r.jobs.len()).sum::<usize>());
         all.add(runs);
-        self.history = Rc::new(all);
+        self.history = Rc::new(Kept::new(all));
         self.saved_rev += 1;
         self.reanalyze();
         let (matched, all) = self.current.history_jobs;
         self.notice = Some(format!(
-            "Imported {file_name}: {}, {}. {matched} of the {all} jobs of the past runs match \
-             jobs of this pipeline.",
+            "Imported {file_name}: {}, {}. {} of the {} jobs of the past runs match jobs of this \
+             pipeline.",
             text::count_of(count, "run"),
             text::count_of(jobs, "job"),
+            text::count(matched),
+            text::count(all),
         ));
     }
 
@@ -737,7 +742,7 @@ impl AppState {
             return;
         };
         let options = AnalyzeOptions {
-            history: History { runs: vec![run.clone()] },
+            history: Arc::new(History { runs: vec![run.clone()] }),
             ..self.usual_options.clone()
         };
         let predicted = analyze(&self.usual_text, &options);
@@ -882,13 +887,13 @@ fn options(
     dialect: Option<Dialect>,
     policy: Policy,
     inputs: &Inputs,
-    history: &History,
+    history: &Kept,
 ) -> AnalyzeOptions {
     AnalyzeOptions {
         dialect,
         inputs: inputs.clone(),
         sim: SimOptions { policy },
-        history: history.clone(),
+        history: history.shared(),
         ..Default::default()
     }
 }
@@ -997,7 +1002,7 @@ mod tests {
         let gcp = s.shown.pipeline.find_task("build: [gcp, data]").expect("task");
         // 3 s for a runner to pick it up, then 3 minutes.
         assert_eq!(s.shown.schedule.timing(gcp).end, Some(Millis(183_000)));
-        assert_eq!(s.saved().history, *s.history);
+        assert_eq!(s.saved().history, s.history);
         // The second page of the same pipeline joins its run.
         let page2 = include_str!("../../tests/data/history/gitlab-page2.json");
         let s = s.apply(Action::Worker(Message { id: 0, reply: import(page2, "jobs-2.json") }));

@@ -17,12 +17,14 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::rc::Rc;
 
 use serde_json::{Value, json};
 
 use crate::analysis::{AnalyzeOptions, analyze};
 use crate::duration::{DurationSpec, Millis};
 use crate::forecast::Forecaster;
+use crate::history::store::{Kept, with_json_field};
 use crate::history::{self, History};
 use crate::model::{GithubPlan, Inputs};
 use crate::sim::{Plan, Policy, SimOptions};
@@ -62,13 +64,19 @@ pub struct ForecastRequest {
     pub runs: u32,
     pub seed: u64,
     /// Imported past runs, whose times the analysis in the worker learns again.
-    pub history: History,
+    pub history: Rc<Kept>,
 }
 
 impl ForecastRequest {
     /// The request for a text analysed with `options`. A what-if duration that is a
     /// distribution is sent as its median: the app sets only fixed ones.
-    pub fn new(text: &str, options: &AnalyzeOptions, runs: u32, seed: u64) -> ForecastRequest {
+    pub fn new(
+        text: &str,
+        options: &AnalyzeOptions,
+        history: Rc<Kept>,
+        runs: u32,
+        seed: u64,
+    ) -> ForecastRequest {
         ForecastRequest {
             text: text.to_string(),
             dialect: options.dialect.map(|d| d.name().to_string()),
@@ -84,7 +92,7 @@ impl ForecastRequest {
             plan: options.inputs.plan,
             runs,
             seed,
-            history: options.history.clone(),
+            history,
         }
     }
 
@@ -103,7 +111,7 @@ impl ForecastRequest {
                 plan: self.plan,
             },
             sim: SimOptions { policy: self.policy.parse().unwrap_or_default() },
-            history: self.history.clone(),
+            history: self.history.shared(),
             ..AnalyzeOptions::default()
         }
     }
@@ -160,22 +168,26 @@ pub fn import(text: &str, file_name: &str) -> Reply {
 impl Request {
     pub fn to_json(&self) -> String {
         let body = match &self.body {
-            RequestBody::Cancel => json!({"kind": "cancel"}),
-            RequestBody::Forecast(f) => json!({
-                "kind": "forecast",
-                "text": f.text,
-                "dialect": f.dialect,
-                "policy": f.policy,
-                "durations": f.durations,
-                "runners": f.runners,
-                "targets": f.targets,
-                "plan": f.plan.map(GithubPlan::name),
-                "runs": f.runs,
-                "seed": f.seed,
-                "history": history::store::to_json(&f.history),
-            }),
+            RequestBody::Cancel => json!({"kind": "cancel"}).to_string(),
+            // The runs' JSON is made once per import, not once per request.
+            RequestBody::Forecast(f) => with_json_field(
+                json!({
+                    "kind": "forecast",
+                    "text": f.text,
+                    "dialect": f.dialect,
+                    "policy": f.policy,
+                    "durations": f.durations,
+                    "runners": f.runners,
+                    "targets": f.targets,
+                    "plan": f.plan.map(GithubPlan::name),
+                    "runs": f.runs,
+                    "seed": f.seed,
+                }),
+                "history",
+                f.history.json(),
+            ),
         };
-        json!({"id": self.id, "body": body}).to_string()
+        with_json_field(json!({"id": self.id}), "body", &body)
     }
 
     pub fn from_json(text: &str) -> Result<Request, String> {
@@ -217,7 +229,9 @@ fn forecast_request(v: &Value) -> Option<ForecastRequest> {
         plan: v.get("plan").and_then(Value::as_str).and_then(|p| p.parse().ok()),
         runs: count(v.get("runs")?)?,
         seed: v.get("seed")?.as_u64()?,
-        history: v.get("history").map(history::store::from_json).unwrap_or_default(),
+        history: Rc::new(Kept::new(
+            v.get("history").map(history::store::from_json).unwrap_or_default(),
+        )),
     })
 }
 
@@ -427,7 +441,13 @@ mod tests {
         let options = AnalyzeOptions::default();
         Request {
             id,
-            body: RequestBody::Forecast(ForecastRequest::new(FLAKY, &options, runs, seed)),
+            body: RequestBody::Forecast(ForecastRequest::new(
+                FLAKY,
+                &options,
+                Rc::default(),
+                runs,
+                seed,
+            )),
         }
     }
 
@@ -512,12 +532,13 @@ mod tests {
                 plan: Some(GithubPlan::Enterprise),
             },
             sim: SimOptions { policy: Policy::DocumentOrder },
-            history: History { runs: history::read("job,duration\nbuild,75\n").expect("csv") },
             ..AnalyzeOptions::default()
         };
+        let runs = History { runs: history::read("job,duration\nbuild,75\n").expect("csv") };
+        let kept = Rc::new(Kept::new(runs.clone()));
         let req = Request {
             id: 9,
-            body: RequestBody::Forecast(ForecastRequest::new(FLAKY, &options, 300, u64::MAX)),
+            body: RequestBody::Forecast(ForecastRequest::new(FLAKY, &options, kept, 300, u64::MAX)),
         };
         let json = req.to_json();
         assert!(json.contains(r#""kind":"forecast""#), "{json}");
@@ -531,10 +552,10 @@ mod tests {
         assert_eq!(o.inputs.runners, options.inputs.runners);
         assert_eq!(o.inputs.targets, options.inputs.targets);
         assert_eq!(o.inputs.plan, Some(GithubPlan::Enterprise));
-        assert_eq!(o.history, options.history, "the worker learns from the same past runs");
+        assert_eq!(*o.history, runs, "the worker learns from the same past runs");
         assert_eq!((f.runs, f.seed), (300, u64::MAX));
         let cancel = Request { id: 10, body: RequestBody::Cancel };
-        assert_eq!(cancel.to_json(), r#"{"body":{"kind":"cancel"},"id":10}"#);
+        assert_eq!(cancel.to_json(), r#"{"id":10,"body":{"kind":"cancel"}}"#);
         assert_eq!(Request::from_json(&cancel.to_json()), Ok(cancel));
         assert!(Request::from_json(r#"{"id":1,"body":{"kind":"forecast","text":"x"}}"#).is_err());
         assert!(Request::from_json("{").is_err());

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::history::History;
+use crate::history::store::Kept;
 use crate::text::count_of;
 use crate::ui::state::Action;
 
@@ -12,7 +12,7 @@ use super::store::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct PastRunsProps {
-    pub history: Shared<History>,
+    pub history: Shared<Kept>,
     /// Of the runs' jobs, how many match a job of the pipeline, and how many there are.
     pub matched: (usize, usize),
     /// The run the timeline is compared with, if any.

@@ -6,6 +6,7 @@
 use crate::duration::Millis;
 use crate::model::{AllowFailure, MatrixGroup, Note};
 use crate::span::Span;
+use crate::yaml::Node;
 
 use super::semantics::Semantics;
 
@@ -74,6 +75,9 @@ pub struct Instance {
     pub notes: Vec<Note>,
     /// The job's `continue-on-error` decided by this instance's matrix values.
     pub allow: Option<AllowFailure>,
+    /// This instance's matrix values, which fill in its steps' names as GitHub shows them
+    /// ("Run tests on ${{ matrix.os }}" → "Run tests on ubuntu-latest").
+    pub matrix: Vec<(String, Node)>,
 }
 
 /// A `concurrency` group, by its text.

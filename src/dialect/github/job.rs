@@ -228,7 +228,8 @@ fn instances(
             runner
         });
         let allow = job.semantics.allow_for(&lookup);
-        instances.push(Instance { id, label, group, runner, notes, allow });
+        let matrix = values.to_vec();
+        instances.push(Instance { id, label, group, runner, notes, allow, matrix });
     }
     if computed_runner {
         let span = body.get("runs-on").map_or(key.span, |r| r.span);

@@ -15,7 +15,7 @@ use crate::model::{
 use crate::span::Span;
 
 use super::form::{Group, Instance, Job, Runner, Step, Work, Workflow};
-use super::resources;
+use super::{matrix, resources};
 
 /// Builds the model of `workflow` into `pipeline`. Creating a runner pool whose size nobody
 /// gave, or the first job on a GitHub-hosted runner when nobody gave the plan, is said in
@@ -111,7 +111,7 @@ impl Lowering<'_, '_> {
             self.grouped.push((idx, group.clone()));
         }
         if let Work::Steps(steps) = &job.work {
-            self.steps(idx, &instance.id, steps, job.timeout);
+            self.steps(idx, instance, steps, job.timeout);
         }
         idx
     }
@@ -148,7 +148,15 @@ impl Lowering<'_, '_> {
     }
 
     /// The steps of one instance, in sequence; the job then lasts as long as they do.
-    fn steps(&mut self, job: TaskIdx, job_id: &str, steps: &[Step], timeout: Option<Millis>) {
+    fn steps(
+        &mut self,
+        job: TaskIdx,
+        instance: &Instance,
+        steps: &[Step],
+        timeout: Option<Millis>,
+    ) {
+        let job_id = &instance.id;
+        let lookup = |e: &str| matrix::lookup(&instance.matrix, e);
         let mut created: Vec<TaskIdx> = Vec::new();
         for step in steps {
             let deps = created
@@ -162,8 +170,14 @@ impl Lowering<'_, '_> {
                 .into_iter()
                 .collect();
             let id = format!("{job_id}/{}", step.local_id);
+            let name = match &step.name {
+                Some(n) if !instance.matrix.is_empty() && n.contains("matrix.") => {
+                    Some(ci::substitute_expressions(n, &lookup).0)
+                }
+                other => other.clone(),
+            };
             created.push(self.pipeline.add_task(step.semantics.apply(Task {
-                name: step.name.clone(),
+                name,
                 parent: Some(job),
                 duration: DurationSpec::Fixed(step.duration),
                 duration_source: DurationSource::Estimated,

@@ -53,6 +53,16 @@ pub fn unmatched_job(
     }
 }
 
+/// Names the run where something was first seen, and how many others have it: "run 7
+/// (GitHub REST)", "run 7 (GitHub REST) and 99 other runs".
+pub fn seen_in(run: &str, runs: usize) -> String {
+    match runs {
+        0 | 1 => run.to_string(),
+        2 => format!("{run} and 1 other run"),
+        n => format!("{run} and {} other runs", crate::text::count(n - 1)),
+    }
+}
+
 /// A step of a run's job that matches no step of that job in the file.
 pub fn unmatched_step(span: Span, run: &str, job: &str, step: &str) -> Diagnostic {
     Diagnostic::new(
